@@ -1,0 +1,50 @@
+# Iltod: `make run` sets everything up on the embedded default and serves; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup install migrate demo messages test test-browser lint format bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+migrate: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate messages
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py seed_demo
+
+setup: demo
+
+run: setup
+	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install messages
+	DJANGO_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench:
+	@echo "No benchmarks yet: they arrive with the benchmark issue (see docs/benchmarks.md)."
+
+clean:
+	rm -rf var/iltod.sqlite3 var/static

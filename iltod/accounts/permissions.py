@@ -1,0 +1,37 @@
+"""Access helpers: the only place that reads capability flags."""
+
+from .capabilities import Capability
+from .models import Membership
+
+
+def memberships_with(user, capability: str):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Membership.objects.none()
+    return Membership.objects.with_capability(capability).filter(user=user)
+
+
+def has_capability(user, capability: str, organization=None) -> bool:
+    """Does ``user`` hold ``capability`` (in ``organization``, or in any organisation)?
+
+    Platform superusers hold every capability everywhere.
+    """
+    if capability not in Capability.values:
+        raise ValueError(f"Unknown capability {capability!r}")
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    qs = memberships_with(user, capability)
+    if organization is not None:
+        qs = qs.filter(organization=organization)
+    return qs.exists()
+
+
+def organization_ids_with(user, capability: str) -> list[int]:
+    return list(memberships_with(user, capability).values_list("organization_id", flat=True))
+
+
+def can_manage_members(user, organization) -> bool:
+    return has_capability(user, Capability.MANAGE_MEMBERS, organization)
+
+
+def can_edit_organization(user, organization) -> bool:
+    return has_capability(user, Capability.EDIT_PROFILE, organization)

@@ -1,0 +1,177 @@
+"""Reading and writing the spreadsheets officers actually use: CSV (any common encoding) and XLSX.
+
+``read_rows`` turns an uploaded file into dictionaries keyed by the lower-cased header, each with
+the row number a person sees in their spreadsheet program, so that import errors can say
+"row 14, column parent_code: …". ``tabular_response`` writes a list out as CSV or XLSX.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class TabularError(ValueError):
+    """The file as a whole cannot be read (wrong format, no header, too large)."""
+
+
+@dataclass
+class Row:
+    number: int  # 1-based, as shown by spreadsheet programs; the header is row 1
+    values: dict[str, str]
+
+    def get(self, key: str, default: str = "") -> str:
+        return self.values.get(key, default)
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("Row %(row)s, column %(column)s: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or why it did nothing. Imports are all-or-nothing."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add_error(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowError(row, column, str(message)))
+
+
+def _cell_to_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if not value.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TabularError(_("The file is not UTF-8 or Windows-1251 text."))
+
+
+def _rows_from_matrix(matrix: Iterable[list]) -> Iterator[Row]:
+    iterator = iter(matrix)
+    try:
+        header = next(iterator)
+    except StopIteration:
+        raise TabularError(_("The file is empty.")) from None
+    keys = [_cell_to_text(h).lower().strip() for h in header]
+    if not any(keys):
+        raise TabularError(_("The first row must name the columns."))
+    for offset, raw in enumerate(iterator, start=2):
+        cells = [_cell_to_text(c) for c in raw]
+        if not any(cells):
+            continue
+        values = {key: (cells[i] if i < len(cells) else "") for i, key in enumerate(keys) if key}
+        yield Row(offset, values)
+
+
+def read_rows(uploaded, filename: str | None = None) -> list[Row]:
+    """Read a CSV or XLSX file (path, bytes or uploaded file object) into rows."""
+    if isinstance(uploaded, str):
+        filename = filename or uploaded
+        with open(uploaded, "rb") as handle:
+            data = handle.read(MAX_IMPORT_BYTES + 1)
+    elif isinstance(uploaded, bytes):
+        data = uploaded
+    else:
+        filename = filename or getattr(uploaded, "name", "")
+        data = uploaded.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise TabularError(_("The file is larger than 20 MB."))
+    name = (filename or "").lower()
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        return _read_xlsx(data)
+    if name.endswith(".xls"):
+        raise TabularError(_("Old .xls files are not supported: save the sheet as .xlsx or .csv."))
+    text = _decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(_rows_from_matrix(csv.reader(io.StringIO(text), dialect)))
+
+
+def _read_xlsx(data: bytes) -> list[Row]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise TabularError(_("The file is not a readable XLSX workbook.")) from exc
+    sheet = workbook.worksheets[0]
+    rows = list(_rows_from_matrix(sheet.iter_rows(values_only=True)))
+    workbook.close()
+    return rows
+
+
+def tabular_response(filename: str, header: list[str], rows: Iterable[list], fmt: str = "csv"):
+    """An HTTP download of ``rows`` as CSV (UTF-8 with BOM, opens in Excel) or XLSX."""
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        sheet.append([str(h) for h in header])
+        for row in rows:
+            sheet.append([_xlsx_value(v) for v in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([str(h) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _xlsx_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, date, datetime)) and not isinstance(value, bool):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.replace(tzinfo=None)
+        return value
+    return str(value)

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from iltod.core.views import health
+
+admin.site.site_header = "Iltod"
+admin.site.site_title = "Iltod"
+
+urlpatterns = [
+    path("health/", health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # The back office uses the platform's login, which enforces the second factor.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    path("admin/", admin.site.urls),
+    path("account/", include("iltod.accounts.urls")),
+    path("organizations/", include("iltod.organizations.urls")),
+    path("", include("iltod.places.urls")),
+    path("", include("iltod.portal.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
