@@ -4,6 +4,7 @@
 mandatory secret key, second factor for staff). Every variable is listed in ``.env.example``.
 """
 
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -152,10 +153,15 @@ TIME_ZONE = env_str("TIME_ZONE", "Asia/Ulaanbaatar")
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Serve straight from the source folders outside production, so no collectstatic is needed there.
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Outside production STATIC_ROOT is not collected; whitenoise serves from the finders instead.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
