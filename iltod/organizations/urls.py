@@ -7,4 +7,6 @@ app_name = "organizations"
 urlpatterns = [
     path("", views.organization_list, name="list"),
     path("<str:code>/", views.organization_detail, name="detail"),
+    path("<str:code>/members/", views.member_list, name="members"),
+    path("<str:code>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
 ]

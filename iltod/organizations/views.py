@@ -1,11 +1,22 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from iltod.accounts.capabilities import Capability, Role
+from iltod.accounts.models import Membership
+from iltod.accounts.permissions import has_capability
+from iltod.accounts.services import revoke_membership
 
 from iltod.places.models import AdminUnit
 
-from .forms import OrganizationSearchForm
+from .forms import MemberForm, OrganizationSearchForm
 from .models import NetworkMembership, Organization
+from .permissions import get_organization_for_member_management
+from .services import add_member
 
 PER_PAGE = 30
 
@@ -65,3 +76,43 @@ def organization_detail(request, code):
             "children": organization.children.public().exclude(kind=Organization.Kind.NETWORK),
         },
     )
+
+
+@login_required
+def member_list(request, code):
+    """People acting for an organisation, for those who may manage them."""
+    organization = get_organization_for_member_management(request.user, code)
+    can_grant_admin = has_capability(request.user, Capability.MANAGE_MEMBERS, organization) and (
+        request.user.is_superuser
+        or request.user.memberships.filter(organization=organization, role=Role.ADMIN, is_active=True).exists()
+    )
+    form = MemberForm(request.POST or None, can_grant_admin=can_grant_admin)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        membership, created_user = add_member(
+            actor=request.user, organization=organization, email=data["email"], role=data["role"],
+            full_name=data["full_name"], title=data["title"], request=request,
+        )
+        if created_user:
+            messages.success(request, _("Account created for %(email)s; a link to set a password was sent.")
+                             % {"email": data["email"]})
+        else:
+            messages.success(request, _("%(user)s is now %(role)s.")
+                             % {"user": membership.user, "role": membership.get_role_display()})
+        return redirect("organizations:members", code=organization.code)
+    memberships = organization.memberships.filter(is_active=True).select_related("user").order_by("user__email")
+    return render(request, "organizations/member_list.html",
+                  {"organization": organization, "memberships": memberships, "form": form})
+
+
+@login_required
+@require_POST
+def member_remove(request, code, membership_id):
+    organization = get_organization_for_member_management(request.user, code)
+    membership = get_object_or_404(Membership, pk=membership_id, organization=organization, is_active=True)
+    if membership.user_id == request.user.pk:
+        messages.error(request, _("You cannot remove yourself."))
+    else:
+        revoke_membership(actor=request.user, membership=membership, request=request)
+        messages.success(request, _("%(user)s no longer acts for this organisation.") % {"user": membership.user})
+    return redirect("organizations:members", code=organization.code)
