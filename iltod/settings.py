@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "iltod.accounts",
     "iltod.places",
     "iltod.organizations",
+    "iltod.notifications",
+    "iltod.feedback",
     "iltod.portal",
 ]
 
@@ -83,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "iltod.core.context_processors.site",
+                "iltod.accounts.context_processors.capabilities",
             ],
         },
     },
@@ -187,6 +190,34 @@ EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Iltod <noreply@iltod.mn>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# SMS: "console" logs messages (development); "http" posts JSON to a gateway (production).
+SMS_GATEWAY = env_str("SMS_GATEWAY", "console")
+if SMS_GATEWAY not in {"console", "http"}:
+    raise ImproperlyConfigured("SMS_GATEWAY must be console or http")
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env_secret("SMS_GATEWAY_TOKEN")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+if SMS_GATEWAY == "http" and not SMS_GATEWAY_URL:
+    raise ImproperlyConfigured("SMS_GATEWAY=http needs SMS_GATEWAY_URL")
+
+# Outbox delivery: attempts before giving up, and how long a claimed message may stay claimed.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 300)
+
+# Background work: Celery workers when a broker is configured, in-process (eager) otherwise.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+
+# Feedback intake limits (django-ratelimit rates: "N/s|m|h|d").
+FEEDBACK_RATE_PER_IP = env_str("FEEDBACK_RATE_PER_IP", "20/h")
+FEEDBACK_TRACK_RATE_PER_IP = env_str("FEEDBACK_TRACK_RATE_PER_IP", "60/h")
+FEEDBACK_PER_PHONE_PER_DAY = env_int("FEEDBACK_PER_PHONE_PER_DAY", 5)
+RATELIMIT_IP_META_KEY = "REMOTE_ADDR"
 
 # Maps: boundaries are drawn from the reference GeoJSON; a tile layer is optional.
 MAP_TILE_URL = env_str("MAP_TILE_URL")

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
+from iltod.core.panels import render_panels
 from iltod.lib.tabular import tabular_response
 
 from . import maps
@@ -66,6 +67,7 @@ def admin_unit_detail(request, code):
             "facility_total": sum(r["n"] for r in by_kind),
             "by_kind": [(kind_labels.get(r["kind"], r["kind"]), r["n"]) for r in by_kind],
             "map": maps.unit_map(unit),
+            "panels": render_panels("admin_unit", request, unit),
         },
     )
 
@@ -127,5 +129,10 @@ def facility_detail(request, code):
     return render(
         request,
         "places/facility_detail.html",
-        {"facility": facility, "area_chain": area_chain, "map": maps.facility_map(facility)},
+        {
+            "facility": facility,
+            "area_chain": area_chain,
+            "map": maps.facility_map(facility),
+            "panels": render_panels("facility", request, facility),
+        },
     )

@@ -1,0 +1,422 @@
+"""Citizen feedback: what was reported, about what, who handles it, by when, and what happened."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from iltod.lib.translit import search_key
+from iltod.places.models import CODE_ALPHABET, AdminUnit, Sector, ServiceUnit
+
+
+def new_tracking_code() -> str:
+    """``IL-26-4F7K2``: year of receipt and five characters that are easy to read out on the phone."""
+    year = timezone.localdate().strftime("%y")
+    return f"IL-{year}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", _("complaint")  # гомдол: something is wrong
+    PETITION = "petition", _("petition or request")  # өргөдөл: asks for something
+    PROPOSAL = "proposal", _("proposal")  # санал: an idea to improve
+    QUESTION = "question", _("question")
+    COMPLIMENT = "compliment", _("compliment")
+
+
+class Category(models.Model):
+    """What the feedback is about, per sector (configurable in the back office)."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="feedback_categories")
+    name = models.CharField(_("name"), max_length=150)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sector__order", "order", "code"]
+        verbose_name = _("feedback category")
+        verbose_name_plural = _("feedback categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeadlinePolicy(models.Model):
+    """How long the handling body has, per type and category. The most specific policy applies;
+    the defaults follow the Law on Resolving Citizens' Petitions and Complaints."""
+
+    class DayKind(models.TextChoices):
+        CALENDAR = "calendar", _("calendar days")
+        WORKING = "working", _("working days")
+
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("feedback type"), max_length=16, choices=Kind.choices, blank=True,
+                            help_text=_("Empty: every type."))
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, null=True,
+                                 blank=True, help_text=_("Empty: every category."))
+    acknowledge_days = models.PositiveSmallIntegerField(_("days to acknowledge"), default=3)
+    acknowledge_day_kind = models.CharField(_("acknowledge in"), max_length=8, choices=DayKind.choices,
+                                            default=DayKind.WORKING)
+    resolve_days = models.PositiveSmallIntegerField(_("days to resolve"), default=30)
+    resolve_day_kind = models.CharField(_("resolve in"), max_length=8, choices=DayKind.choices,
+                                        default=DayKind.CALENDAR)
+    max_extension_days = models.PositiveSmallIntegerField(_("longest extension (days)"), default=30)
+    reopen_days = models.PositiveSmallIntegerField(
+        _("days the citizen may reopen"), default=30, help_text=_("Counted from the resolution.")
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("escalate again after (days)"), default=7,
+        help_text=_("An overdue item moves one level up, then again after this many days."),
+    )
+
+    class Meta:
+        ordering = ["kind", "category"]
+        verbose_name = _("deadline policy")
+        verbose_name_plural = _("deadline policies")
+        constraints = [
+            # one policy per scope (a NULL category is "every category", so it gets its own rule)
+            models.UniqueConstraint(fields=["kind", "category"], condition=Q(category__isnull=False),
+                                    name="deadlinepolicy_unique_scope"),
+            models.UniqueConstraint(fields=["kind"], condition=Q(category__isnull=True),
+                                    name="deadlinepolicy_unique_default"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutingRule(models.Model):
+    """Who handles feedback: the first matching rule by priority decides.
+
+    Without a matching rule the facility's operator handles it, then the sector's department
+    covering the area, then the governor's office, then the sector's ministry.
+    """
+
+    class Target(models.TextChoices):
+        OPERATOR = "operator", _("the facility's operator")
+        SECTOR_DEPARTMENT = "sector_department", _("the area's health or education department")
+        GOVERNORS_OFFICE = "governors_office", _("the area's governor's office")
+        ORGANIZATION = "organization", _("a named organisation")
+
+    priority = models.PositiveSmallIntegerField(_("priority"), default=100, help_text=_("Lower runs first."))
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.CASCADE, null=True, blank=True)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, null=True, blank=True)
+    kind = models.CharField(_("feedback type"), max_length=16, choices=Kind.choices, blank=True)
+    facility_kind = models.CharField(_("facility kind"), max_length=32, choices=ServiceUnit.Kind.choices, blank=True)
+    admin_unit = models.ForeignKey(AdminUnit, verbose_name=_("area"), on_delete=models.CASCADE, null=True,
+                                   blank=True, help_text=_("Applies to this area and everything in it."))
+    target = models.CharField(_("handled by"), max_length=20, choices=Target.choices)
+    organization = models.ForeignKey("organizations.Organization", verbose_name=_("organisation"),
+                                     on_delete=models.CASCADE, null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["priority", "pk"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self) -> str:
+        return f"{self.priority}: {self.get_target_display()}"
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=Feedback.OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        return self.open().filter(resolve_due__lt=now or timezone.now())
+
+    def due_soon(self, days=5, now=None):
+        now = now or timezone.now()
+        return self.open().filter(resolve_due__gte=now, resolve_due__lt=now + timedelta(days=days))
+
+    def public(self):
+        """Items whose text passed moderation and may appear on the public record."""
+        return self.filter(moderation=Feedback.Moderation.PUBLISHED)
+
+
+class Feedback(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")  # submitted, nobody has looked yet
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")  # the handling body confirmed receipt
+        IN_PROGRESS = "in_progress", _("in progress")  # being looked into
+        ACTION_SCHEDULED = "action_scheduled", _("action scheduled")  # a fix is planned with a date
+        REFERRED = "referred", _("referred")  # sent to another body, which must acknowledge it
+        RESOLVED = "resolved", _("resolved")  # answered with a public response
+        DUPLICATE = "duplicate", _("duplicate")  # merged into another item
+        NO_FURTHER_ACTION = "no_further_action", _("no further action")  # closed with a reason
+        CLOSED = "closed", _("closed")  # final: the reopen window has passed or the citizen agreed
+
+    OPEN_STATUSES = [Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ACTION_SCHEDULED, Status.REFERRED]
+
+    class Privacy(models.TextChoices):
+        PUBLIC = "public", _("public: my name may be shown")
+        NAME_HIDDEN = "name_hidden", _("name hidden: the public sees the text, not my name")
+        CONFIDENTIAL = "confidential", _("confidential: only the handling body knows who I am")
+        ANONYMOUS = "anonymous", _("anonymous: nothing about me is stored")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("web form")
+        PHONE = "phone", _("hotline call")
+        WALK_IN = "walk_in", _("walk-in")
+        LETTER = "letter", _("letter")
+        SMS = "sms", _("SMS")
+        OPEN311 = "open311", _("Open311")
+        API = "api", _("API")
+        KOBO = "kobo", _("field form (KoBo/ODK)")
+        IMPORT = "import", _("imported")
+
+    class Moderation(models.TextChoices):
+        PENDING = "pending", _("waiting for moderation")
+        PUBLISHED = "published", _("published")
+        HIDDEN = "hidden", _("not published")
+
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True, default=new_tracking_code,
+                                     editable=False)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.COMPLAINT)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+")
+    service_unit = models.ForeignKey(ServiceUnit, verbose_name=_("facility"), on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="feedback")
+    admin_unit = models.ForeignKey(AdminUnit, verbose_name=_("area"), on_delete=models.PROTECT, related_name="feedback")
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    location_text = models.CharField(_("place"), max_length=255, blank=True)
+    description = models.TextField(_("description"))
+    public_description = models.TextField(_("public text"), blank=True,
+                                          help_text=_("Moderated text with personal details masked."))
+    language = models.CharField(_("language"), max_length=8, default="mn")
+    privacy = models.CharField(_("privacy"), max_length=16, choices=Privacy.choices, default=Privacy.NAME_HIDDEN)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    external_id = models.CharField(_("id in the source channel"), max_length=128, blank=True)
+    moderation = models.CharField(_("moderation"), max_length=10, choices=Moderation.choices,
+                                  default=Moderation.PENDING)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    handling_organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("handled by"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="handled_feedback",
+    )
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned to"),
+                                    on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    escalated_to = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("escalated to"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="escalated_feedback",
+    )
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    duplicate_of = models.ForeignKey("self", verbose_name=_("duplicate of"), on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="duplicates")
+
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    acknowledge_due = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    resolve_due = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    original_resolve_due = models.DateTimeField(_("first deadline"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for extension"), blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    reopen_until = models.DateTimeField(_("may be reopened until"), null=True, blank=True)
+    public_response = models.TextField(_("public response"), blank=True)
+
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True,
+                                              validators=[MinValueValidator(1), MaxValueValidator(5)])
+    problem_solved = models.BooleanField(_("problem solved"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+
+    search_key = models.TextField(blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        indexes = [
+            # staff inbox: an organisation's open items by deadline (overdue / due soon)
+            models.Index(fields=["handling_organization", "status", "resolve_due"], name="feedback_inbox"),
+            # escalated items shown to the oversight body
+            models.Index(fields=["escalated_to", "status"], name="feedback_escalated"),
+            # facility page and duplicate suggestions: a facility's items, newest first
+            models.Index(fields=["service_unit", "-received_at"], name="feedback_facility"),
+            # public list filtered by area and date
+            models.Index(fields=["admin_unit", "-received_at"], name="feedback_area"),
+            # escalation sweep over open items past their deadline
+            models.Index(fields=["status", "resolve_due"], name="feedback_overdue"),
+            # "assigned to me"
+            models.Index(fields=["assigned_to", "status"], name="feedback_assignee"),
+        ]
+        constraints = [
+            # inbound channels are idempotent on the sender's message id
+            models.UniqueConstraint(fields=["channel", "external_id"], condition=~Q(external_id=""),
+                                    name="feedback_unique_external_id"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    def save(self, *args, **kwargs):
+        self.search_key = search_key(self.description)[:4000]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:public_detail", args=[self.tracking_code])
+
+    def get_staff_url(self) -> str:
+        return reverse("feedback:staff_detail", args=[self.tracking_code])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.is_open and self.resolve_due and self.resolve_due < timezone.now())
+
+    @property
+    def was_extended(self) -> bool:
+        return bool(self.original_resolve_due and self.resolve_due != self.original_resolve_due)
+
+    @property
+    def can_be_reopened(self) -> bool:
+        return bool(
+            self.status in {self.Status.RESOLVED, self.Status.NO_FURTHER_ACTION}
+            and self.reopen_until and timezone.now() <= self.reopen_until
+        )
+
+    @property
+    def shows_text_publicly(self) -> bool:
+        return self.moderation == self.Moderation.PUBLISHED
+
+
+class Reporter(models.Model):
+    """Who reported: kept apart from the feedback so every read is deliberate and audited.
+    Anonymous feedback has no Reporter row at all."""
+
+    feedback = models.OneToOneField(Feedback, on_delete=models.CASCADE, related_name="reporter")
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    notify = models.BooleanField(_("send me updates"), default=True)
+
+    class Meta:
+        verbose_name = _("reporter")
+        verbose_name_plural = _("reporters")
+        indexes = [
+            # rate limits and "your other reports" by phone number
+            models.Index(fields=["phone"], name="reporter_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.phone or self.email or "—"
+
+
+def attachment_path(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"feedback/{instance.feedback.received_at:%Y/%m}/{secrets.token_hex(16)}.{ext}"
+
+
+class Attachment(models.Model):
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    is_public = models.BooleanField(_("public"), default=False,
+                                    help_text=_("Shown on the public page after moderation."))
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Event(models.Model):
+    """One entry of a feedback item's timeline: a status change, response, note, assignment…"""
+
+    class Type(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        ROUTED = "routed", _("routed")
+        STATUS = "status", _("status changed")
+        RESPONSE = "response", _("public response")
+        NOTE = "note", _("internal note")
+        ASSIGNED = "assigned", _("assigned")
+        REFERRED = "referred", _("referred")
+        EXTENDED = "extended", _("deadline extended")
+        ESCALATED = "escalated", _("escalated")
+        MERGED = "merged", _("marked as duplicate")
+        REOPENED = "reopened", _("reopened by the citizen")
+        RATED = "rated", _("rated by the citizen")
+        CITIZEN_UPDATE = "citizen_update", _("update from the citizen")
+        MODERATED = "moderated", _("moderated")
+        IDENTITY_VIEWED = "identity_viewed", _("reporter's identity viewed")
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(_("type"), max_length=16, choices=Type.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
+    is_public = models.BooleanField(_("public"), default=False)
+    text = models.TextField(_("text"), blank=True)
+    old_status = models.CharField(max_length=20, blank=True)
+    new_status = models.CharField(max_length=20, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        indexes = [models.Index(fields=["feedback", "created_at"], name="feedbackevent_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.feedback} {self.type}"
+
+
+class Stat(models.Model):
+    """Pre-aggregated counters per scope and year, updated by the services as things happen.
+
+    Public pages read these rows instead of scanning feedback. ``resolve_days`` is a histogram
+    (index = whole days to resolve, last bucket = 120 days or more) from which the median is exact.
+    """
+
+    class Scope(models.TextChoices):
+        NATIONAL = "national", _("national")
+        ADMIN_UNIT = "admin_unit", _("area")
+        FACILITY = "facility", _("facility")
+        ORGANIZATION = "organization", _("organisation")
+
+    HISTOGRAM_DAYS = 121
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    scope_id = models.BigIntegerField(default=0)
+    year = models.PositiveSmallIntegerField()
+    received = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolved_on_time = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0)
+    solved_yes = models.PositiveIntegerField(default=0)
+    resolve_days = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("feedback statistic")
+        verbose_name_plural = _("feedback statistics")
+        constraints = [models.UniqueConstraint(fields=["scope", "scope_id", "year"], name="feedbackstat_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.scope_id}:{self.year}"

@@ -1,0 +1,128 @@
+"""Who handles a feedback item, and who is the next level up when it is overdue."""
+
+from django.apps import apps
+
+from iltod.places.models import AdminUnit, ServiceUnit
+
+from .models import Category, RoutingRule
+
+SECTOR_DEPARTMENT_KIND = {"health": "health_department", "education": "education_department"}
+
+
+def _organizations():
+    return apps.get_model("organizations", "Organization").objects.filter(is_active=True)
+
+
+def area_chain(admin_unit: AdminUnit) -> list[AdminUnit]:
+    """The unit and its ancestors, nearest first, without the country."""
+    chain = [admin_unit, *reversed(admin_unit.ancestors())]
+    return [u for u in chain if u.level != AdminUnit.Level.COUNTRY]
+
+
+def _covering(kind: str, unit: AdminUnit):
+    return _organizations().filter(kind=kind, covered_admin_units=unit).order_by("pk").first()
+
+
+def sector_department(sector_code: str, unit: AdminUnit):
+    """The nearest health/education department (or governor's office for other sectors)."""
+    kind = SECTOR_DEPARTMENT_KIND.get(sector_code, "governors_office")
+    for area in area_chain(unit):
+        org = _covering(kind, area)
+        if org:
+            return org
+    return None
+
+
+def governors_office(unit: AdminUnit):
+    for area in area_chain(unit):
+        org = _covering("governors_office", area)
+        if org:
+            return org
+    return None
+
+
+def ministry(sector_code: str):
+    return _organizations().filter(kind="ministry", sectors__code=sector_code).order_by("pk").first()
+
+
+def _rule_matches(rule: RoutingRule, *, category, kind, service_unit, admin_unit) -> bool:
+    if rule.sector_id and rule.sector_id != category.sector_id:
+        return False
+    if rule.category_id and rule.category_id != category.pk:
+        return False
+    if rule.kind and rule.kind != kind:
+        return False
+    if rule.facility_kind and (service_unit is None or service_unit.kind != rule.facility_kind):
+        return False
+    return not (rule.admin_unit_id and rule.admin_unit_id not in {u.pk for u in [admin_unit, *admin_unit.ancestors()]})
+
+
+def _target(target: str, *, organization, category: Category, service_unit, admin_unit):
+    sector_code = category.sector.code
+    if target == RoutingRule.Target.ORGANIZATION:
+        return organization
+    if target == RoutingRule.Target.OPERATOR:
+        return service_unit.operator if service_unit and service_unit.operator_id else None
+    if target == RoutingRule.Target.SECTOR_DEPARTMENT:
+        return sector_department(sector_code, admin_unit)
+    if target == RoutingRule.Target.GOVERNORS_OFFICE:
+        return governors_office(admin_unit)
+    return None
+
+
+DEFAULT_ORDER = [
+    RoutingRule.Target.OPERATOR,
+    RoutingRule.Target.SECTOR_DEPARTMENT,
+    RoutingRule.Target.GOVERNORS_OFFICE,
+]
+
+
+def route(*, category: Category, kind: str, service_unit: ServiceUnit | None, admin_unit: AdminUnit):
+    """The organisation that must handle the item, and the rule that chose it (None = default)."""
+    for rule in RoutingRule.objects.filter(is_active=True).select_related("organization"):
+        if _rule_matches(rule, category=category, kind=kind, service_unit=service_unit, admin_unit=admin_unit):
+            org = _target(rule.target, organization=rule.organization, category=category,
+                          service_unit=service_unit, admin_unit=admin_unit)
+            if org is not None and org.is_active:
+                return org, rule
+    for target in DEFAULT_ORDER:
+        org = _target(target, organization=None, category=category, service_unit=service_unit,
+                      admin_unit=admin_unit)
+        if org is not None:
+            return org, None
+    return ministry(category.sector.code), None
+
+
+def oversight_chain(feedback) -> list:
+    """Bodies above the handler, lowest first: facility operator → soum/district department →
+    aimag/capital department → ministry. Used for escalation."""
+    sector_code = feedback.category.sector.code
+    kind = SECTOR_DEPARTMENT_KIND.get(sector_code, "governors_office")
+    chain = []
+    if feedback.service_unit_id and feedback.service_unit.operator_id:
+        chain.append(feedback.service_unit.operator)
+    for area in area_chain(feedback.admin_unit):
+        org = _covering(kind, area)
+        if org:
+            chain.append(org)
+    top = ministry(sector_code)
+    if top:
+        chain.append(top)
+    unique, seen = [], set()
+    for org in chain:
+        if org.pk not in seen:
+            seen.add(org.pk)
+            unique.append(org)
+    return unique
+
+
+def next_oversight(feedback):
+    """The next body up from whoever currently handles or oversees the item, or None at the top."""
+    chain = oversight_chain(feedback)
+    ids = [o.pk for o in chain]
+    current = feedback.escalated_to_id or feedback.handling_organization_id
+    if current in ids:
+        position = ids.index(current)
+        return chain[position + 1] if position + 1 < len(chain) else None
+    # The handler is not on the chain (e.g. a named organisation): start above the facility level.
+    return chain[1] if len(chain) > 1 else (chain[0] if chain else None)

@@ -1,0 +1,501 @@
+"""Every state change of feedback: atomic, on the timeline, notifications queued in the outbox."""
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iltod.accounts.capabilities import Capability
+from iltod.accounts.models import Membership
+from iltod.accounts.services import log_event
+from iltod.lib.phones import normalize_phone
+from iltod.lib.redact import mask_personal_data
+from iltod.notifications.models import OutboundMessage
+from iltod.notifications.services import queue_templated
+
+from . import routing, stats
+from .deadlines import deadlines, due_date, policy_for
+from .models import Attachment, Event, Feedback, Kind, Reporter
+from .permissions import can_extend, can_handle, can_view_identity
+from .uploads import clean_upload
+
+Status = Feedback.Status
+
+# Allowed status changes through change_status(); referral, merging and reopening have their own
+# services. Closing is the end.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.RECEIVED: {Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ACTION_SCHEDULED, Status.RESOLVED,
+                      Status.NO_FURTHER_ACTION},
+    Status.ACKNOWLEDGED: {Status.IN_PROGRESS, Status.ACTION_SCHEDULED, Status.RESOLVED, Status.NO_FURTHER_ACTION},
+    Status.IN_PROGRESS: {Status.ACTION_SCHEDULED, Status.RESOLVED, Status.NO_FURTHER_ACTION},
+    Status.ACTION_SCHEDULED: {Status.IN_PROGRESS, Status.RESOLVED, Status.NO_FURTHER_ACTION},
+    Status.REFERRED: {Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ACTION_SCHEDULED, Status.RESOLVED,
+                      Status.NO_FURTHER_ACTION},
+    Status.RESOLVED: {Status.CLOSED},
+    Status.NO_FURTHER_ACTION: {Status.CLOSED},
+    Status.DUPLICATE: set(),
+    Status.CLOSED: set(),
+}
+NEEDS_PUBLIC_TEXT = {Status.RESOLVED, Status.NO_FURTHER_ACTION, Status.ACTION_SCHEDULED}
+TELL_THE_CITIZEN = {Status.ACKNOWLEDGED, Status.ACTION_SCHEDULED, Status.RESOLVED, Status.NO_FURTHER_ACTION,
+                    Status.REFERRED}
+
+
+class FeedbackError(ValidationError):
+    """A request the rules do not allow; the message is translated and shown to the user."""
+
+
+@dataclass
+class Submission:
+    kind: str
+    category: object
+    description: str
+    admin_unit: object = None
+    service_unit: object = None
+    latitude: float | None = None
+    longitude: float | None = None
+    location_text: str = ""
+    privacy: str = Feedback.Privacy.NAME_HIDDEN
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter_email: str = ""
+    notify: bool = True
+    language: str = "mn"
+    channel: str = Feedback.Channel.WEB
+    external_id: str = ""
+    received_at: object = None
+    files: list = field(default_factory=list)
+    quiet: bool = False  # imports: no messages to anyone
+
+
+def _locked(feedback: Feedback) -> Feedback:
+    return Feedback.objects.select_for_update().select_related(
+        "category__sector", "service_unit__operator", "admin_unit", "handling_organization"
+    ).get(pk=feedback.pk)
+
+
+def _event(feedback, type_, *, actor=None, organization=None, public=False, text="", old="", new="", **data):
+    return Event.objects.create(
+        feedback=feedback, type=type_, actor=actor if getattr(actor, "is_authenticated", False) else None,
+        organization=organization, is_public=public, text=text, old_status=old, new_status=new, data=data,
+    )
+
+
+def _tell_reporter(feedback: Feedback, template: str, **context):
+    """Queue an e-mail and/or SMS to the reporter, in the language they wrote in."""
+    reporter = getattr(feedback, "reporter", None) if feedback.privacy != Feedback.Privacy.ANONYMOUS else None
+    if reporter is None or not reporter.notify:
+        return
+    context = {"feedback": feedback, "site_url": settings.SITE_URL, **context}
+    key = context.pop("dedupe", None)
+    if reporter.email:
+        queue_templated(channel=OutboundMessage.Channel.EMAIL, recipient=reporter.email,
+                        template=f"feedback/messages/{template}", context=context, language=feedback.language,
+                        related=feedback, dedupe_key=f"{key}:email" if key else None)
+    if reporter.phone:
+        queue_templated(channel=OutboundMessage.Channel.SMS, recipient=reporter.phone,
+                        template=f"feedback/messages/{template}", context=context, language=feedback.language,
+                        related=feedback, dedupe_key=f"{key}:sms" if key else None)
+
+
+def _tell_handlers(feedback: Feedback, organization, template: str, **context):
+    """Queue an e-mail to everyone who handles feedback in ``organization``, each in their language."""
+    if organization is None:
+        return
+    members = Membership.objects.with_capability(Capability.HANDLE_FEEDBACK).filter(
+        organization=organization
+    ).select_related("user")
+    for membership in members:
+        user = membership.user
+        if user.is_active and user.email:
+            queue_templated(channel=OutboundMessage.Channel.EMAIL, recipient=user.email,
+                            template=f"feedback/messages/{template}",
+                            context={"feedback": feedback, "organization": organization,
+                                     "site_url": settings.SITE_URL, **context},
+                            language=user.language, related=feedback)
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake
+
+
+@transaction.atomic
+def submit_feedback(data: Submission, *, actor=None, request=None) -> tuple[Feedback, bool]:
+    """Record feedback from any channel, route it, set its deadlines and confirm to the reporter.
+
+    Returns ``(feedback, created)``; a channel message id seen before returns the first item.
+    """
+    if data.external_id:
+        existing = Feedback.objects.filter(channel=data.channel, external_id=data.external_id).first()
+        if existing:
+            return existing, False
+    if data.kind not in Kind.values:
+        raise FeedbackError(_("Unknown feedback type."))
+    admin_unit = data.admin_unit or (data.service_unit.admin_unit if data.service_unit else None)
+    if admin_unit is None:
+        raise FeedbackError(_("Choose a facility or a place."))
+    if data.service_unit is not None and data.service_unit.admin_unit_id != admin_unit.pk:
+        admin_unit = data.service_unit.admin_unit
+    description = (data.description or "").strip()
+    if not description:
+        raise FeedbackError(_("Describe the problem."))
+    phone = normalize_phone(data.reporter_phone) if data.reporter_phone else ""
+    anonymous = data.privacy == Feedback.Privacy.ANONYMOUS
+
+    received_at = data.received_at or timezone.now()
+    policy = policy_for(data.kind, data.category)
+    acknowledge_due, resolve_due = deadlines(received_at, policy)
+    handler, rule = routing.route(category=data.category, kind=data.kind, service_unit=data.service_unit,
+                                  admin_unit=admin_unit)
+    if (data.privacy == Feedback.Privacy.CONFIDENTIAL and handler is not None and data.service_unit
+            and handler.pk == data.service_unit.operator_id):
+        # A confidential report about a facility is never handled by the facility itself.
+        handler = routing.sector_department(data.category.sector.code, admin_unit) or routing.ministry(
+            data.category.sector.code)
+
+    feedback = Feedback(
+        kind=data.kind, category=data.category, service_unit=data.service_unit, admin_unit=admin_unit,
+        latitude=data.latitude, longitude=data.longitude, location_text=data.location_text.strip(),
+        description=description, public_description=mask_personal_data(description), language=data.language,
+        privacy=data.privacy, channel=data.channel, external_id=data.external_id, received_at=received_at,
+        acknowledge_due=acknowledge_due, resolve_due=resolve_due, original_resolve_due=resolve_due,
+        handling_organization=handler,
+    )
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError:
+        if data.external_id:  # a concurrent delivery of the same message won the race
+            return Feedback.objects.get(channel=data.channel, external_id=data.external_id), False
+        feedback.tracking_code = Feedback._meta.get_field("tracking_code").default()
+        feedback.save()
+    if not anonymous and (data.reporter_name or phone or data.reporter_email):
+        Reporter.objects.create(feedback=feedback, name=data.reporter_name.strip(), phone=phone,
+                                email=(data.reporter_email or "").strip().lower(), notify=data.notify)
+    for upload in data.files:
+        add_attachment(feedback, upload)
+    _event(feedback, Event.Type.SUBMITTED, actor=actor, public=True, new=Status.RECEIVED,
+           channel=data.channel)
+    _event(feedback, Event.Type.ROUTED, organization=handler, public=True,
+           rule=rule.pk if rule else None)
+    stats.record_received(feedback)
+    if not data.quiet:
+        _tell_reporter(feedback, "received", dedupe=f"received:{feedback.pk}")
+        _tell_handlers(feedback, handler, "new_item")
+    return feedback, True
+
+
+def add_attachment(feedback: Feedback, upload) -> Attachment:
+    cleaned = clean_upload(upload)
+    attachment = Attachment(feedback=feedback, original_name=os.path.basename(upload.name)[:255],
+                            content_type=cleaned.content_type, size=cleaned.size)
+    attachment.file.save(cleaned.name, cleaned.file, save=False)
+    attachment.save()
+    return attachment
+
+
+# ---------------------------------------------------------------------------------------------
+# Handling
+
+
+def _require(allowed: bool):
+    if not allowed:
+        raise FeedbackError(_("You cannot do this for this item."))
+
+
+@transaction.atomic
+def change_status(feedback: Feedback, new_status: str, *, actor, text: str = "", request=None) -> Feedback:
+    feedback = _locked(feedback)
+    _require(can_handle(actor, feedback))
+    old = feedback.status
+    if new_status not in TRANSITIONS.get(old, set()):
+        raise FeedbackError(_("An item that is “%(old)s” cannot become “%(new)s”.")
+                            % {"old": Status(old).label, "new": Status(new_status).label})
+    text = (text or "").strip()
+    if new_status in NEEDS_PUBLIC_TEXT and not text:
+        raise FeedbackError(_("Write a public response that explains this to the citizen."))
+    now = timezone.now()
+    feedback.status = new_status
+    fields = ["status", "updated_at"]
+    if new_status == Status.ACKNOWLEDGED or (old == Status.RECEIVED and not feedback.acknowledged_at):
+        feedback.acknowledged_at = feedback.acknowledged_at or now
+        fields.append("acknowledged_at")
+    first_resolution = False
+    if new_status in {Status.RESOLVED, Status.NO_FURTHER_ACTION}:
+        first_resolution = feedback.resolved_at is None
+        feedback.resolved_at = now
+        feedback.public_response = text
+        policy = policy_for(feedback.kind, feedback.category)
+        feedback.reopen_until = now + timedelta(days=policy.reopen_days)
+        fields += ["resolved_at", "public_response", "reopen_until"]
+    if new_status == Status.CLOSED:
+        feedback.closed_at = now
+        fields.append("closed_at")
+    feedback.save(update_fields=fields)
+    _event(feedback, Event.Type.STATUS, actor=actor, organization=feedback.handling_organization,
+           public=True, text=text, old=old, new=new_status)
+    if first_resolution:
+        stats.record_resolved(feedback)
+    if new_status in TELL_THE_CITIZEN:
+        _tell_reporter(feedback, "status_changed", response=text)
+    return feedback
+
+
+@transaction.atomic
+def respond(feedback: Feedback, *, actor, text: str, public: bool) -> Event:
+    """A public response to the citizen, or an internal note only staff see."""
+    feedback = _locked(feedback)
+    from .permissions import staff_feedback
+
+    _require(staff_feedback(actor).filter(pk=feedback.pk).exists())
+    text = (text or "").strip()
+    if not text:
+        raise FeedbackError(_("Write something first."))
+    if public:
+        _require(can_handle(actor, feedback))
+    event = _event(feedback, Event.Type.RESPONSE if public else Event.Type.NOTE, actor=actor,
+                   organization=feedback.handling_organization, public=public, text=text)
+    if public:
+        _tell_reporter(feedback, "response", response=text)
+    return event
+
+
+@transaction.atomic
+def assign(feedback: Feedback, *, actor, assignee) -> Feedback:
+    feedback = _locked(feedback)
+    _require(can_handle(actor, feedback))
+    if assignee is not None and not Membership.objects.with_capability(Capability.HANDLE_FEEDBACK).filter(
+        user=assignee, organization_id=feedback.handling_organization_id
+    ).exists():
+        raise FeedbackError(_("This person does not handle feedback for the handling organisation."))
+    previous = feedback.assigned_to
+    feedback.assigned_to = assignee
+    feedback.save(update_fields=["assigned_to", "updated_at"])
+    _event(feedback, Event.Type.ASSIGNED, actor=actor, text=str(assignee or ""),
+           previous=previous.pk if previous else None, assignee=assignee.pk if assignee else None)
+    return feedback
+
+
+@transaction.atomic
+def refer(feedback: Feedback, *, actor, organization, reason: str) -> Feedback:
+    """Send the item to another body. It must say where and why: never a dead end."""
+    feedback = _locked(feedback)
+    _require(can_handle(actor, feedback))
+    reason = (reason or "").strip()
+    if organization is None or not organization.is_active:
+        raise FeedbackError(_("Choose the organisation that should handle it."))
+    if organization.pk == feedback.handling_organization_id:
+        raise FeedbackError(_("The item is already handled by this organisation."))
+    if not reason:
+        raise FeedbackError(_("Explain why it goes to this organisation."))
+    if not feedback.is_open:
+        raise FeedbackError(_("Only open items can be referred."))
+    old_org, old_status = feedback.handling_organization, feedback.status
+    feedback.handling_organization = organization
+    feedback.status = Status.REFERRED
+    feedback.assigned_to = None
+    feedback.save(update_fields=["handling_organization", "status", "assigned_to", "updated_at"])
+    _event(feedback, Event.Type.REFERRED, actor=actor, organization=organization, public=True, text=reason,
+           old=old_status, new=Status.REFERRED, from_org=old_org.pk if old_org else None, to_org=organization.pk)
+    _tell_reporter(feedback, "status_changed", response=reason)
+    _tell_handlers(feedback, organization, "new_item")
+    return feedback
+
+
+@transaction.atomic
+def extend_deadline(feedback: Feedback, *, actor, days: int, reason: str) -> Feedback:
+    """The head of the body extends once, by up to the policy's maximum, and the citizen is told."""
+    feedback = _locked(feedback)
+    _require(can_extend(actor, feedback))
+    policy = policy_for(feedback.kind, feedback.category)
+    reason = (reason or "").strip()
+    if feedback.was_extended:
+        raise FeedbackError(_("The deadline has already been extended once."))
+    if not feedback.is_open:
+        raise FeedbackError(_("Only open items can be extended."))
+    if not 1 <= days <= policy.max_extension_days:
+        raise FeedbackError(_("An extension is from 1 to %(max)s days.") % {"max": policy.max_extension_days})
+    if not reason:
+        raise FeedbackError(_("Explain the extension to the citizen."))
+    old_due = feedback.resolve_due
+    feedback.resolve_due = due_date(old_due, days, policy.resolve_day_kind)
+    feedback.extension_reason = reason
+    feedback.save(update_fields=["resolve_due", "extension_reason", "updated_at"])
+    _event(feedback, Event.Type.EXTENDED, actor=actor, public=True, text=reason, days=days,
+           old_due=old_due.isoformat(), new_due=feedback.resolve_due.isoformat())
+    _tell_reporter(feedback, "extended", reason=reason)
+    return feedback
+
+
+def similar_open_items(feedback: Feedback, limit: int = 5, threshold: float = 0.45) -> list[tuple[Feedback, float]]:
+    """Open items at the same facility (or in the same soum) that read alike. Search keys fold
+    Cyrillic and Latin-typed Mongolian, so "surguuli" and "сургууль" match."""
+    candidates = Feedback.objects.open().exclude(pk=feedback.pk).select_related("category")
+    if feedback.service_unit_id:
+        candidates = candidates.filter(service_unit_id=feedback.service_unit_id)
+    else:
+        candidates = candidates.filter(admin_unit_id=feedback.admin_unit_id, service_unit__isnull=True)
+    scored = []
+    for other in candidates.order_by("-received_at")[:200]:
+        ratio = difflib.SequenceMatcher(None, feedback.search_key[:600], other.search_key[:600]).ratio()
+        if other.category_id == feedback.category_id:
+            ratio = min(1.0, ratio + 0.1)
+        if ratio >= threshold:
+            scored.append((other, round(ratio, 2)))
+    scored.sort(key=lambda pair: -pair[1])
+    return scored[:limit]
+
+
+@transaction.atomic
+def mark_duplicate(feedback: Feedback, *, actor, original: Feedback) -> Feedback:
+    feedback = _locked(feedback)
+    _require(can_handle(actor, feedback))
+    if original.pk == feedback.pk or original.duplicate_of_id == feedback.pk:
+        raise FeedbackError(_("An item cannot be a duplicate of itself."))
+    if not feedback.is_open:
+        raise FeedbackError(_("Only open items can be merged."))
+    old = feedback.status
+    feedback.duplicate_of = original
+    feedback.status = Status.DUPLICATE
+    feedback.closed_at = timezone.now()
+    feedback.save(update_fields=["duplicate_of", "status", "closed_at", "updated_at"])
+    _event(feedback, Event.Type.MERGED, actor=actor, public=True, text=original.tracking_code, old=old,
+           new=Status.DUPLICATE, original=original.pk)
+    _tell_reporter(feedback, "duplicate", original=original)
+    return feedback
+
+
+@transaction.atomic
+def moderate(feedback: Feedback, *, actor, publish: bool, public_text: str | None = None) -> Feedback:
+    feedback = _locked(feedback)
+    _require(can_handle(actor, feedback))
+    if public_text is not None:
+        feedback.public_description = mask_personal_data(public_text.strip())
+    feedback.moderation = Feedback.Moderation.PUBLISHED if publish else Feedback.Moderation.HIDDEN
+    feedback.save(update_fields=["moderation", "public_description", "updated_at"])
+    _event(feedback, Event.Type.MODERATED, actor=actor, moderation=feedback.moderation)
+    return feedback
+
+
+def reporter_for(feedback: Feedback, *, actor, request=None) -> Reporter | None:
+    """Read the reporter's identity: allowed by capability only, and every read is audited."""
+    if not can_view_identity(actor, feedback):
+        raise FeedbackError(_("You cannot see who reported this."))
+    reporter = Reporter.objects.filter(feedback=feedback).first()
+    with transaction.atomic():
+        log_event(actor, "feedback.identity_viewed", feedback, request=request, sensitive_read=True)
+        _event(feedback, Event.Type.IDENTITY_VIEWED, actor=actor)
+    return reporter
+
+
+# ---------------------------------------------------------------------------------------------
+# The citizen (holding the tracking code)
+
+
+@transaction.atomic
+def reopen(feedback: Feedback, *, reason: str) -> Feedback:
+    feedback = _locked(feedback)
+    reason = (reason or "").strip()
+    if not feedback.can_be_reopened:
+        raise FeedbackError(_("This item can no longer be reopened."))
+    if not reason:
+        raise FeedbackError(_("Say why the problem is not solved."))
+    old = feedback.status
+    feedback.status = Status.IN_PROGRESS
+    feedback.reopen_until = None
+    feedback.save(update_fields=["status", "reopen_until", "updated_at"])
+    _event(feedback, Event.Type.REOPENED, public=True, text=reason, old=old, new=Status.IN_PROGRESS)
+    _tell_handlers(feedback, feedback.handling_organization, "reopened", reason=reason)
+    return feedback
+
+
+@transaction.atomic
+def rate(feedback: Feedback, *, rating: int, problem_solved: bool | None, comment: str = "") -> Feedback:
+    feedback = _locked(feedback)
+    if feedback.status not in {Status.RESOLVED, Status.NO_FURTHER_ACTION, Status.CLOSED}:
+        raise FeedbackError(_("You can rate the answer once the item is resolved."))
+    if feedback.rating is not None:
+        raise FeedbackError(_("This answer has already been rated."))
+    if not 1 <= int(rating) <= 5:
+        raise FeedbackError(_("Choose from 1 to 5."))
+    feedback.rating = int(rating)
+    feedback.problem_solved = problem_solved
+    feedback.rated_at = timezone.now()
+    feedback.save(update_fields=["rating", "problem_solved", "rated_at", "updated_at"])
+    _event(feedback, Event.Type.RATED, public=True, text=mask_personal_data(comment.strip()),
+           rating=feedback.rating, problem_solved=problem_solved)
+    stats.record_rating(feedback)
+    return feedback
+
+
+@transaction.atomic
+def add_citizen_update(feedback: Feedback, *, text: str, channel: str = Feedback.Channel.WEB) -> Event:
+    """More information from the citizen (a reply by SMS, a note on the tracking page)."""
+    feedback = _locked(feedback)
+    text = (text or "").strip()
+    if not text:
+        raise FeedbackError(_("Write something first."))
+    event = _event(feedback, Event.Type.CITIZEN_UPDATE, public=False, text=text, channel=channel)
+    _tell_handlers(feedback, feedback.handling_organization, "citizen_update", text=text)
+    return event
+
+
+# ---------------------------------------------------------------------------------------------
+# Periodic work (safe to run twice)
+
+
+def escalate_overdue(now=None) -> int:
+    """Move overdue open items one level up the oversight chain, and again after the policy's
+    interval while they stay overdue. Each item is claimed with a conditional update."""
+    now = now or timezone.now()
+    count = 0
+    overdue = Feedback.objects.overdue(now).select_related(
+        "category__sector", "service_unit__operator", "admin_unit", "handling_organization", "escalated_to"
+    )
+    for feedback in overdue.iterator(chunk_size=500):
+        policy = policy_for(feedback.kind, feedback.category)
+        if feedback.escalated_at and feedback.escalated_at > now - timedelta(days=policy.escalate_after_days):
+            continue
+        target = routing.next_oversight(feedback)
+        if target is None or target.pk in {feedback.escalated_to_id, feedback.handling_organization_id}:
+            continue
+        with transaction.atomic():
+            claimed = Feedback.objects.filter(
+                pk=feedback.pk, escalation_level=feedback.escalation_level, status__in=Feedback.OPEN_STATUSES
+            ).update(escalated_to=target, escalation_level=feedback.escalation_level + 1, escalated_at=now)
+            if not claimed:
+                continue
+            feedback.escalated_to, feedback.escalation_level = target, feedback.escalation_level + 1
+            _event(feedback, Event.Type.ESCALATED, organization=target, public=True,
+                   level=feedback.escalation_level)
+            _tell_handlers(feedback, target, "escalated")
+            _tell_handlers(feedback, feedback.handling_organization, "overdue")
+        count += 1
+    return count
+
+
+def close_expired(now=None) -> int:
+    """Resolved items whose reopen window has passed become closed."""
+    now = now or timezone.now()
+    count = 0
+    expired = Feedback.objects.filter(status__in=[Status.RESOLVED, Status.NO_FURTHER_ACTION], reopen_until__lt=now)
+    for feedback in expired.iterator(chunk_size=500):
+        with transaction.atomic():
+            if Feedback.objects.filter(pk=feedback.pk, status=feedback.status).update(
+                status=Status.CLOSED, closed_at=now
+            ):
+                _event(feedback, Event.Type.STATUS, public=True, old=feedback.status, new=Status.CLOSED)
+                count += 1
+    return count
+
+
+def recent_submissions_by_phone(phone: str, hours: int = 24) -> int:
+    """How many items this phone number reported recently (for the per-number rate limit)."""
+    since = timezone.now() - timedelta(hours=hours)
+    return Reporter.objects.filter(phone=phone, feedback__received_at__gte=since).count()

@@ -1,0 +1,274 @@
+"""Public pages: give feedback, track it by code, read the public record and statistics."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
+
+from iltod.lib.tabular import tabular_response
+from iltod.lib.translit import search_key
+from iltod.organizations.models import Organization
+from iltod.places import maps
+from iltod.places.forms import FacilitySearchForm
+from iltod.places.models import AdminUnit, ServiceUnit
+
+from . import services, stats
+from .forms import CitizenUpdateForm, FeedbackForm, PublicFilterForm, RatingForm, ReopenForm, TrackForm
+from .models import Feedback, Stat
+from .reports import annual_report
+
+PER_PAGE = 20
+
+
+def _limited(request, group: str, rate: str) -> bool:
+    return is_ratelimited(request, group=group, key="ip", rate=rate, method=is_ratelimited.ALL, increment=True)
+
+
+def _choose_place(request):
+    """Step 1 of giving feedback: find the facility, or pick an aimag/soum for a place."""
+    search = FacilitySearchForm(request.GET or None)
+    results = []
+    if search.is_valid() and search.cleaned_data["q"]:
+        results = (
+            ServiceUnit.objects.active().search(search.cleaned_data["q"])
+            .select_related("admin_unit__parent").order_by("name")[:20]
+        )
+    area = None
+    if request.GET.get("area"):
+        area = AdminUnit.objects.filter(code=request.GET["area"]).first()
+    top = AdminUnit.objects.current().top_level().order_by("level", "name")
+    children = area.children.current().order_by("name") if area is not None else []
+    return render(request, "feedback/choose_place.html",
+                  {"search": search, "results": results, "top_units": top, "area": area, "children": children})
+
+
+def submit(request):
+    facility = None
+    area = None
+    if request.GET.get("facility") or request.POST.get("facility"):
+        code = request.POST.get("facility") or request.GET.get("facility")
+        facility = ServiceUnit.objects.active().select_related("admin_unit__parent", "sector").filter(code=code).first()
+        if facility is None:
+            raise Http404
+    elif request.GET.get("place") or request.POST.get("place"):
+        code = request.POST.get("place") or request.GET.get("place")
+        area = AdminUnit.objects.current().filter(code=code).exclude(
+            level__in=[AdminUnit.Level.COUNTRY, AdminUnit.Level.CAPITAL, AdminUnit.Level.AIMAG]
+        ).select_related("parent").first()
+        if area is None:
+            raise Http404
+    else:
+        return _choose_place(request)
+
+    form = FeedbackForm(request.POST or None, request.FILES or None, sector=facility.sector if facility else None)
+    if request.method == "POST":
+        if _limited(request, "feedback-submit", settings.FEEDBACK_RATE_PER_IP):
+            form.add_error(None, _("Too many submissions from your connection. Please try again later."))
+        elif form.is_valid():
+            data = form.cleaned_data
+            if data["phone"] and services.recent_submissions_by_phone(data["phone"]) >= settings.FEEDBACK_PER_PHONE_PER_DAY:
+                form.add_error("phone", _("Too many submissions from this phone number today."))
+            else:
+                try:
+                    feedback, _created = services.submit_feedback(
+                        services.Submission(
+                            kind=data["kind"], category=data["category"], description=data["description"],
+                            service_unit=facility, admin_unit=area, location_text=data["location_text"],
+                            privacy=data["privacy"], reporter_name=data["name"], reporter_phone=data["phone"],
+                            reporter_email=data["email"], language=translation.get_language() or "mn",
+                            channel=Feedback.Channel.WEB, files=data["files"],
+                        ),
+                        request=request,
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    request.session.setdefault("my_feedback", [])
+                    request.session["my_feedback"] = [feedback.tracking_code, *request.session["my_feedback"]][:20]
+                    return redirect("feedback:thanks", code=feedback.tracking_code)
+    return render(request, "feedback/submit.html", {"form": form, "facility": facility, "area": area})
+
+
+def thanks(request, code):
+    if code not in request.session.get("my_feedback", []):
+        return redirect("feedback:track", code=code)
+    feedback = get_object_or_404(Feedback.objects.select_related("handling_organization"), tracking_code=code)
+    return render(request, "feedback/thanks.html", {"feedback": feedback})
+
+
+def track_lookup(request):
+    form = TrackForm(request.GET or None)
+    if form.is_valid():
+        if _limited(request, "feedback-track", settings.FEEDBACK_TRACK_RATE_PER_IP):
+            form.add_error(None, _("Too many look-ups from your connection. Please try again later."))
+        elif Feedback.objects.filter(tracking_code=form.cleaned_data["code"]).exists():
+            return redirect("feedback:track", code=form.cleaned_data["code"])
+        else:
+            form.add_error("code", _("No feedback has this code. Check it and try again."))
+    return render(request, "feedback/track_lookup.html", {"form": form})
+
+
+def _public_timeline(feedback):
+    return feedback.events.filter(is_public=True).select_related("organization").order_by("created_at", "pk")
+
+
+def track(request, code):
+    """The citizen's page, reached with the tracking code: their own text, the public timeline,
+    and the forms to rate, reopen or add information."""
+    feedback = get_object_or_404(
+        Feedback.objects.select_related("category", "service_unit", "admin_unit__parent", "handling_organization",
+                                        "duplicate_of"),
+        tracking_code=code,
+    )
+    rating_form = RatingForm(prefix="rate")
+    reopen_form = ReopenForm(prefix="reopen")
+    update_form = CitizenUpdateForm(prefix="update")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "rate":
+                rating_form = RatingForm(request.POST, prefix="rate")
+                if rating_form.is_valid():
+                    services.rate(feedback, **rating_form.cleaned_data)
+                    messages.success(request, _("Thank you for your rating."))
+                    return redirect("feedback:track", code=code)
+            elif action == "reopen":
+                reopen_form = ReopenForm(request.POST, prefix="reopen")
+                if reopen_form.is_valid():
+                    services.reopen(feedback, reason=reopen_form.cleaned_data["reason"])
+                    messages.success(request, _("Your feedback was reopened."))
+                    return redirect("feedback:track", code=code)
+            elif action == "update":
+                update_form = CitizenUpdateForm(request.POST, prefix="update")
+                if update_form.is_valid():
+                    services.add_citizen_update(feedback, text=update_form.cleaned_data["text"])
+                    messages.success(request, _("Your information was added."))
+                    return redirect("feedback:track", code=code)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(request, "feedback/track.html", {
+        "feedback": feedback,
+        "timeline": _public_timeline(feedback),
+        "rating_form": rating_form if feedback.rating is None and feedback.resolved_at else None,
+        "reopen_form": reopen_form if feedback.can_be_reopened else None,
+        "update_form": update_form if feedback.is_open else None,
+    })
+
+
+def _public_queryset():
+    return Feedback.objects.exclude(status=Feedback.Status.DUPLICATE)
+
+
+def public_list(request):
+    form = PublicFilterForm(request.GET or None)
+    items = _public_queryset().select_related("category", "service_unit", "admin_unit__parent")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            items = items.filter(moderation=Feedback.Moderation.PUBLISHED, search_key__contains=search_key(data["q"]))
+        if data["sector"]:
+            items = items.filter(category__sector=data["sector"])
+        if data["kind"]:
+            items = items.filter(kind=data["kind"])
+        if data["status"] == "open":
+            items = items.open()
+        elif data["status"] == "resolved":
+            items = items.filter(status__in=[Feedback.Status.RESOLVED, Feedback.Status.CLOSED])
+        if data["area"]:
+            items = items.filter(admin_unit__in=data["area"].descendant_ids())
+    page = Paginator(items.order_by("-received_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    year = timezone.localdate().year
+    national = stats.summary(Stat.Scope.NATIONAL, 0)
+    return render(request, "feedback/public_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "national": national,
+        "map": maps.national_map(), "area_counts": _area_counts(year), "year": year,
+    })
+
+
+def _area_counts(year):
+    """Received items per aimag/capital this year, from the statistics table."""
+    top = dict(AdminUnit.objects.top_level().values_list("pk", "code"))
+    rows = Stat.objects.filter(scope=Stat.Scope.ADMIN_UNIT, scope_id__in=list(top), year=year)
+    return {top[r.scope_id]: r.received for r in rows}
+
+
+def public_detail(request, code):
+    feedback = get_object_or_404(
+        _public_queryset().select_related("category", "service_unit", "admin_unit__parent", "handling_organization"),
+        tracking_code=code,
+    )
+    reporter_name = ""
+    if feedback.privacy == Feedback.Privacy.PUBLIC:
+        reporter_name = feedback.reporter.name if hasattr(feedback, "reporter") else ""
+    attachments = feedback.attachments.filter(is_public=True) if feedback.shows_text_publicly else []
+    return render(request, "feedback/public_detail.html", {
+        "feedback": feedback, "timeline": _public_timeline(feedback), "reporter_name": reporter_name,
+        "attachments": attachments,
+    })
+
+
+def statistics(request):
+    year = _year_param(request)
+    national = stats.summary(Stat.Scope.NATIONAL, 0, year)
+    units = list(AdminUnit.objects.current().top_level().order_by("level", "name"))
+    by_unit = {s.scope_id: s for s in Stat.objects.filter(scope=Stat.Scope.ADMIN_UNIT, year=year,
+                                                            scope_id__in=[u.pk for u in units])}
+    rows = []
+    for unit in units:
+        row = by_unit.get(unit.pk)
+        summary = stats.Summary(histogram=row.resolve_days if row else None)
+        if row:
+            for name in ("received", "resolved", "resolved_on_time", "rating_sum", "rating_count", "solved_yes"):
+                setattr(summary, name, getattr(row, name))
+        rows.append((unit, summary))
+    return render(request, "feedback/statistics.html", {"year": year, "national": national, "rows": rows,
+                                                         "years": _years()})
+
+
+def _year_param(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def _years() -> list[int]:
+    years = sorted(set(Stat.objects.filter(scope=Stat.Scope.NATIONAL).values_list("year", flat=True)), reverse=True)
+    return years or [timezone.localdate().year]
+
+
+def organization_report(request, org_code):
+    """The annual petition statistics an organisation must publish, as a page, CSV or XLSX."""
+    organization = get_object_or_404(Organization.objects.public(), code=org_code)
+    year = _year_param(request)
+    report = annual_report(organization, year)
+    fmt = request.GET.get("format")
+    if fmt in {"csv", "xlsx"}:
+        return tabular_response(f"iltod-petitions-{organization.code}-{year}", report.header, report.rows(), fmt)
+    return render(request, "feedback/organization_report.html",
+                  {"organization": organization, "year": year, "report": report})
+
+
+def facility_panel(request, facility):
+    """Section of the facility page: statistics and the latest public items."""
+    summary = stats.summary(Stat.Scope.FACILITY, facility.pk)
+    latest = (
+        _public_queryset().filter(service_unit=facility).select_related("category").order_by("-received_at")[:5]
+    )
+    return render_to_string("feedback/panels/facility.html",
+                            {"summary": summary, "latest": latest, "facility": facility}, request=request)
+
+
+def admin_unit_panel(request, unit):
+    """Section of an aimag/soum page: statistics of everything received in the area."""
+    summary = stats.summary(Stat.Scope.ADMIN_UNIT, unit.pk)
+    return render_to_string("feedback/panels/admin_unit.html", {"summary": summary, "unit": unit}, request=request)
