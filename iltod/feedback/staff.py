@@ -21,6 +21,7 @@ from iltod.organizations.models import Organization
 from iltod.places.models import AdminUnit, ServiceUnit
 
 from . import services
+from .views import choose_place
 from .forms import (
     AssignForm,
     DuplicateForm,
@@ -271,13 +272,11 @@ def intake(request):
     if code:
         facility = ServiceUnit.objects.active().select_related("admin_unit", "sector").filter(code=code.upper()).first()
     elif place:
-        area = AdminUnit.objects.current().filter(code=place).first()
+        area = AdminUnit.objects.current().filter(code=place).exclude(
+            level__in=[AdminUnit.Level.COUNTRY, AdminUnit.Level.CAPITAL, AdminUnit.Level.AIMAG]
+        ).first()
     if facility is None and area is None:
-        results = []
-        q = request.GET.get("q", "").strip()
-        if q:
-            results = ServiceUnit.objects.active().search(q).select_related("admin_unit__parent").order_by("name")[:20]
-        return render(request, "feedback/staff/intake_choose.html", {"q": q, "results": results})
+        return choose_place(request, staff_intake=True)
     form = StaffIntakeForm(request.POST or None, request.FILES or None, sector=facility.sector if facility else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

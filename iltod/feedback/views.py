@@ -30,8 +30,9 @@ def _limited(request, group: str, rate: str) -> bool:
     return is_ratelimited(request, group=group, key="ip", rate=rate, method=is_ratelimited.ALL, increment=True)
 
 
-def _choose_place(request):
-    """Step 1 of giving feedback: find the facility, or pick an aimag/soum for a place."""
+def choose_place(request, *, staff_intake=False):
+    """Step 1 of giving feedback (also of the staff intake): find the facility, or pick an
+    aimag and then a soum/district for feedback about a place. Links keep the current URL."""
     search = FacilitySearchForm(request.GET or None)
     results = []
     if search.is_valid() and search.cleaned_data["q"]:
@@ -44,8 +45,10 @@ def _choose_place(request):
         area = AdminUnit.objects.filter(code=request.GET["area"]).first()
     top = AdminUnit.objects.current().top_level().order_by("level", "name")
     children = area.children.current().order_by("name") if area is not None else []
-    return render(request, "feedback/choose_place.html",
-                  {"search": search, "results": results, "top_units": top, "area": area, "children": children})
+    return render(request, "feedback/choose_place.html", {
+        "search": search, "results": results, "top_units": top, "area": area, "children": children,
+        "staff_intake": staff_intake,
+    })
 
 
 def submit(request):
@@ -64,7 +67,7 @@ def submit(request):
         if area is None:
             raise Http404
     else:
-        return _choose_place(request)
+        return choose_place(request)
 
     form = FeedbackForm(request.POST or None, request.FILES or None, sector=facility.sector if facility else None)
     if request.method == "POST":
