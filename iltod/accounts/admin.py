@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from iltod.core.admin_tools import ExportMixin
 
 from .capabilities import Capability
-from .models import AuditEvent, Membership, User
+from .models import ApiKey, AuditEvent, Membership, User
 from .services import log_event
 
 
@@ -81,4 +81,28 @@ class AuditEventAdmin(ExportMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.action(description=_("Revoke selected keys"))
+def revoke_keys(modeladmin, request, queryset):
+    from .services import revoke_api_key
+
+    for key in queryset.filter(revoked_at__isnull=True):
+        revoke_api_key(actor=request.user, api_key=key, request=request)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(ExportMixin, admin.ModelAdmin):
+    """Keys are created by organisation administrators on the site (the secret is shown once)."""
+
+    list_display = ["name", "organization", "scope", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "organization__name_mn", "organization__name_en"]
+    list_select_related = ["organization"]
+    readonly_fields = ["organization", "name", "scope", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["secret_hash"]
+    actions = [*ExportMixin.actions, revoke_keys]
+
+    def has_add_permission(self, request):
         return False

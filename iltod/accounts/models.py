@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -81,6 +82,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        # Logins match e-mails in any case: store them in one case, as create_user() does, so
+        # that the unique check also catches "Foo@x.mn" next to "foo@x.mn".
+        self.email = self.email.strip().lower()
+        if self.phone:
+            # Logins look phones up in E.164: "9911 2233" typed here must be stored as +97699112233.
+            from iltod.lib.phones import normalize_phone
+
+            phone = normalize_phone(self.phone)
+            if not phone:
+                raise ValidationError({"phone": _("Enter a valid phone number, e.g. 9911 2233 or +976 99112233.")})
+            self.phone = phone
 
     def get_full_name(self) -> str:
         return self.full_name or self.email
@@ -198,3 +213,62 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, organization__is_active=True)
+
+    def authenticate(self, raw: str):
+        """The active key matching ``raw`` (``il_<prefix>_<secret>``), or None. Constant-time compare."""
+        import hashlib
+        import hmac
+
+        try:
+            marker, prefix, secret = (raw or "").strip().split("_", 2)
+        except ValueError:
+            return None
+        if marker != "il" or not prefix or not secret:
+            return None
+        key = self.active().select_related("organization").filter(prefix=prefix).first()
+        if key is None:
+            return None
+        digest = hashlib.sha256(secret.encode()).hexdigest()
+        return key if hmac.compare_digest(digest, key.secret_hash) else None
+
+
+class ApiKey(models.Model):
+    """A key an organisation's system uses for the REST API and Open311. Read-only and read-write
+    keys are separate; only a hash of the secret is stored, the key is shown once."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("read only")  # GET on staff endpoints of the organisation
+        WRITE = "write", _("read and write")  # also submit feedback and act on the organisation's items
+
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("organisation"), on_delete=models.CASCADE,
+        related_name="api_keys",
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What uses this key, e.g. “hotline CRM”."))
+    scope = models.CharField(_("access"), max_length=8, choices=Scope.choices, default=Scope.READ)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization", "name"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE and self.revoked_at is None

@@ -78,3 +78,47 @@ def revoke_membership(*, actor, membership, request=None):
     membership.save(update_fields=["is_active"])
     log_event(actor, "membership.revoked", membership, request=request, user=membership.user.email)
     return membership
+
+
+@transaction.atomic
+def create_api_key(*, actor, organization, name, scope, request=None):
+    """Create a key and return ``(api_key, raw_key)``; the raw key is never stored or shown again."""
+    import hashlib
+    import secrets
+
+    from .models import ApiKey
+
+    prefix = secrets.token_hex(4)
+    while ApiKey.objects.filter(prefix=prefix).exists():
+        prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    key = ApiKey.objects.create(
+        organization=organization, name=name, scope=scope, prefix=prefix,
+        secret_hash=hashlib.sha256(secret.encode()).hexdigest(), created_by=actor if actor and actor.is_authenticated else None,
+    )
+    log_event(actor, "api_key.created", key, request=request, organization=str(organization), scope=scope)
+    return key, f"il_{prefix}_{secret}"
+
+
+@transaction.atomic
+def revoke_api_key(*, actor, api_key, request=None):
+    from django.utils import timezone
+
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+        log_event(actor, "api_key.revoked", api_key, request=request)
+    return api_key
+
+
+def touch_api_key(api_key) -> None:
+    """Record use, at most once a minute per key (no write on every request)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import ApiKey
+
+    now = timezone.now()
+    if api_key.last_used_at is None or api_key.last_used_at < now - timedelta(minutes=1):
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
