@@ -48,6 +48,38 @@ class Category(models.Model):
         return self.name
 
 
+class CategoryQuestion(models.Model):
+    """An extra question a category asks (e.g. "which medicine was missing?"). Served as an
+    attribute of the Open311 service definition and asked on intake forms."""
+
+    class Datatype(models.TextChoices):
+        STRING = "string", _("short text")
+        TEXT = "text", _("long text")
+        NUMBER = "number", _("number")
+        DATETIME = "datetime", _("date and time")
+        SINGLE = "singlevaluelist", _("one choice")
+        MULTI = "multivaluelist", _("several choices")
+
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE,
+                                 related_name="questions")
+    code = models.SlugField(_("code"), max_length=64)
+    question = models.CharField(_("question"), max_length=255)
+    datatype = models.CharField(_("answer type"), max_length=16, choices=Datatype.choices, default=Datatype.STRING)
+    required = models.BooleanField(_("required"), default=False)
+    choices = models.JSONField(_("choices"), default=list, blank=True,
+                               help_text=_('For choice questions: [{"key": "a", "name": "…"}].'))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["category", "order", "pk"]
+        verbose_name = _("category question")
+        verbose_name_plural = _("category questions")
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="categoryquestion_unique_code")]
+
+    def __str__(self) -> str:
+        return self.question
+
+
 class DeadlinePolicy(models.Model):
     """How long the handling body has, per type and category. The most specific policy applies;
     the defaults follow the Law on Resolving Citizens' Petitions and Complaints."""
@@ -197,6 +229,7 @@ class Feedback(models.Model):
     external_id = models.CharField(_("id in the source channel"), max_length=128, blank=True)
     moderation = models.CharField(_("moderation"), max_length=10, choices=Moderation.choices,
                                   default=Moderation.PENDING)
+    attributes = models.JSONField(_("answers to the category's questions"), default=dict, blank=True)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     handling_organization = models.ForeignKey(

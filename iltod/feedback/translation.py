@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Category, DeadlinePolicy
+from .models import Category, CategoryQuestion, DeadlinePolicy
 
 
 @register(Category)
@@ -11,3 +11,8 @@ class CategoryTranslation(TranslationOptions):
 @register(DeadlinePolicy)
 class DeadlinePolicyTranslation(TranslationOptions):
     fields = ("name",)
+
+
+@register(CategoryQuestion)
+class CategoryQuestionTranslation(TranslationOptions):
+    fields = ("question",)
