@@ -219,6 +219,11 @@ FEEDBACK_TRACK_RATE_PER_IP = env_str("FEEDBACK_TRACK_RATE_PER_IP", "60/h")
 FEEDBACK_PER_PHONE_PER_DAY = env_int("FEEDBACK_PER_PHONE_PER_DAY", 5)
 RATELIMIT_IP_META_KEY = "REMOTE_ADDR"
 
+# Open311 GeoReport v2: the platform's jurisdiction_id (default: the host of SITE_URL) and contact.
+OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION")
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "Iltod support, support@iltod.mn")
+OPEN311_POST_RATE = env_str("OPEN311_POST_RATE", "600/h")
+
 # Maps: boundaries are drawn from the reference GeoJSON; a tile layer is optional.
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")

@@ -26,7 +26,27 @@ class Geo:
     other_soum: AdminUnit  # Jargalant, Khovd
 
 
+DATA_MIGRATIONS = [
+    ("iltod.places.migrations.0002_default_sectors", "add_sectors"),
+    ("iltod.core.migrations.0002_mongolian_holidays", "add_holidays"),
+    ("iltod.feedback.migrations.0002_default_categories_and_policy", "add_defaults"),
+]
+
+
+def ensure_migration_data() -> None:
+    """Re-run the data migrations (idempotent). Transactional tests (live server, threads) flush
+    the database after each test, which also removes rows the migrations created."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
 def make_geo() -> Geo:
+    ensure_migration_data()
+
     def unit(code, level, name_mn, name_en, parent=None, **extra):
         obj, _ = AdminUnit.objects.get_or_create(
             code=code,

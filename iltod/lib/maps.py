@@ -93,3 +93,28 @@ def svg_path(geometry: dict | None, frame: Frame, resolution: float = 1.0) -> st
         body = " ".join(f"{x * resolution:g} {y * resolution:g}" for x, y in points[1:])
         parts.append(f"M{head[0] * resolution:g} {head[1] * resolution:g}L{body}Z")
     return "".join(parts)
+
+
+def _ring_contains(ring, lon: float, lat: float) -> bool:
+    inside = False
+    n = len(ring)
+    for i in range(n):
+        x1, y1 = ring[i][0], ring[i][1]
+        x2, y2 = ring[(i + 1) % n][0], ring[(i + 1) % n][1]
+        if (y1 > lat) != (y2 > lat):
+            x_cross = x1 + (lat - y1) * (x2 - x1) / (y2 - y1)
+            if lon < x_cross:
+                inside = not inside
+    return inside
+
+
+def contains(geometry: dict | None, lon: float, lat: float) -> bool:
+    """Is the point inside the (Multi)Polygon? Holes are honoured (even-odd rule per polygon)."""
+    if not geometry:
+        return False
+    kind = geometry.get("type")
+    polygons = [geometry.get("coordinates") or []] if kind == "Polygon" else (geometry.get("coordinates") or [])
+    for rings in polygons:
+        if rings and _ring_contains(rings[0], lon, lat) and not any(_ring_contains(h, lon, lat) for h in rings[1:]):
+            return True
+    return False

@@ -285,3 +285,18 @@ class ServiceUnit(models.Model):
     @property
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+
+def admin_unit_at(lon: float, lat: float) -> "AdminUnit | None":
+    """The smallest current unit with a boundary that contains the point (soum/district, else aimag)."""
+    from iltod.lib.maps import bounds, contains
+
+    levels = [AdminUnit.Level.DISTRICT, AdminUnit.Level.SOUM, AdminUnit.Level.CAPITAL, AdminUnit.Level.AIMAG]
+    for group in (levels[:2], levels[2:]):
+        for unit in AdminUnit.objects.current().filter(level__in=group).exclude(boundary=None).only(
+            "pk", "code", "level", "boundary", "parent_id", "name", "name_mn", "name_en"
+        ):
+            box = bounds([unit.boundary])
+            if box and box[0] <= lon <= box[2] and box[1] <= lat <= box[3] and contains(unit.boundary, lon, lat):
+                return unit
+    return None

@@ -1,0 +1,524 @@
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) with the common extensions.
+
+Services are the feedback categories; a service request is a feedback item whose
+``service_request_id`` is its tracking code. Every endpoint answers in JSON and XML; errors use
+the specification's ``[{"code", "description"}]`` form. Extensions: ``page``/``page_size`` on
+``requests``, ``servicerequestupdates`` (the update history), ``extensions=true`` (notes), and
+``expected_datetime`` from the deadline.
+"""
+
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django_ratelimit.core import is_ratelimited
+
+from iltod.accounts.models import ApiKey
+from iltod.accounts.services import touch_api_key
+from iltod.lib.translit import search_key
+from iltod.places.models import AdminUnit, ServiceUnit, admin_unit_at
+
+from . import services
+from .models import Category, CategoryQuestion, Event, Feedback, Kind
+
+MAX_REQUESTS = 1000
+MAX_WINDOW = timedelta(days=90)
+CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str):
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+# ------------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _to_xml(root_name: str, item_name: str | None, data) -> bytes:
+    root = ET.Element(root_name)
+
+    def fill(element, value):
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if isinstance(child, list):
+                    holder = ET.SubElement(element, key)
+                    singular = {"attributes": "attribute", "values": "value", "keywords": "keyword",
+                                "notes": "note", "endpoints": "endpoint", "formats": "format"}.get(key, "item")
+                    for entry in child:
+                        fill(ET.SubElement(holder, singular), entry)
+                else:
+                    fill(ET.SubElement(element, key), child)
+        elif value is None:
+            element.text = ""
+        elif isinstance(value, bool):
+            element.text = "true" if value else "false"
+        else:
+            element.text = str(value)
+
+    if item_name is None:
+        fill(root, data)
+    else:
+        for entry in data:
+            fill(ET.SubElement(root, item_name), entry)
+    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="utf-8")
+
+
+def _respond(fmt: str, data, root: str, item: str | None, status: int = 200):
+    if fmt == "xml":
+        return HttpResponse(_to_xml(root, item, data), content_type=CONTENT_TYPES["xml"], status=status)
+    return JsonResponse(data, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _error(fmt: str, status: int, description: str):
+    return _respond(fmt, [{"code": status, "description": description}], "errors", "error", status=status)
+
+
+def endpoint(view):
+    """Wraps an Open311 view: format check, jurisdiction, errors in the spec's form."""
+
+    def wrapper(request, *args, fmt, **kwargs):
+        if fmt not in CONTENT_TYPES:
+            return _error("json", 404, _("Unknown format: use .json or .xml."))
+        try:
+            jurisdiction = _jurisdiction(request)
+            return view(request, *args, fmt=fmt, jurisdiction=jurisdiction, **kwargs)
+        except Open311Error as exc:
+            return _error(fmt, exc.status, exc.description)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return csrf_exempt(wrapper)
+
+
+def _platform_jurisdiction() -> str:
+    return settings.OPEN311_JURISDICTION or urlparse(settings.SITE_URL).hostname or "iltod"
+
+
+def _jurisdiction(request) -> AdminUnit | None:
+    """None for the whole platform; an aimag or the capital when jurisdiction_id names one."""
+    value = (request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id") or "").strip()
+    if not value or value.lower() == _platform_jurisdiction().lower():
+        return None
+    unit = AdminUnit.objects.top_level().filter(Q(code=value) | Q(iso_3166_2__iexact=value)).first()
+    if unit is None:
+        raise Open311Error(404, _("jurisdiction_id not found"))
+    return unit
+
+
+def _iso(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def _parse_date(name: str, raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    value = parse_datetime(raw.strip().replace(" ", "+"))
+    if value is None:
+        try:
+            value = datetime.fromisoformat(raw.strip())
+        except ValueError:
+            raise Open311Error(400, _("%(name)s is not a W3C date-time, e.g. 2026-01-01T00:00:00Z") % {"name": name})
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+# ------------------------------------------------------------------------------------------------
+# Discovery and services
+
+
+@endpoint
+def discovery(request, fmt, jurisdiction):
+    base = request.build_absolute_uri("/open311/v2/")
+    data = {
+        "changeset": "2026-11-01T00:00:00+08:00",
+        "contact": settings.OPEN311_CONTACT,
+        "key_service": request.build_absolute_uri("/account/"),
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": "2026-11-01T00:00:00+08:00",
+                "type": "production",
+                "formats": ["application/json", "text/xml"],
+            }
+        ],
+    }
+    return _respond(fmt, data, "discovery", None)
+
+
+PLATFORM_ATTRIBUTES = ("kind", "facility", "privacy")
+
+
+def _platform_attributes() -> list[dict]:
+    return [
+        {"variable": True, "code": "kind", "datatype": "singlevaluelist", "required": False,
+         "datatype_description": _("Type of feedback; complaint when not given."), "order": 1,
+         "description": _("What do you want to do?"),
+         "values": [{"key": k, "name": str(label)} for k, label in Kind.choices]},
+        {"variable": True, "code": "facility", "datatype": "string", "required": False,
+         "datatype_description": _("Iltod facility code (see /api/v1/facilities/); the location when given."),
+         "order": 2, "description": _("Facility"), "values": []},
+        {"variable": True, "code": "privacy", "datatype": "singlevaluelist", "required": False,
+         "datatype_description": _("Who may know who reported; name hidden when not given."), "order": 3,
+         "description": _("Privacy"),
+         "values": [{"key": k, "name": str(label)} for k, label in Feedback.Privacy.choices]},
+    ]
+
+
+def _service(category: Category) -> dict:
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description,
+        "metadata": True,  # every service has at least the platform's attributes
+        "type": "realtime",
+        "keywords": category.sector.code,
+        "group": category.sector.name,
+    }
+
+
+@endpoint
+def services_list(request, fmt, jurisdiction):
+    categories = Category.objects.filter(is_active=True).select_related("sector")
+    return _respond(fmt, [_service(c) for c in categories], "services", "service")
+
+
+@endpoint
+def service_definition(request, service_code, fmt, jurisdiction):
+    category = Category.objects.filter(code=service_code, is_active=True).first()
+    if category is None:
+        raise Open311Error(404, _("service_code not found"))
+    attributes = _platform_attributes()
+    for index, question in enumerate(category.questions.all(), start=len(attributes) + 1):
+        attributes.append({
+            "variable": True, "code": question.code, "datatype": question.datatype, "required": question.required,
+            "datatype_description": question.get_datatype_display(), "order": index,
+            "description": question.question,
+            "values": [{"key": c.get("key"), "name": c.get("name")} for c in question.choices or []],
+        })
+    return _respond(fmt, {"service_code": category.code, "attributes": attributes}, "service_definition", None)
+
+
+# ------------------------------------------------------------------------------------------------
+# Requests
+
+
+def _status(feedback: Feedback) -> str:
+    return "open" if feedback.status in Feedback.OPEN_STATUSES else "closed"
+
+
+def _request_data(request, feedback: Feedback, *, extensions=False) -> dict:
+    facility = feedback.service_unit
+    lat = feedback.latitude if feedback.latitude is not None else (facility.latitude if facility else None)
+    lon = feedback.longitude if feedback.longitude is not None else (facility.longitude if facility else None)
+    media = ""
+    if feedback.shows_text_publicly:
+        first = next((a for a in feedback.attachments.all() if a.is_public), None)
+        media = request.build_absolute_uri(first.file.url) if first else ""
+    data = {
+        "service_request_id": feedback.tracking_code,
+        "status": _status(feedback),
+        "status_notes": feedback.get_status_display()
+        + (f": {feedback.public_response}" if feedback.public_response else ""),
+        "service_name": feedback.category.name,
+        "service_code": feedback.category.code,
+        "description": feedback.public_description if feedback.shows_text_publicly else "",
+        "agency_responsible": feedback.handling_organization.name if feedback.handling_organization else "",
+        "service_notice": "",
+        "requested_datetime": _iso(feedback.received_at),
+        "updated_datetime": _iso(feedback.updated_at),
+        "expected_datetime": _iso(feedback.resolve_due) if feedback.is_open else None,
+        "address": ", ".join(p for p in [facility.name if facility else feedback.location_text,
+                                          feedback.admin_unit.name] if p),
+        "address_id": facility.code if facility else "",
+        "zipcode": "",
+        "lat": lat,
+        "long": lon,
+        "media_url": media,
+    }
+    if extensions:
+        data["extended_attributes"] = {
+            "detailed_status": feedback.status,
+            "notes": [
+                {"datetime": _iso(e.created_at), "type": e.type, "status": e.new_status or "", "text": e.text}
+                for e in feedback.events.all() if e.is_public
+            ],
+        }
+    return data
+
+
+def _public_requests():
+    return Feedback.objects.exclude(status=Feedback.Status.DUPLICATE).select_related(
+        "category", "service_unit", "admin_unit", "handling_organization"
+    )
+
+
+def _in_jurisdiction(queryset, jurisdiction):
+    if jurisdiction is None:
+        return queryset
+    return queryset.filter(admin_unit_id__in=jurisdiction.descendant_ids())
+
+
+def _positive_int(request, name, default, maximum):
+    raw = request.GET.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Open311Error(400, _("%(name)s must be a whole number") % {"name": name})
+    if value < 1:
+        raise Open311Error(400, _("%(name)s must be 1 or more") % {"name": name})
+    return min(value, maximum)
+
+
+@endpoint
+def requests_collection(request, fmt, jurisdiction):
+    if request.method == "POST":
+        return _create(request, fmt, jurisdiction)
+    if request.method != "GET":
+        raise Open311Error(405, _("Use GET or POST."))
+    items = _in_jurisdiction(_public_requests(), jurisdiction)
+    ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
+    if ids:
+        items = items.filter(tracking_code__in=ids[:MAX_REQUESTS])
+    else:
+        codes = [c.strip() for c in request.GET.get("service_code", "").split(",") if c.strip()]
+        if codes:
+            items = items.filter(category__code__in=codes)
+        start = _parse_date("start_date", request.GET.get("start_date"))
+        end = _parse_date("end_date", request.GET.get("end_date"))
+        if start and end and end < start:
+            raise Open311Error(400, _("end_date is before start_date"))
+        if start and end and end - start > MAX_WINDOW:
+            raise Open311Error(400, _("start_date and end_date may not span more than 90 days"))
+        if end is None:
+            end = (start + MAX_WINDOW) if start else timezone.now()
+        if start is None:
+            start = end - MAX_WINDOW
+        items = items.filter(received_at__gte=start, received_at__lte=end)
+        statuses = {s.strip().lower() for s in request.GET.get("status", "").split(",") if s.strip()}
+        if statuses - {"open", "closed"}:
+            raise Open311Error(400, _("status must be open or closed"))
+        if statuses == {"open"}:
+            items = items.filter(status__in=Feedback.OPEN_STATUSES)
+        elif statuses == {"closed"}:
+            items = items.exclude(status__in=Feedback.OPEN_STATUSES)
+    page_size = _positive_int(request, "page_size", MAX_REQUESTS, MAX_REQUESTS)
+    page = _positive_int(request, "page", 1, 10**6)
+    items = items.order_by("-received_at", "-pk")[(page - 1) * page_size: page * page_size]
+    extensions = request.GET.get("extensions", "").lower() == "true"
+    if extensions:
+        items = items.prefetch_related("events", "attachments")
+    else:
+        items = items.prefetch_related("attachments")
+    data = [_request_data(request, f, extensions=extensions) for f in items]
+    return _respond(fmt, data, "service_requests", "request")
+
+
+@endpoint
+def request_detail(request, service_request_id, fmt, jurisdiction):
+    feedback = _in_jurisdiction(_public_requests(), jurisdiction).prefetch_related("events", "attachments").filter(
+        tracking_code=service_request_id).first()
+    if feedback is None:
+        raise Open311Error(404, _("service_request_id not found"))
+    extensions = request.GET.get("extensions", "").lower() == "true"
+    # A single request is still an array of one, as the specification shows.
+    return _respond(fmt, [_request_data(request, feedback, extensions=extensions)], "service_requests", "request")
+
+
+@endpoint
+def token_detail(request, token, fmt, jurisdiction):
+    """Requests are created synchronously, so the token is the service_request_id itself."""
+    if not _public_requests().filter(tracking_code=token).exists():
+        raise Open311Error(404, _("token not found"))
+    return _respond(fmt, [{"service_request_id": token, "token": token}], "service_requests", "request")
+
+
+@endpoint
+def service_request_updates(request, fmt, jurisdiction):
+    """The update history extension: public timeline events in a time window (default: last day)."""
+    end = _parse_date("end_date", request.GET.get("end_date")) or timezone.now()
+    start = _parse_date("start_date", request.GET.get("start_date")) or end - timedelta(days=1)
+    if end - start > MAX_WINDOW:
+        raise Open311Error(400, _("start_date and end_date may not span more than 90 days"))
+    events = Event.objects.filter(is_public=True, created_at__gte=start, created_at__lte=end).exclude(
+        feedback__status=Feedback.Status.DUPLICATE
+    ).select_related("feedback")
+    if jurisdiction is not None:
+        events = events.filter(feedback__admin_unit_id__in=jurisdiction.descendant_ids())
+    page_size = _positive_int(request, "page_size", MAX_REQUESTS, MAX_REQUESTS)
+    page = _positive_int(request, "page", 1, 10**6)
+    events = events.order_by("created_at", "pk")[(page - 1) * page_size: page * page_size]
+    data = [
+        {
+            "update_id": f"{e.feedback.tracking_code}-{e.pk}",
+            "service_request_id": e.feedback.tracking_code,
+            "status": "closed" if e.new_status and e.new_status not in Feedback.OPEN_STATUSES else "open",
+            "updated_datetime": _iso(e.created_at),
+            "description": e.text,
+            "media_url": "",
+        }
+        for e in events
+    ]
+    return _respond(fmt, data, "service_request_updates", "request_update")
+
+
+# ------------------------------------------------------------------------------------------------
+# Creating a request
+
+
+def _posted(request, name: str) -> str:
+    return (request.POST.get(name) or "").strip()
+
+
+def _attributes(request) -> dict[str, object]:
+    """``attribute[code]=v`` and ``attribute[code][]=v1&attribute[code][]=v2`` → {code: v | [v1, v2]}."""
+    answers: dict[str, object] = {}
+    for key in request.POST:
+        if not key.startswith("attribute[") or "]" not in key:
+            continue
+        code = key[len("attribute["):key.index("]")]
+        if key.endswith("[]"):
+            answers[code] = [v for v in request.POST.getlist(key) if v != ""]
+        else:
+            answers[code] = request.POST.get(key, "")
+    return answers
+
+
+def _check_answer(question: CategoryQuestion, value) -> object:
+    if question.datatype == CategoryQuestion.Datatype.MULTI:
+        values = value if isinstance(value, list) else [value]
+        keys = {c.get("key") for c in question.choices or []}
+        if any(v not in keys for v in values):
+            raise Open311Error(400, _("attribute[%(code)s] has an unknown value") % {"code": question.code})
+        return values
+    if isinstance(value, list):
+        raise Open311Error(400, _("attribute[%(code)s] takes one value") % {"code": question.code})
+    if question.datatype == CategoryQuestion.Datatype.SINGLE and value not in {c.get("key") for c in question.choices or []}:
+        raise Open311Error(400, _("attribute[%(code)s] has an unknown value") % {"code": question.code})
+    if question.datatype == CategoryQuestion.Datatype.NUMBER:
+        try:
+            return float(value)
+        except ValueError:
+            raise Open311Error(400, _("attribute[%(code)s] must be a number") % {"code": question.code})
+    if question.datatype == CategoryQuestion.Datatype.DATETIME and parse_datetime(value) is None:
+        raise Open311Error(400, _("attribute[%(code)s] must be a date-time") % {"code": question.code})
+    return value
+
+
+def _api_key(request) -> ApiKey:
+    raw = _posted(request, "api_key") or (request.GET.get("api_key") or "").strip()
+    if not raw:
+        raise Open311Error(403, _("api_key is required"))
+    key = ApiKey.objects.authenticate(raw)
+    if key is None:
+        raise Open311Error(403, _("Invalid api_key"))
+    if not key.can_write:
+        raise Open311Error(403, _("This api_key may only read"))
+    return key
+
+
+def _create(request, fmt, jurisdiction):
+    key = _api_key(request)
+    if is_ratelimited(request, group="open311-post", key=lambda g, r: key.prefix,
+                      rate=settings.OPEN311_POST_RATE, method=is_ratelimited.ALL, increment=True):
+        raise Open311Error(429, _("Too many requests for this api_key. Try again later."))
+    touch_api_key(key)
+    category = Category.objects.filter(code=_posted(request, "service_code"), is_active=True).select_related(
+        "sector").first()
+    if category is None:
+        raise Open311Error(400 if not _posted(request, "service_code") else 404,
+                           _("service_code not found") if _posted(request, "service_code")
+                           else _("service_code is required"))
+    answers = _attributes(request)
+    kind = str(answers.pop("kind", "") or Kind.COMPLAINT)
+    if kind not in Kind.values:
+        raise Open311Error(400, _("attribute[kind] has an unknown value"))
+    privacy = str(answers.pop("privacy", "") or Feedback.Privacy.NAME_HIDDEN)
+    if privacy not in Feedback.Privacy.values:
+        raise Open311Error(400, _("attribute[privacy] has an unknown value"))
+    facility_code = str(answers.pop("facility", "") or _posted(request, "address_id"))
+    checked = {}
+    for question in category.questions.all():
+        if question.code in answers and answers[question.code] not in ("", []):
+            checked[question.code] = _check_answer(question, answers[question.code])
+        elif question.required:
+            raise Open311Error(400, _("attribute[%(code)s] is required") % {"code": question.code})
+
+    facility, area, lat, lon = None, None, None, None
+    if facility_code:
+        facility = ServiceUnit.objects.active().select_related("admin_unit").filter(code=facility_code.upper()).first()
+        if facility is None:
+            raise Open311Error(400, _("No facility has the code %(code)s") % {"code": facility_code})
+    raw_lat, raw_lon = _posted(request, "lat"), _posted(request, "long")
+    if raw_lat or raw_lon:
+        try:
+            lat, lon = float(raw_lat), float(raw_lon)
+        except ValueError:
+            raise Open311Error(400, _("lat and long must be decimal degrees"))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise Open311Error(400, _("lat and long must be decimal degrees"))
+        if facility is None:
+            area = admin_unit_at(lon, lat)
+            if area is None:
+                raise Open311Error(400, _("The location is outside the areas this service covers"))
+    address = _posted(request, "address_string")
+    if facility is None and area is None:
+        if not address:
+            raise Open311Error(400, _("A location is required: lat and long, address_string, or a facility"))
+        area = _area_from_address(address, jurisdiction)
+        if area is None:
+            raise Open311Error(400, _("The address_string does not name an aimag, soum or district"))
+    unit = facility.admin_unit if facility else area
+    if jurisdiction is not None and unit.pk not in jurisdiction.descendant_ids():
+        raise Open311Error(400, _("The location is outside jurisdiction_id"))
+    description = _posted(request, "description")
+    if not description:
+        raise Open311Error(400, _("description is required"))
+    name = " ".join(p for p in [_posted(request, "first_name"), _posted(request, "last_name")] if p)
+    try:
+        feedback, _created = services.submit_feedback(
+            services.Submission(
+                kind=kind, category=category, description=description[:5000], service_unit=facility,
+                admin_unit=None if facility else area, latitude=lat, longitude=lon, location_text=address[:255],
+                privacy=privacy, reporter_name=name[:150], reporter_phone=_posted(request, "phone"),
+                reporter_email=_posted(request, "email")[:254], language=request.LANGUAGE_CODE or "mn",
+                channel=Feedback.Channel.OPEN311, attributes=checked,
+            )
+        )
+    except ValidationError as exc:
+        raise Open311Error(400, " ".join(exc.messages))
+    notice = _("Answer due by %(date)s") % {"date": timezone.localtime(feedback.resolve_due).date().isoformat()}
+    return _respond(fmt, [{"service_request_id": feedback.tracking_code, "service_notice": notice,
+                           "account_id": None}], "service_requests", "request")
+
+
+def _area_from_address(address: str, jurisdiction) -> AdminUnit | None:
+    """The most specific unit named in a free-text address (soum/district before aimag)."""
+    key = search_key(address)
+    if not key:
+        return None
+    candidates = AdminUnit.objects.current().exclude(level=AdminUnit.Level.COUNTRY)
+    if jurisdiction is not None:
+        candidates = candidates.filter(pk__in=jurisdiction.descendant_ids())
+    best = None
+    for unit in candidates.only("pk", "code", "level", "search_key", "parent_id"):
+        names = [n for n in unit.search_key.split("|")[:2] if len(n) >= 4]
+        if any(n in key for n in names):
+            rank = 0 if unit.level in {AdminUnit.Level.SOUM, AdminUnit.Level.DISTRICT} else 1
+            if best is None or rank < best[0]:
+                best = (rank, unit)
+    return best[1] if best else None
