@@ -72,6 +72,7 @@ class Submission:
     received_at: object = None
     files: list = field(default_factory=list)
     quiet: bool = False  # imports: no messages to anyone
+    attributes: dict = field(default_factory=dict)  # answers to the category's questions
 
 
 def _locked(feedback: Feedback) -> Feedback:
@@ -165,7 +166,7 @@ def submit_feedback(data: Submission, *, actor=None, request=None) -> tuple[Feed
         description=description, public_description=mask_personal_data(description), language=data.language,
         privacy=data.privacy, channel=data.channel, external_id=data.external_id, received_at=received_at,
         acknowledge_due=acknowledge_due, resolve_due=resolve_due, original_resolve_due=resolve_due,
-        handling_organization=handler,
+        handling_organization=handler, attributes=data.attributes or {},
     )
     try:
         with transaction.atomic():
