@@ -60,6 +60,8 @@ def grant_membership(*, actor, user, organization, role, title="", capabilities=
     membership.save()
     after = {c: getattr(membership, c) for c in Capability.values} | {"role": membership.role}
     changes = {k: [before[k], after[k]] for k in after if created or before[k] != after[k]}
+    if not changes and not created:
+        return membership  # nothing changed: nothing to record
     log_event(
         actor,
         "membership.granted" if created else "membership.changed",

@@ -2,20 +2,42 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+
+from iltod.places.models import AdminUnit
 
 from .models import Feedback, Stat
 
 
+ANCESTOR_CACHE_SECONDS = 600
+
+
+def _area_ids(admin_unit_id: int) -> list[int]:
+    """The unit and its ancestors except the country. Cached for a few minutes: the hierarchy
+    changes only when units are imported, and a stale parent for that long is harmless."""
+    key = f"feedback:stats:areas:{admin_unit_id}"
+    ids = cache.get(key)
+    if ids is None:
+        ids, current, seen = [], admin_unit_id, set()
+        while current is not None and current not in seen:
+            seen.add(current)
+            row = AdminUnit.objects.filter(pk=current).values_list("parent_id", "level").first()
+            if row is None:
+                break
+            parent_id, level = row
+            if level != AdminUnit.Level.COUNTRY:
+                ids.append(current)
+            current = parent_id
+        cache.set(key, ids, ANCESTOR_CACHE_SECONDS)
+    return ids
+
+
 def _scopes(feedback: Feedback) -> list[tuple[str, int]]:
     scopes = [(Stat.Scope.NATIONAL, 0)]
-    unit = feedback.admin_unit
-    while unit is not None:
-        if unit.level != "country":
-            scopes.append((Stat.Scope.ADMIN_UNIT, unit.pk))
-        unit = unit.parent
+    scopes += [(Stat.Scope.ADMIN_UNIT, pk) for pk in _area_ids(feedback.admin_unit_id)]
     if feedback.service_unit_id:
         scopes.append((Stat.Scope.FACILITY, feedback.service_unit_id))
     if feedback.handling_organization_id:
@@ -27,11 +49,21 @@ def _year(feedback: Feedback) -> int:
     return timezone.localtime(feedback.received_at).year
 
 
-def _bump(feedback: Feedback, scopes=None, **increments) -> None:
-    year = _year(feedback)
-    for scope, scope_id in scopes or _scopes(feedback):
-        stat, _created = Stat.objects.get_or_create(scope=scope, scope_id=scope_id, year=year)
-        Stat.objects.filter(pk=stat.pk).update(**{k: F(k) + v for k, v in increments.items()})
+def _rows(scopes, year):
+    """Make sure the rows exist (one INSERT … ON CONFLICT DO NOTHING) and return their filter."""
+    Stat.objects.bulk_create(
+        [Stat(scope=scope, scope_id=scope_id, year=year, resolve_days=[]) for scope, scope_id in scopes],
+        ignore_conflicts=True,
+    )
+    match = Q()
+    for scope, scope_id in scopes:
+        match |= Q(scope=scope, scope_id=scope_id)
+    return Stat.objects.filter(match, year=year)
+
+
+def _bump(feedback: Feedback, **increments) -> None:
+    """Two queries whatever the number of scopes: ensure the rows, then one UPDATE."""
+    _rows(_scopes(feedback), _year(feedback)).update(**{k: F(k) + v for k, v in increments.items()})
 
 
 def record_received(feedback: Feedback) -> None:
@@ -43,16 +75,15 @@ def record_resolved(feedback: Feedback) -> None:
     on_time = bool(feedback.resolve_due and feedback.resolved_at <= feedback.resolve_due)
     days = max((feedback.resolved_at - feedback.received_at).days, 0)
     bucket = min(days, Stat.HISTOGRAM_DAYS - 1)
-    year = _year(feedback)
-    for scope, scope_id in _scopes(feedback):
-        with transaction.atomic():
-            stat, _created = Stat.objects.select_for_update().get_or_create(scope=scope, scope_id=scope_id, year=year)
+    with transaction.atomic():
+        rows = list(_rows(_scopes(feedback), _year(feedback)).select_for_update().order_by("pk"))
+        for stat in rows:
             histogram = list(stat.resolve_days) or [0] * Stat.HISTOGRAM_DAYS
             histogram[bucket] += 1
             stat.resolve_days = histogram
             stat.resolved += 1
             stat.resolved_on_time += on_time
-            stat.save(update_fields=["resolve_days", "resolved", "resolved_on_time"])
+        Stat.objects.bulk_update(rows, ["resolve_days", "resolved", "resolved_on_time"])
 
 
 def record_rating(feedback: Feedback) -> None:
@@ -112,7 +143,7 @@ def rebuild() -> int:
     """Recompute every statistic from the feedback table (after imports or repairs)."""
     Stat.objects.all().delete()
     count = 0
-    for feedback in Feedback.objects.select_related("admin_unit__parent__parent").iterator(chunk_size=2000):
+    for feedback in Feedback.objects.iterator(chunk_size=2000):
         record_received(feedback)
         if feedback.resolved_at:
             record_resolved(feedback)

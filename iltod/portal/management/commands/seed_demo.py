@@ -1,0 +1,45 @@
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from iltod.portal.demo import seed_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo data: facilities in 10 aimags and 3 Ulaanbaatar districts, organisations, networks "
+        "and one login per persona (docs/demo.md). Deterministic and idempotent: running it again creates "
+        "only what is missing and changes nothing that exists."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="multiply facilities and local CSOs by this integer (≥ 1) for performance work; default 1",
+        )
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="set the password of every persona login back to the demo password",
+        )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="seed even when DJANGO_ENV=production (never do this on real data)",
+        )
+
+    def handle(self, *args, **options):
+        if options["scale"] < 1:
+            raise CommandError("--scale must be an integer of at least 1.")
+        if settings.IS_PRODUCTION and not options["allow_production"]:
+            raise CommandError("Refusing to seed demo data with DJANGO_ENV=production (see --allow-production).")
+        started = time.perf_counter()
+        try:
+            result = seed_demo(scale=options["scale"], reset_passwords=options["reset_passwords"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        elapsed = time.perf_counter() - started
+        self.stdout.write(self.style.SUCCESS(f"{result.summary()} Took {elapsed:.1f} s."))
