@@ -46,8 +46,9 @@ class AdminUnitQuerySet(models.QuerySet):
         return self.filter(level__in=[AdminUnit.Level.CAPITAL, AdminUnit.Level.AIMAG])
 
     def search(self, text: str):
+        """Units whose name contains ``text`` in either script; an empty search filters nothing."""
         key = search_key(text)
-        return self.filter(search_key__contains=key) if key else self.none()
+        return self.filter(search_key__contains=key) if key else self
 
 
 class AdminUnit(models.Model):
