@@ -39,7 +39,15 @@ def ensure_migration_data() -> None:
     import importlib
 
     from django.apps import apps
+    from django.contrib.contenttypes.management import create_contenttypes
+    from django.contrib.contenttypes.models import ContentType
 
+    if not ContentType.objects.exists():
+        # A flush without post_migrate (after a serialized-rollback test) removed them too, while
+        # the cache still holds their old ids: recreate them and forget the cache.
+        ContentType.objects.clear_cache()
+        for app_config in apps.get_app_configs():
+            create_contenttypes(app_config, verbosity=0)
     for module, function in DATA_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
 
