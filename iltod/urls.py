@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from django.views.generic import RedirectView
 
 from iltod.core.views import health
@@ -24,4 +24,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Development only; in production the web server serves media. Feedback attachments are never
+    # served from here: they go through the access-checked view (feedback:attachment).
+    urlpatterns += [
+        re_path(r"^media/(?!feedback/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

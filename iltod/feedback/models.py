@@ -376,6 +376,11 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    def get_absolute_url(self) -> str:
+        from .attachments import token_of
+
+        return reverse("feedback:attachment", args=[token_of(self)])
+
 
 class Event(models.Model):
     """One entry of a feedback item's timeline: a status change, response, note, assignment…"""

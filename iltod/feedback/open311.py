@@ -226,7 +226,7 @@ def _request_data(request, feedback: Feedback, *, extensions=False) -> dict:
     media = ""
     if feedback.shows_text_publicly:
         first = next((a for a in feedback.attachments.all() if a.is_public), None)
-        media = request.build_absolute_uri(first.file.url) if first else ""
+        media = request.build_absolute_uri(first.get_absolute_url()) if first else ""
     data = {
         "service_request_id": feedback.tracking_code,
         "status": _status(feedback),

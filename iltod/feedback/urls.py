@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff, views
+from . import attachments, staff, views
 
 app_name = "feedback"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("feedback/track/<str:code>/", views.track, name="track"),
     path("feedback/statistics/", views.statistics, name="statistics"),
     path("feedback/report/<str:org_code>/", views.organization_report, name="organization_report"),
+    path("feedback/attachments/<str:token>/", attachments.download, name="attachment"),
     path("feedback/<str:code>/", views.public_detail, name="public_detail"),
     path("staff/feedback/", staff.inbox, name="inbox"),
     path("staff/feedback/new/", staff.intake, name="intake"),
