@@ -31,7 +31,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if IS_PRODUCTION else ["*"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-SITE_NAME = env_str("SITE_NAME", "Iltod")
+SITE_NAME = env_str("SITE_NAME")  # empty: "Iltod", translated
 
 INSTALLED_APPS = [
     "modeltranslation",  # must come before django.contrib.admin
@@ -133,7 +133,7 @@ LOGOUT_REDIRECT_URL = "portal:home"
 
 # Second factor (TOTP) for everyone who acts for an organisation, required in production.
 REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", IS_PRODUCTION)
-OTP_TOTP_ISSUER = SITE_NAME
+OTP_TOTP_ISSUER = SITE_NAME or "Iltod"
 
 # Lockout after repeated failed logins (django-axes): per account and per address.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

@@ -96,13 +96,13 @@ class StaffIntakeForm(FeedbackForm):
     """Hotline calls, walk-ins and letters recorded by an operator."""
 
     channel = forms.ChoiceField(
-        label=_("Received by"),
+        label=_("Received via"),
         choices=[(c, label) for c, label in Feedback.Channel.choices
                  if c in {Feedback.Channel.PHONE, Feedback.Channel.WALK_IN, Feedback.Channel.LETTER}],
     )
     received_at = forms.DateTimeField(label=_("Received at"), required=False,
                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                      help_text=_("Leave empty for now."))
+                                      help_text=_("Leave empty to use the current time."))
 
     def clean_received_at(self):
         value = self.cleaned_data.get("received_at")

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from iltod.core.forms import ImportUploadForm
@@ -125,10 +126,11 @@ def _bulk(request):
         except ValidationError:
             failed += 1
     if done:
-        messages.success(request, _("%(n)s items updated.") % {"n": done})
+        messages.success(request, ngettext("%(n)s item updated.", "%(n)s items updated.", done) % {"n": done})
     if failed:
-        messages.error(request, _("%(n)s items could not be changed (not allowed in their current state).")
-                       % {"n": failed})
+        messages.error(request, ngettext(
+            "%(n)s item could not be changed (not allowed in its current state).",
+            "%(n)s items could not be changed (not allowed in their current state).", failed) % {"n": failed})
     return redirect(f"{request.path}?{request.POST.get('query', '')}")
 
 
@@ -198,7 +200,8 @@ def detail(request, code):
         "can_extend": handler and can_extend(request.user, feedback) and not feedback.was_extended and feedback.is_open,
         "can_view_identity": can_view_identity(request.user, feedback),
         "reporter": reporter,
-        "similar": services.similar_open_items(feedback) if handler and feedback.is_open else [],
+        "similar": (services.similar_open_items(feedback, within=staff_feedback(request.user))
+                    if handler and feedback.is_open else []),
         "attachments": feedback.attachments.all(),
         "outbox": OutboundMessage.objects.for_object(feedback).order_by("-created_at")[:20],
     })
