@@ -21,11 +21,20 @@ class EmailOrPhoneBackend(ModelBackend):
 
 
 def login_identifier(request, credentials) -> str:
-    """The key failed logins are counted under: one per account, however it was typed."""
+    """The key failed logins are counted under: one per account, however it was typed.
+
+    An identifier that names an account (its e-mail in any case, or its phone in any format) is
+    counted under the account's e-mail, which is also the key a successful login resets.
+    """
     from iltod.lib.phones import normalize_phone
 
     raw = (credentials or {}).get("username") or request.POST.get("identifier", "")
     raw = raw.strip().lower()
+    User = get_user_model()
+    try:
+        return User.objects.get_by_identifier(raw).email.lower()
+    except User.DoesNotExist:
+        pass
     if "@" in raw:
         return raw
     return normalize_phone(raw) or raw

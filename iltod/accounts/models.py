@@ -16,6 +16,11 @@ class UserManager(BaseUserManager):
     def _create_user(self, email, password, **extra):
         if not email:
             raise ValueError("Users must have an e-mail address")
+        if extra.get("phone"):
+            from iltod.lib.phones import normalize_phone
+
+            # Logins look phones up in E.164; keep what was given if it is not a valid number.
+            extra["phone"] = normalize_phone(extra["phone"]) or extra["phone"]
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)

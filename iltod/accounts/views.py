@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,12 +26,13 @@ BACKUP_CODES = "iltod_2fa_backup_codes"
 
 
 def _safe_next(request, default="accounts:account"):
+    """The ``next`` URL if it stays on this site, else the URL of ``default`` (a URL name or "")."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return default
+    return resolve_url(default) if default else ""
 
 
 def _has_second_factor(user) -> bool:
@@ -41,8 +43,10 @@ def _has_second_factor(user) -> bool:
 @csrf_protect
 @never_cache
 def login_view(request):
-    if request.user.is_authenticated and request.method == "GET":
-        return redirect(_safe_next(request))
+    if request.user.is_authenticated and request.method == "GET" and not _safe_next(request, ""):
+        # With a ``next`` (e.g. from /admin/ for a user without access) show the form instead:
+        # redirecting back would loop, and the user may want to log in as someone else.
+        return redirect("accounts:account")
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
@@ -53,7 +57,7 @@ def login_view(request):
             return redirect("accounts:login_verify")
         login(request, user)
         log_event(user, "auth.login", user, request=request, second_factor=False)
-        return redirect(_safe_next(request))
+        return HttpResponseRedirect(_safe_next(request))
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
 
 
@@ -68,12 +72,12 @@ def login_verify(request):
         return redirect("accounts:login")
     form = TokenForm(user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        next_url = request.session.get(PENDING_NEXT) or "accounts:account"
+        next_url = request.session.get(PENDING_NEXT) or resolve_url("accounts:account")
         backend = request.session.get(PENDING_BACKEND)
         login(request, user, backend=backend)
         otp_login(request, form.verified_device)
         log_event(user, "auth.login", user, request=request, second_factor=True)
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     if request.method == "POST":
         log_event(None, "auth.second_factor_failed", user, request=request)
     return render(request, "accounts/login_verify.html", {"form": form})
@@ -118,7 +122,7 @@ def two_factor_setup(request):
         form = TokenForm(user, data=request.POST or None)
         if request.method == "POST" and form.is_valid():
             otp_login(request, form.verified_device)
-            return redirect(_safe_next(request))
+            return HttpResponseRedirect(_safe_next(request))
         return render(request, "accounts/login_verify.html", {"form": form})
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()

@@ -5,13 +5,15 @@ the row number a person sees in their spreadsheet program, so that import errors
 "row 14, column parent_code: …". ``tabular_response`` writes a list out as CSV or XLSX.
 """
 
+import codecs
 import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,7 +71,8 @@ def _cell_to_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.date().isoformat() if not value.time() else value.isoformat()
+        # Spreadsheet programs store dates as midnight datetimes; give them back as dates.
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -78,11 +81,17 @@ def _cell_to_text(value) -> str:
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1251"):
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # Excel's "Unicode Text" (.txt)
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1251")
+    for encoding in encodings:
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if "\x00" not in text:  # NUL bytes: some other encoding or a binary file
+            return text
     raise TabularError(_("The file is not UTF-8 or Windows-1251 text."))
 
 
@@ -126,7 +135,12 @@ def read_rows(uploaded, filename: str | None = None) -> list[Row]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(_rows_from_matrix(csv.reader(io.StringIO(text), dialect)))
+    # A GeoJSON boundary in one cell is often larger than the csv module's 128 KB default.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_IMPORT_BYTES))
+    try:
+        return list(_rows_from_matrix(csv.reader(io.StringIO(text), dialect)))
+    except csv.Error as exc:  # e.g. NUL bytes in a UTF-16 "Unicode text" export
+        raise TabularError(_("The file is not a readable CSV file: %(error)s") % {"error": exc}) from exc
 
 
 def _read_xlsx(data: bytes) -> list[Row]:
@@ -172,6 +186,7 @@ def _xlsx_value(value):
         return ""
     if isinstance(value, (int, float, date, datetime)) and not isinstance(value, bool):
         if isinstance(value, datetime) and value.tzinfo is not None:
-            return value.replace(tzinfo=None)
+            # XLSX has no time zones: write the local time people see on the site.
+            return timezone.localtime(value).replace(tzinfo=None)
         return value
     return str(value)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from iltod.core.admin_tools import ExportMixin, missing_translation_filter
@@ -27,6 +28,8 @@ class OrganizationAdmin(ExportMixin, TabbedTranslationAdmin):
     readonly_fields = ["code", "created_at", "updated_at"]
     inlines = [NetworkMemberInline]
     list_per_page = 50
+    # Websites are typed without a scheme; Django 6 will assume https, say so now (and stop its warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(NetworkMembership)

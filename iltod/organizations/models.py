@@ -125,7 +125,9 @@ class Organization(models.Model):
         self.search_key = search_keys(
             getattr(self, "name_mn", "") or self.name,
             getattr(self, "name_en", ""),
-            self.short_name,
+            # Both languages: ``self.short_name`` would give only the active language's.
+            getattr(self, "short_name_mn", "") or "",
+            getattr(self, "short_name_en", "") or "",
         )
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}

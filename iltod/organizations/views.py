@@ -56,8 +56,14 @@ def organization_detail(request, code):
         if organization.is_network
         else NetworkMembership.objects.none()
     )
-    networks = organization.memberships_in_networks.current().select_related("network")
-    subnetworks = organization.children.public().annotate(
+    # Only networks with a public profile: the others must not be named, nor linked to a 404.
+    networks = (
+        organization.memberships_in_networks.current()
+        .filter(network__is_active=True, network__is_public=True)
+        .select_related("network")
+    )
+    # Subnetworks are the child organisations of kind network; other children are listed as units.
+    subnetworks = organization.children.public().networks().annotate(
         member_count=Count("network_memberships", filter=Q(network_memberships__left_on__isnull=True))
     )
     covered = organization.covered_admin_units.exclude(level=AdminUnit.Level.COUNTRY).order_by("code")[:50]

@@ -16,6 +16,7 @@ PARENT_LEVELS = {
     AdminUnit.Level.BAG: {AdminUnit.Level.SOUM},
 }
 LEVEL_ORDER = list(PARENT_LEVELS)
+DATE_FORMATS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]
 
 
 def _geometry(value: str):
@@ -47,8 +48,9 @@ class AdminUnitRowForm(forms.Form):
     center_name_en = forms.CharField(max_length=150, required=False)
     lat = forms.FloatField(min_value=-90, max_value=90, required=False, label=_("latitude"))
     lon = forms.FloatField(min_value=-180, max_value=180, required=False, label=_("longitude"))
-    valid_from = forms.DateField(required=False, label=_("valid from"))
-    valid_to = forms.DateField(required=False, label=_("valid to"))
+    # Year first only: "01/02/2024" would otherwise be read the American way, whatever the language.
+    valid_from = forms.DateField(required=False, label=_("valid from"), input_formats=DATE_FORMATS)
+    valid_to = forms.DateField(required=False, label=_("valid to"), input_formats=DATE_FORMATS)
     boundary = forms.CharField(required=False, label=_("boundary"))
 
     def clean_boundary(self):
@@ -97,7 +99,8 @@ class ServiceUnitRowForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (data.get("lat") is None) != (data.get("lon") is None):
+        has_errors = "lat" in self.errors or "lon" in self.errors  # already reported: say it once
+        if not has_errors and (data.get("lat") is None) != (data.get("lon") is None):
             self.add_error("lon", _("Give both latitude and longitude, or neither."))
         return data
 

@@ -145,7 +145,10 @@ class AdminUnit(models.Model):
         """This unit and every unit below it (three levels at most in Mongolia)."""
         ids, frontier = [self.pk], [self.pk]
         while frontier:
-            frontier = list(AdminUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            # Skip units already seen: a parent set wrongly in the back office must not loop forever.
+            frontier = list(
+                AdminUnit.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True)
+            )
             ids.extend(frontier)
         return ids
 

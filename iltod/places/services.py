@@ -6,16 +6,40 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from iltod.accounts.services import log_event
 from iltod.lib.tabular import ImportReport, Row
+from iltod.lib.translit import to_cyrillic
 
 from .forms import LEVEL_ORDER, PARENT_LEVELS, AdminUnitRowForm, ServiceUnitRowForm
 from .models import AdminUnit, Sector, ServiceUnit
 
 REFERENCE_DIR = settings.BASE_DIR / "data" / "reference"
 BOUNDARY_FILES = ("mn_aimags.geojson", "mn_soums.geojson", "mn_districts_ub.geojson")
+
+
+def _set_name(obj, name_mn: str) -> None:
+    """Set the untranslated ``name`` column. Assigning ``obj.name`` writes the *active* language's
+    field (modeltranslation), which would overwrite ``name_en`` during an import run in English."""
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        obj.name = name_mn
+
+
+# Where mn-translit's reading of a Latin centre name differs from the official Cyrillic spelling.
+CENTRE_NAME_EXCEPTIONS = {"Chinggis": "Чингис"}
+
+
+def centre_name_in_cyrillic(latin: str) -> str:
+    """The reference data gives centre names in Latin only; derive the Cyrillic (Tsetserleg →
+    Цэцэрлэг). Final "-govi" is written "-говь"."""
+    if not latin:
+        return ""
+    if latin in CENTRE_NAME_EXCEPTIONS:
+        return CENTRE_NAME_EXCEPTIONS[latin]
+    name = to_cyrillic(latin)
+    return name[:-4] + "говь" if name.endswith("гови") else name
 
 
 def _form_errors(report: ImportReport, row: Row, form) -> None:
@@ -53,8 +77,8 @@ def import_admin_units(rows: list[Row], *, actor=None, dry_run=False, source="")
                 report.add_error(row.number, "parent_code", _("no unit with code %(code)s") % {"code": parent})
             elif known_levels[parent] not in PARENT_LEVELS[data["level"]]:
                 report.add_error(
-                    row.number, "parent_code", _("a unit of level %(level)s cannot be inside a unit of level %(parent)s")
-                    % {"level": data["level"], "parent": known_levels[parent]}
+                    row.number, "parent_code", _("a unit of level “%(level)s” cannot be inside a unit of level “%(parent)s”")
+                    % {"level": AdminUnit.Level(data["level"]).label, "parent": AdminUnit.Level(known_levels[parent]).label}
                 )
     if not report.ok:
         transaction.set_rollback(True)
@@ -69,7 +93,7 @@ def import_admin_units(rows: list[Row], *, actor=None, dry_run=False, source="")
             "name_mn": data["name_mn"],
             "name_en": data["name_en"],
             "iso_3166_2": data["iso_3166_2"],
-            "centre_name_mn": data["center_name_mn"],
+            "centre_name_mn": data["center_name_mn"] or centre_name_in_cyrillic(data["center_name_en"]),
             "centre_name_en": data["center_name_en"],
             "latitude": data["lat"],
             "longitude": data["lon"],
@@ -88,7 +112,7 @@ def import_admin_units(rows: list[Row], *, actor=None, dry_run=False, source="")
         for key, value in values.items():
             setattr(unit, key, value)
         if changed:
-            unit.name = data["name_mn"]
+            _set_name(unit, data["name_mn"])
             unit.save()
             report.created += is_new
             report.updated += not is_new
@@ -126,6 +150,7 @@ def import_service_units(rows: list[Row], *, actor=None, dry_run=False, source="
     public_codes = {d["code"] for _r, d in forms_ok if d["code"]}
     by_code = {f.code: f for f in ServiceUnit.objects.filter(code__in=public_codes)}
     seen_registry: dict[str, int] = {}
+    seen_facility: dict[int, int] = {}  # facility pk -> the row that updates it
 
     prepared = []
     for row, data in forms_ok:
@@ -155,6 +180,18 @@ def import_service_units(rows: list[Row], *, actor=None, dry_run=False, source="
                 continue
             seen_registry[data["registry_code"]] = row.number
         facility = by_code.get(data["code"]) or by_registry.get(data["registry_code"]) or ServiceUnit()
+        owner = by_registry.get(data["registry_code"])
+        if owner is not None and owner.pk != facility.pk:
+            # The registry code is unique: saving would fail on the database constraint.
+            report.add_error(row.number, "registry_code", _("already used by facility %(code)s") % {"code": owner.code})
+            continue
+        if facility.pk is not None:
+            if facility.pk in seen_facility:
+                column = "code" if data["code"] else "registry_code"
+                message = _("duplicate of row %(row)s") % {"row": seen_facility[facility.pk]}
+                report.add_error(row.number, column, message)
+                continue
+            seen_facility[facility.pk] = row.number
         prepared.append((facility, data, unit, sector, operator))
     if not report.ok:
         transaction.set_rollback(True)
@@ -185,7 +222,7 @@ def import_service_units(rows: list[Row], *, actor=None, dry_run=False, source="
             continue
         for key, value in values.items():
             setattr(facility, key, value)
-        facility.name = data["name_mn"]
+        _set_name(facility, data["name_mn"])
         facility.save()
         report.created += is_new
         report.updated += not is_new

@@ -32,12 +32,14 @@ def _facility_counts_by_top_unit() -> dict[int, int]:
     counts: dict[int, int] = {}
     grouped = (
         ServiceUnit.objects.active()
-        .values("admin_unit__parent_id", "admin_unit__parent__parent_id", "admin_unit__level")
+        .values("admin_unit_id", "admin_unit__parent_id", "admin_unit__parent__parent_id", "admin_unit__level")
         .annotate(n=Count("id"))
     )
     for row in grouped:
         level = row["admin_unit__level"]
-        if level in {AdminUnit.Level.KHOROO, AdminUnit.Level.BAG}:
+        if level in {AdminUnit.Level.CAPITAL, AdminUnit.Level.AIMAG}:  # e.g. an aimag hospital
+            top = row["admin_unit_id"]
+        elif level in {AdminUnit.Level.KHOROO, AdminUnit.Level.BAG}:
             top = row["admin_unit__parent__parent_id"]
         else:
             top = row["admin_unit__parent_id"]
@@ -55,7 +57,7 @@ def admin_unit_detail(request, code):
         .order_by("name")
     )
     facilities = ServiceUnit.objects.active().in_area(unit)
-    by_kind = facilities.values("kind").annotate(n=Count("id")).order_by("-n")
+    by_kind = facilities.values("kind").annotate(n=Count("id")).order_by("-n", "kind")  # ties: a stable order
     kind_labels = dict(ServiceUnit.Kind.choices)
     return render(
         request,
