@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
     "iltod.core",
     "iltod.accounts",
     "iltod.places",
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
     "iltod.notifications",
     "iltod.feedback",
     "iltod.portal",
+    "iltod.api",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +228,59 @@ OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION")
 OPEN311_CONTACT = env_str("OPEN311_CONTACT", "Iltod support, support@iltod.mn")
 OPEN311_POST_RATE = env_str("OPEN311_POST_RATE", "600/h")
 
+# REST API v1 (iltod.api): JSON only; API keys (Bearer / X-API-Key) or the staff's session;
+# rate limits per address (anonymous) and per user or key, counted in the default cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "iltod.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],  # every API view sets its own
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "iltod.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": ["iltod.api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_RATE_ANON", "120/min"),
+        "user": env_str("API_RATE_USER", "1200/min"),  # a logged-in user or an API key
+    },
+    "NUM_PROXIES": env_int("PROXY_COUNT", 0),
+    "EXCEPTION_HANDLER": "iltod.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_METADATA_CLASS": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Iltod API",
+    "DESCRIPTION": "Public data and feedback handling of Iltod, the social accountability platform. "
+    "See docs/api.md for authentication, errors and examples.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "FeedbackKindEnum": "iltod.feedback.models.Kind",
+        "FeedbackStatusEnum": "iltod.feedback.models.Feedback.Status",
+        "FeedbackChannelEnum": "iltod.feedback.models.Feedback.Channel",
+        "FeedbackPrivacyEnum": "iltod.feedback.models.Feedback.Privacy",
+        "FeedbackModerationEnum": "iltod.feedback.models.Feedback.Moderation",
+        "FacilityKindEnum": "iltod.places.models.ServiceUnit.Kind",
+        "AdminUnitLevelEnum": "iltod.places.models.AdminUnit.Level",
+        "OrganizationKindEnum": "iltod.organizations.models.Organization.Kind",
+        "OrganizationSizeEnum": "iltod.organizations.models.Organization.Size",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "iltod.api.schema.add_error_responses",
+    ],
+    # The docs page loads Swagger UI from static/vendor/swagger-ui (no CDN); see iltod.api.schema.
+    "SWAGGER_UI_DIST": STATIC_URL + "vendor/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": STATIC_URL + "vendor/swagger-ui/favicon-32x32.png",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "defaultModelsExpandDepth": 0},
+}
+
 # Maps: boundaries are drawn from the reference GeoJSON; a tile layer is optional.
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
@@ -263,3 +320,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Intake channels (docs/channels.md): inbound SMS from a gateway and KoBoToolbox/ODK submissions.
+# Each webhook checks its shared secret (header X-Iltod-Secret or ?secret=); an empty secret
+# switches the webhook off (404).
+SMS_WEBHOOK_SECRET = env_secret("SMS_WEBHOOK_SECRET")
+KOBO_WEBHOOK_SECRET = env_secret("KOBO_WEBHOOK_SECRET")
+# Public code of the organisation that handles channel feedback routing finds nobody for (an SMS
+# naming no facility) and fixes inbound messages in error; empty: routing's fallback only.
+FEEDBACK_TRIAGE_ORGANIZATION = env_str("FEEDBACK_TRIAGE_ORGANIZATION").strip().upper()

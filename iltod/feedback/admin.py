@@ -3,7 +3,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from iltod.core.admin_tools import ExportMixin, missing_translation_filter
 
-from .models import Attachment, Category, DeadlinePolicy, Event, Feedback, RoutingRule, Stat
+from .models import Attachment, Category, DeadlinePolicy, Event, Feedback, InboundMessage, RoutingRule, Stat
 
 
 @admin.register(Category)
@@ -72,6 +72,26 @@ class FeedbackAdmin(ExportMixin, admin.ModelAdmin):
 class StatAdmin(admin.ModelAdmin):
     list_display = ["scope", "scope_id", "year", "received", "resolved", "resolved_on_time", "rating_count"]
     list_filter = ["scope", "year"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(admin.ModelAdmin):
+    """Read-only record of what the channels delivered; errors are fixed and retried on the staff
+    page /staff/feedback/inbound/, which keeps the audit trail."""
+
+    list_display = ["created_at", "channel", "external_id", "status", "outcome", "feedback", "attempts"]
+    list_filter = ["channel", "status", "outcome"]
+    search_fields = ["external_id", "feedback__tracking_code"]
+    list_select_related = ["feedback"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["code", "channel", "external_id", "sender", "payload", "text", "transliteration", "status",
+                       "outcome", "error", "corrections", "attempts", "feedback", "created_at", "processed_at"]
 
     def has_add_permission(self, request):
         return False

@@ -16,6 +16,7 @@ from .models import Category, Event, Feedback, Kind
 
 IMPORTABLE_STATUSES = [Feedback.Status.RECEIVED, Feedback.Status.IN_PROGRESS, Feedback.Status.RESOLVED,
                        Feedback.Status.NO_FURTHER_ACTION, Feedback.Status.CLOSED]
+FINISHED_STATUSES = {Feedback.Status.RESOLVED, Feedback.Status.NO_FURTHER_ACTION, Feedback.Status.CLOSED}
 COLUMNS = ("external_id, received_at, kind, category, facility, admin_unit_code, description, privacy, name, "
            "phone, email, status, response, resolved_at, handled_by")
 
@@ -133,6 +134,7 @@ def import_feedback(rows: list[Row], *, actor=None, dry_run=False, source="") ->
 
 def _apply_legacy_outcome(feedback: Feedback, data: dict, handler) -> None:
     fields = []
+    routed_to = feedback.handling_organization_id
     if handler is not None and handler.pk != feedback.handling_organization_id:
         feedback.handling_organization = handler
         fields.append("handling_organization")
@@ -141,7 +143,7 @@ def _apply_legacy_outcome(feedback: Feedback, data: dict, handler) -> None:
         old = feedback.status
         feedback.status = status
         fields.append("status")
-        if data["resolved_at"]:
+        if data["resolved_at"] and status in FINISHED_STATUSES:  # an item in progress has no resolution yet
             feedback.resolved_at = data["resolved_at"]
             feedback.public_response = data["response"]
             fields += ["resolved_at", "public_response"]
@@ -152,5 +154,7 @@ def _apply_legacy_outcome(feedback: Feedback, data: dict, handler) -> None:
                              old_status=old, new_status=status, data={"imported": True})
     if fields:
         feedback.save(update_fields=fields)
+    if "handling_organization" in fields:  # counted for the organisation that handled it
+        stats.record_referred(feedback, routed_to)
     if feedback.resolved_at:
         stats.record_resolved(feedback)

@@ -1,6 +1,7 @@
 """Citizen feedback: what was reported, about what, who handles it, by when, and what happened."""
 
 import secrets
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -221,6 +222,10 @@ class Feedback(models.Model):
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     location_text = models.CharField(_("place"), max_length=255, blank=True)
     description = models.TextField(_("description"))
+    transliteration = models.TextField(
+        _("transliteration"), blank=True,
+        help_text=_("Cyrillic reading of Mongolian typed in Latin letters (SMS, field forms), for staff and search."),
+    )
     public_description = models.TextField(_("public text"), blank=True,
                                           help_text=_("Moderated text with personal details masked."))
     language = models.CharField(_("language"), max_length=8, default="mn")
@@ -296,7 +301,11 @@ class Feedback(models.Model):
         return self.tracking_code
 
     def save(self, *args, **kwargs):
-        self.search_key = search_key(self.description)[:4000]
+        keys = [search_key(self.description)]
+        transliterated = search_key(self.transliteration)
+        if transliterated and transliterated != keys[0]:
+            keys.append(transliterated)
+        self.search_key = "|".join(keys)[:4000]
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
         super().save(*args, **kwargs)
@@ -458,3 +467,63 @@ class Stat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.scope_id}:{self.year}"
+
+
+class InboundMessage(models.Model):
+    """A message an intake channel delivered (an SMS, a KoBoToolbox submission), kept as received.
+
+    Channels are idempotent on the sender's message id: a retried delivery finds this row and
+    creates nothing new. A message that cannot become feedback is never dropped: it stays here
+    with its error until staff fix the data and retry it (see ``feedback/channels/``).
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        KOBO = "kobo", _("field form (KoBo/ODK)")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")  # stored; not processed yet, or processing was interrupted
+        PROCESSED = "processed", _("processed")  # became feedback, an update to feedback or a status reply
+        ERROR = "error", _("error")  # could not be processed as it stands: waits for staff to fix and retry
+        DUPLICATE = "duplicate", _("duplicate")  # repeats an item already recorded: nothing new was created
+
+    class Outcome(models.TextChoices):
+        FEEDBACK = "feedback", _("new feedback")
+        UPDATE = "update", _("update to existing feedback")
+        STATUS = "status", _("status sent to the sender")
+
+    code = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    external_id = models.CharField(_("message id in the channel"), max_length=128,
+                                  help_text=_("Without an id of its own, a hash of the body."))
+    sender = models.CharField(_("sender"), max_length=64, blank=True,
+                              help_text=_("Phone number as the gateway sent it, or the field worker's account."))
+    payload = models.JSONField(_("message as received"), default=dict, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    transliteration = models.TextField(_("transliteration"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    corrections = models.JSONField(_("corrections"), default=dict, blank=True,
+                                   help_text=_("Values staff corrected before a retry; the payload stays as received."))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    feedback = models.ForeignKey(Feedback, verbose_name=_("feedback"), on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="inbound_messages")
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
+        constraints = [
+            # a retried or concurrent delivery of the same message finds the first row
+            models.UniqueConstraint(fields=["channel", "external_id"], name="inboundmessage_unique_external_id"),
+        ]
+        indexes = [
+            # staff page: messages in error, newest first
+            models.Index(fields=["status", "-created_at"], name="inboundmessage_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.external_id}"

@@ -76,7 +76,9 @@ class Submission:
 
 
 def _locked(feedback: Feedback) -> Feedback:
-    return Feedback.objects.select_for_update().select_related(
+    # Lock the feedback row only: PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+    # joins that select_related makes for the optional facility and handler.
+    return Feedback.objects.select_for_update(of=("self",)).select_related(
         "category__sector", "service_unit__operator", "admin_unit", "handling_organization"
     ).get(pk=feedback.pk)
 
@@ -155,8 +157,10 @@ def submit_feedback(data: Submission, *, actor=None, request=None) -> tuple[Feed
     handler, rule = routing.route(category=data.category, kind=data.kind, service_unit=data.service_unit,
                                   admin_unit=admin_unit)
     if (data.privacy == Feedback.Privacy.CONFIDENTIAL and handler is not None and data.service_unit
-            and handler.pk == data.service_unit.operator_id):
-        # A confidential report about a facility is never handled by the facility itself.
+            and (handler.pk == data.service_unit.operator_id
+                 or handler.covered_service_units.filter(pk=data.service_unit.pk).exists())):
+        # A confidential report about a facility is never handled by the facility itself: neither
+        # its operator nor an organisation that covers exactly that facility (see works_at_facility).
         handler = routing.sector_department(data.category.sector.code, admin_unit) or routing.ministry(
             data.category.sector.code)
 
@@ -302,6 +306,7 @@ def refer(feedback: Feedback, *, actor, organization, reason: str) -> Feedback:
     feedback.status = Status.REFERRED
     feedback.assigned_to = None
     feedback.save(update_fields=["handling_organization", "status", "assigned_to", "updated_at"])
+    stats.record_referred(feedback, old_org.pk if old_org else None)
     _event(feedback, Event.Type.REFERRED, actor=actor, organization=organization, public=True, text=reason,
            old=old_status, new=Status.REFERRED, from_org=old_org.pk if old_org else None, to_org=organization.pk)
     _tell_reporter(feedback, "status_changed", response=reason)
@@ -334,10 +339,15 @@ def extend_deadline(feedback: Feedback, *, actor, days: int, reason: str) -> Fee
     return feedback
 
 
-def similar_open_items(feedback: Feedback, limit: int = 5, threshold: float = 0.45) -> list[tuple[Feedback, float]]:
+def similar_open_items(feedback: Feedback, limit: int = 5, threshold: float = 0.45,
+                       within=None) -> list[tuple[Feedback, float]]:
     """Open items at the same facility (or in the same soum) that read alike. Search keys fold
-    Cyrillic and Latin-typed Mongolian, so "surguuli" and "сургууль" match."""
-    candidates = Feedback.objects.open().exclude(pk=feedback.pk).select_related("category")
+    Cyrillic and Latin-typed Mongolian, so "surguuli" and "сургууль" match.
+
+    ``within`` limits the candidates to what the viewer may see (``staff_feedback(user)``): a
+    confidential report about a facility must never be suggested to that facility's staff."""
+    candidates = (Feedback.objects.all() if within is None else within).open()
+    candidates = candidates.exclude(pk=feedback.pk).select_related("category")
     if feedback.service_unit_id:
         candidates = candidates.filter(service_unit_id=feedback.service_unit_id)
     else:
@@ -357,7 +367,14 @@ def similar_open_items(feedback: Feedback, limit: int = 5, threshold: float = 0.
 def mark_duplicate(feedback: Feedback, *, actor, original: Feedback) -> Feedback:
     feedback = _locked(feedback)
     _require(can_handle(actor, feedback))
-    if original.pk == feedback.pk or original.duplicate_of_id == feedback.pk:
+    # Merge into the root of a chain of duplicates, read fresh: merging A into B when B was
+    # already merged into A would close both and leave the problem with nobody.
+    original = Feedback.objects.get(pk=original.pk)
+    seen = {original.pk}
+    while original.duplicate_of_id and original.duplicate_of_id not in seen:
+        original = Feedback.objects.get(pk=original.duplicate_of_id)
+        seen.add(original.pk)
+    if feedback.pk in seen:
         raise FeedbackError(_("An item cannot be a duplicate of itself."))
     if not feedback.is_open:
         raise FeedbackError(_("Only open items can be merged."))
@@ -411,7 +428,9 @@ def reopen(feedback: Feedback, *, reason: str) -> Feedback:
     feedback.status = Status.IN_PROGRESS
     feedback.reopen_until = None
     feedback.save(update_fields=["status", "reopen_until", "updated_at"])
-    _event(feedback, Event.Type.REOPENED, public=True, text=reason, old=old, new=Status.IN_PROGRESS)
+    # The reason is the citizen's own words on the public timeline: mask personal details.
+    _event(feedback, Event.Type.REOPENED, public=True, text=mask_personal_data(reason), old=old,
+           new=Status.IN_PROGRESS)
     _tell_handlers(feedback, feedback.handling_organization, "reopened", reason=reason)
     return feedback
 
@@ -500,3 +519,47 @@ def recent_submissions_by_phone(phone: str, hours: int = 24) -> int:
     """How many items this phone number reported recently (for the per-number rate limit)."""
     since = timezone.now() - timedelta(hours=hours)
     return Reporter.objects.filter(phone=phone, feedback__received_at__gte=since).count()
+
+
+# ---------------------------------------------------------------------------------------------
+# Machine intake channels (SMS, KoBoToolbox): see feedback/channels/ and docs/channels.md
+
+
+@transaction.atomic
+def submit_from_channel(data: Submission, *, transliteration: str = "", raw_phone: str = "",
+                        triage_organization=None, notes=()) -> tuple[Feedback, bool]:
+    """``submit_feedback`` for a machine channel, plus what such channels need.
+
+    * ``transliteration``: the Cyrillic reading of Latin-typed Mongolian (for staff and search);
+    * ``raw_phone``: a sender that does not parse as a phone number is kept as written, without
+      messages to it (``submit_feedback`` keeps only numbers that parse, and sends the receipt);
+    * ``triage_organization``: handles the item when routing finds nobody (an SMS that names no
+      facility), with a second "routed" event on the timeline;
+    * ``notes``: internal notes for the timeline (e.g. where a field photo is kept).
+
+    A message id seen before returns ``(first item, False)`` and changes nothing.
+    """
+    feedback, created = submit_feedback(data)
+    if not created:
+        return feedback, False
+    if transliteration:
+        feedback.transliteration = transliteration
+        feedback.save(update_fields=["transliteration", "updated_at"])
+    anonymous = data.privacy == Feedback.Privacy.ANONYMOUS
+    if raw_phone and not anonymous and not normalize_phone(raw_phone):
+        reporter = Reporter.objects.filter(feedback=feedback).first()
+        if reporter is None:
+            Reporter.objects.create(feedback=feedback, phone=raw_phone.strip()[:20], notify=False)
+        elif not reporter.phone:
+            reporter.phone = raw_phone.strip()[:20]
+            reporter.save(update_fields=["phone"])
+    if feedback.handling_organization_id is None and triage_organization is not None:
+        feedback.handling_organization = triage_organization
+        feedback.save(update_fields=["handling_organization", "updated_at"])
+        _event(feedback, Event.Type.ROUTED, organization=triage_organization, public=True, triage=True)
+        stats.record_referred(feedback, None)
+        if not data.quiet:
+            _tell_handlers(feedback, triage_organization, "new_item")
+    for note in notes:
+        _event(feedback, Event.Type.NOTE, text=note, channel=data.channel)
+    return feedback, True

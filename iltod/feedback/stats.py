@@ -4,13 +4,14 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from iltod.places.models import AdminUnit
 
-from .models import Feedback, Stat
+from .models import Event, Feedback, Stat
 
+RESOLUTIONS = [Feedback.Status.RESOLVED, Feedback.Status.NO_FURTHER_ACTION]
 
 ANCESTOR_CACHE_SECONDS = 600
 
@@ -61,13 +62,24 @@ def _rows(scopes, year):
     return Stat.objects.filter(match, year=year)
 
 
-def _bump(feedback: Feedback, **increments) -> None:
+def _bump(feedback: Feedback, scopes=None, **increments) -> None:
     """Two queries whatever the number of scopes: ensure the rows, then one UPDATE."""
-    _rows(_scopes(feedback), _year(feedback)).update(**{k: F(k) + v for k, v in increments.items()})
+    rows = _rows(scopes or _scopes(feedback), _year(feedback))
+    rows.update(**{k: F(k) + v for k, v in increments.items()})
 
 
 def record_received(feedback: Feedback) -> None:
     _bump(feedback, received=1)
+
+
+def record_referred(feedback: Feedback, from_organization_id: int | None) -> None:
+    """An item counts for the organisation that handles it (as ``rebuild`` counts it): a referral
+    moves its "received" from the old organisation to the new one."""
+    if from_organization_id:
+        Stat.objects.filter(scope=Stat.Scope.ORGANIZATION, scope_id=from_organization_id, year=_year(feedback),
+                            received__gt=0).update(received=F("received") - 1)
+    if feedback.handling_organization_id:
+        _bump(feedback, scopes=[(Stat.Scope.ORGANIZATION, feedback.handling_organization_id)], received=1)
 
 
 def record_resolved(feedback: Feedback) -> None:
@@ -142,10 +154,19 @@ def summary(scope: str, scope_id: int = 0, year: int | None = None) -> Summary:
 def rebuild() -> int:
     """Recompute every statistic from the feedback table (after imports or repairs)."""
     Stat.objects.all().delete()
+    # The live counters count an item's first resolution (reopened and resolved again counts
+    # once) while ``resolved_at`` holds the latest: take the first one from the timeline.
+    first_resolved = dict(
+        Event.objects.filter(type=Event.Type.STATUS, new_status__in=RESOLUTIONS)
+        .order_by().values("feedback").annotate(first=Min("created_at")).values_list("feedback", "first")
+    )
     count = 0
     for feedback in Feedback.objects.iterator(chunk_size=2000):
         record_received(feedback)
         if feedback.resolved_at:
+            first = first_resolved.get(feedback.pk)
+            if first is not None and first < feedback.resolved_at:
+                feedback.resolved_at = first  # in memory only
             record_resolved(feedback)
         if feedback.rating:
             record_rating(feedback)

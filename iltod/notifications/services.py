@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from iltod.lib.redact import mask_personal_data
 from iltod.lib.sms import SmsError, get_gateway
 
 from .models import OutboundMessage
@@ -137,7 +138,9 @@ def deliver_due(batch: int = 100, now=None) -> dict[str, int]:
             OutboundMessage.objects.filter(pk=pk, status=OutboundMessage.Status.SENDING).update(
                 status=OutboundMessage.Status.FAILED if give_up else OutboundMessage.Status.PENDING,
                 next_attempt_at=now + backoff(message.attempts),
-                last_error=str(exc)[:2000],
+                # Shown to every handler of the related object: SMTP errors quote the recipient's
+                # address, which only members allowed to see the reporter's identity may read.
+                last_error=mask_personal_data(str(exc))[:2000],
                 claimed_at=None,
             )
             counts["failed" if give_up else "retry"] += 1

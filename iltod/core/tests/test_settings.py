@@ -23,6 +23,7 @@ CLEARED = {
     "BEHIND_TLS_PROXY",
     "DJANGO_SETTINGS_MODULE",
     "REQUIRE_STAFF_2FA",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set while a browser test runs; check --deploy warns about it
 }
 
 

@@ -1,0 +1,152 @@
+"""Who is calling the staff API, what they may see and do, and how an API key acts in services.
+
+A staff request comes from a logged-in person (session) or from an organisation's system (API
+key). ``Principal`` answers the access questions for both, through the feedback app's helpers
+for people and by the key's organisation for keys:
+
+- a key sees what a handler of its organisation sees: items handled by, or escalated to, it;
+- a read key only reads; a write key may act on items its organisation handles;
+- a person has exactly the rights of the web pages (``iltod.feedback.permissions``).
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.http import Http404
+
+from iltod.accounts.models import ApiKey
+from iltod.feedback.models import Event, Feedback
+from iltod.feedback.permissions import can_handle, handler_organization_ids, staff_feedback
+
+
+def acting_key(request) -> ApiKey | None:
+    """The API key the request authenticated with, if any (set by ApiKeyAuthentication)."""
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, ApiKey) else None
+
+
+class ApiKeyActor:
+    """Stands for a write key as the ``actor`` of a feedback service call.
+
+    The feedback services authorise a *user* (``can_handle(actor, feedback)``); a key is an
+    organisation's system, not a person with memberships. So the API decides first, by the key's
+    organisation (``Principal.can_handle``), and only then passes this object as ``actor``:
+
+    - ``is_superuser`` lets the services' own guard through, as for a platform administrator; the
+      object is created right after the API's check for one call and never stored anywhere;
+    - ``is_authenticated`` is False, so the services record ``actor=None`` on timeline events, and
+      ``recording_key`` writes the key's prefix into those events' ``data`` instead.
+
+    Once the services accept an API key as a principal, this class goes away.
+    """
+
+    is_authenticated = False
+    is_anonymous = False
+    is_active = True
+    is_superuser = True
+    pk = None
+
+    def __init__(self, api_key: ApiKey):
+        self.api_key = api_key
+
+    def __str__(self) -> str:
+        return str(self.api_key)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A person acting through their memberships, or an API key acting for its organisation."""
+
+    user: object = None
+    api_key: ApiKey | None = None
+
+    @classmethod
+    def from_request(cls, request) -> "Principal | None":
+        """The caller of a DRF request (cached on it), or None when anonymous."""
+        if not hasattr(request, "_iltod_principal"):
+            key = acting_key(request)
+            user = getattr(request, "user", None)
+            if key is not None:
+                principal = cls(api_key=key)
+            elif user is not None and user.is_authenticated:
+                principal = cls(user=user)
+            else:
+                principal = None
+            request._iltod_principal = principal
+        return request._iltod_principal
+
+    @cached_property
+    def organization_ids(self) -> list[int]:
+        """Organisations whose feedback this principal handles."""
+        if self.api_key is not None:
+            return [self.api_key.organization_id]
+        return handler_organization_ids(self.user)
+
+    @property
+    def handles_feedback(self) -> bool:
+        """May use the staff endpoints at all (a key always may, for its organisation)."""
+        if self.api_key is not None:
+            return True
+        return bool(self.user.is_superuser or self.organization_ids)
+
+    @property
+    def can_write(self) -> bool:
+        return self.api_key.can_write if self.api_key is not None else True
+
+    def feedback(self):
+        """Items this principal may see as staff."""
+        if self.api_key is not None:
+            org_id = self.api_key.organization_id
+            return Feedback.objects.filter(Q(handling_organization_id=org_id) | Q(escalated_to_id=org_id))
+        return staff_feedback(self.user)
+
+    def get_feedback(self, tracking_code: str, queryset=None) -> Feedback:
+        """The visible item with this code, or 404: "not found" and "not allowed" look the same."""
+        queryset = queryset if queryset is not None else self.feedback()
+        feedback = queryset.filter(tracking_code=tracking_code.upper()).first()
+        if feedback is None:
+            raise Http404
+        return feedback
+
+    def can_handle(self, feedback: Feedback) -> bool:
+        """Change status, respond publicly, assign, refer: the handling organisation only."""
+        if self.api_key is not None:
+            return self.api_key.can_write and feedback.handling_organization_id == self.api_key.organization_id
+        return can_handle(self.user, feedback)
+
+    def service_actor(self):
+        """What to pass as ``actor`` to iltod.feedback.services, after the API's own check."""
+        return ApiKeyActor(self.api_key) if self.api_key is not None else self.user
+
+
+@contextmanager
+def recording_key(principal: Principal | None, feedback: Feedback | None = None):
+    """Run a service call in one transaction and mark the timeline events it wrote with the key.
+
+    With a key the services write ``actor=None``; the key's prefix goes into ``data["api_key"]``
+    so the timeline says which system did it. For a new submission (``feedback=None``) the block
+    appends the item it created to the list it is given, and that item's events are marked.
+    """
+    key = principal.api_key if principal is not None else None
+    result: list[Feedback] = []
+    if key is None:
+        yield result
+        return
+    with transaction.atomic():
+        last = 0
+        if feedback is not None:
+            # Lock the item first (the service locks it again): no one else's event can slip in
+            # between this read and the service's own events.
+            Feedback.objects.select_for_update().filter(pk=feedback.pk).values_list("pk").first()
+            last = Event.objects.filter(feedback=feedback).aggregate(last=Max("pk"))["last"] or 0
+        yield result
+        target = feedback or (result[0] if result else None)
+        if target is None:
+            return
+        for event in Event.objects.filter(feedback=target, pk__gt=last, actor__isnull=True):
+            if "api_key" not in event.data:
+                event.data = {**event.data, "api_key": key.prefix}
+                event.save(update_fields=["data"])
