@@ -1,0 +1,40 @@
+"""Small builders shared by the feedback tests. Every value a test depends on is passed in."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from iltod.feedback import services
+from iltod.feedback.models import Category, Feedback
+
+UB = ZoneInfo("Asia/Ulaanbaatar")
+
+# A Tuesday in 2026, far from any public holiday.
+TUESDAY = datetime(2026, 9, 8, 10, 0, tzinfo=UB)
+
+MEALS_TEXT = "Үдийн цай хүйтэн, хоол хангалтгүй байна. Хүүхдүүд өлсөж байна."
+
+
+def at(year, month, day, hour=10, minute=0) -> datetime:
+    """An aware datetime in Ulaanbaatar."""
+    return datetime(year, month, day, hour, minute, tzinfo=UB)
+
+
+def category(code: str) -> Category:
+    return Category.objects.get(code=code)
+
+
+def submit(personas, **fields) -> Feedback:
+    """A complaint about school meals at the Battsengel school unless told otherwise."""
+    data = {
+        "kind": "complaint",
+        "category": category("edu-meals"),
+        "description": MEALS_TEXT,
+        "service_unit": personas.school,
+    }
+    data.update(fields)
+    feedback, _created = services.submit_feedback(services.Submission(**data))
+    return feedback
+
+
+def reload(feedback: Feedback) -> Feedback:
+    return Feedback.objects.get(pk=feedback.pk)
