@@ -163,7 +163,9 @@ class PublicFeedbackFilter(df.FilterSet):
 
     def filter_q(self, queryset, name, value):
         key = search_key(value)
-        return queryset.filter(moderation=Feedback.Moderation.PUBLISHED, search_key__contains=key) if key else queryset
+        if not key:
+            return queryset
+        return queryset.filter(moderation=Feedback.Moderation.PUBLISHED, public_search_key__contains=key)
 
     def filter_received_after(self, queryset, name, value):
         return queryset.filter(received_at__date__gte=value)

@@ -21,7 +21,7 @@ def can_download(request, attachment: Attachment) -> bool:
     feedback = attachment.feedback
     if attachment.is_public and feedback.shows_text_publicly:
         return True
-    if feedback.tracking_code in request.session.get("my_feedback", []):
+    if feedback.tracking_code in request.session.get("my_feedback", []):  # views.SESSION_KEY
         return True  # the citizen who submitted it, in the same browser session
     user = request.user
     return bool(user.is_authenticated and staff_feedback(user).filter(pk=feedback.pk).exists())

@@ -16,6 +16,11 @@ from iltod.lib.translit import search_key
 from iltod.places.models import CODE_ALPHABET, AdminUnit, Sector, ServiceUnit
 
 
+def new_citizen_key() -> str:
+    """The secret in the citizen's own link: the tracking code alone is public."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+
+
 def new_tracking_code() -> str:
     """``IL-26-4F7K2``: year of receipt and five characters that are easy to read out on the phone."""
     year = timezone.localdate().strftime("%y")
@@ -213,6 +218,8 @@ class Feedback(models.Model):
 
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True, default=new_tracking_code,
                                      editable=False)
+    citizen_key = models.CharField(_("citizen's key"), max_length=16, default=new_citizen_key, editable=False,
+                                   help_text=_("Secret part of the citizen's link; the tracking code is public."))
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.COMPLAINT)
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+")
     service_unit = models.ForeignKey(ServiceUnit, verbose_name=_("facility"), on_delete=models.PROTECT, null=True,
@@ -268,7 +275,8 @@ class Feedback(models.Model):
     problem_solved = models.BooleanField(_("problem solved"), null=True, blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
 
-    search_key = models.TextField(blank=True, editable=False)
+    search_key = models.TextField(blank=True, editable=False)  # staff search: the private text
+    public_search_key = models.TextField(blank=True, editable=False)  # public search: the moderated text
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = FeedbackQuerySet.as_manager()
@@ -306,12 +314,19 @@ class Feedback(models.Model):
         if transliterated and transliterated != keys[0]:
             keys.append(transliterated)
         self.search_key = "|".join(keys)[:4000]
+        # Public search must never match the private text (it would reveal a name or a number).
+        self.public_search_key = search_key(self.public_description)[:4000]
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key", "public_search_key"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("feedback:public_detail", args=[self.tracking_code])
+
+    @property
+    def citizen_url(self) -> str:
+        """The reporter's own page: their full text, and the forms to rate, reopen, add information."""
+        return reverse("feedback:track", args=[self.tracking_code]) + f"?key={self.citizen_key}"
 
     def get_staff_url(self) -> str:
         return reverse("feedback:staff_detail", args=[self.tracking_code])

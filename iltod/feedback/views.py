@@ -1,5 +1,7 @@
 """Public pages: give feedback, track it by code, read the public record and statistics."""
 
+import hmac
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -92,14 +94,31 @@ def submit(request):
                 except ValidationError as exc:
                     form.add_error(None, exc)
                 else:
-                    request.session.setdefault("my_feedback", [])
-                    request.session["my_feedback"] = [feedback.tracking_code, *request.session["my_feedback"]][:20]
+                    grant_citizen_access(request, feedback.tracking_code)
                     return redirect("feedback:thanks", code=feedback.tracking_code)
     return render(request, "feedback/submit.html", {"form": form, "facility": facility, "area": area})
 
 
+SESSION_KEY = "my_feedback"
+
+
+def grant_citizen_access(request, code: str) -> None:
+    """Remember in the session that this browser holds the citizen's key for ``code``."""
+    codes = [c for c in request.session.get(SESSION_KEY, []) if c != code]
+    request.session[SESSION_KEY] = [code, *codes][:20]
+
+
+def has_citizen_access(request, feedback) -> bool:
+    """The citizen's own page needs the secret key from their link, or the browser that submitted."""
+    key = request.GET.get("key") or request.POST.get("key") or ""
+    if key and hmac.compare_digest(key.strip().upper(), feedback.citizen_key):
+        grant_citizen_access(request, feedback.tracking_code)
+        return True
+    return feedback.tracking_code in request.session.get(SESSION_KEY, [])
+
+
 def thanks(request, code):
-    if code not in request.session.get("my_feedback", []):
+    if code not in request.session.get(SESSION_KEY, []):
         return redirect("feedback:track", code=code)
     feedback = get_object_or_404(Feedback.objects.select_related("handling_organization"), tracking_code=code)
     return render(request, "feedback/thanks.html", {"feedback": feedback})
@@ -129,6 +148,11 @@ def track(request, code):
                                         "duplicate_of"),
         tracking_code=code,
     )
+    if not has_citizen_access(request, feedback):
+        # The tracking code is public: without the key it shows what everyone may see.
+        return redirect("feedback:public_detail", code=code)
+    if request.GET.get("key"):
+        return redirect("feedback:track", code=code)  # keep the secret out of the address bar
     rating_form = RatingForm(prefix="rate")
     reopen_form = ReopenForm(prefix="reopen")
     update_form = CitizenUpdateForm(prefix="update")
@@ -174,7 +198,8 @@ def public_list(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            items = items.filter(moderation=Feedback.Moderation.PUBLISHED, search_key__contains=search_key(data["q"]))
+            items = items.filter(moderation=Feedback.Moderation.PUBLISHED,
+                                 public_search_key__contains=search_key(data["q"]))
         if data["sector"]:
             items = items.filter(category__sector=data["sector"])
         if data["kind"]:

@@ -245,7 +245,7 @@ def test_track_lookup_of_an_unknown_code_says_so(world, client):
 
 def test_the_track_page_shows_the_citizen_their_own_text_and_the_deadline(world, client):
     feedback = submit(world)
-    response = client.get(reverse("feedback:track", args=[feedback.tracking_code]))
+    response = client.get(feedback.citizen_url, follow=True)  # the link from the SMS or e-mail
     assert response.status_code == 200
     assert DESCRIPTION.split(",", maxsplit=1)[0] in response.content.decode()
     assert "2026-10-08" in response.content.decode()
