@@ -61,14 +61,29 @@ class MembershipAdmin(ExportMixin, admin.ModelAdmin):
         if not change and not any(getattr(obj, c) for c in Capability.values):
             obj.apply_role_defaults()
         super().save_model(request, obj, form, change)
-        log_event(request.user, "membership.changed" if change else "membership.granted", obj,
-                  request=request, changed=form.changed_data)
+        log_event(
+            request.user,
+            "membership.changed" if change else "membership.granted",
+            obj,
+            request=request,
+            changed=form.changed_data,
+        )
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor", "action", "target_type", "target_repr", "is_sensitive_read", "ip_address"]
-    export_fields = ["created_at", "actor", "action", "target_type", "target_id", "target_repr", "data", "is_sensitive_read", "ip_address"]
+    export_fields = [
+        "created_at",
+        "actor",
+        "action",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "data",
+        "is_sensitive_read",
+        "ip_address",
+    ]
     list_filter = ["is_sensitive_read", "action", "target_type"]
     search_fields = ["action", "target_repr", "target_id", "actor__email"]
     list_select_related = ["actor", "target_type"]
@@ -100,7 +115,16 @@ class ApiKeyAdmin(ExportMixin, admin.ModelAdmin):
     list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix", "organization__name_mn", "organization__name_en"]
     list_select_related = ["organization"]
-    readonly_fields = ["organization", "name", "scope", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = [
+        "organization",
+        "name",
+        "scope",
+        "prefix",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     exclude = ["secret_hash"]
     actions = [*ExportMixin.actions, revoke_keys]
 

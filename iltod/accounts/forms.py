@@ -41,9 +41,7 @@ class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Code from your authenticator app, or a backup code"),
         max_length=16,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
 
     def __init__(self, user, *args, device=None, **kwargs):

@@ -60,9 +60,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("International format, e.g. +97699112233. Can be used to log in."),
     )
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
-    language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     is_staff = models.BooleanField(
         _("back-office access"),
         default=False,
@@ -81,9 +79,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        constraints = [
-            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="user_unique_phone")
-        ]
+        constraints = [models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="user_unique_phone")]
 
     def __str__(self) -> str:
         return self.full_name or self.email
@@ -143,16 +139,16 @@ class Membership(models.Model):
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.MEMBER)
-    title = models.CharField(_("position"), max_length=150, blank=True, help_text=_("e.g. head of the health department"))
+    title = models.CharField(
+        _("position"), max_length=150, blank=True, help_text=_("e.g. head of the health department")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     can_manage_members = models.BooleanField(Capability.MANAGE_MEMBERS.label, default=False)
     can_edit_profile = models.BooleanField(Capability.EDIT_PROFILE.label, default=False)
     can_handle_feedback = models.BooleanField(Capability.HANDLE_FEEDBACK.label, default=False)
-    can_view_reporter_identity = models.BooleanField(
-        Capability.VIEW_REPORTER_IDENTITY.label, default=False
-    )
+    can_view_reporter_identity = models.BooleanField(Capability.VIEW_REPORTER_IDENTITY.label, default=False)
     can_publish = models.BooleanField(Capability.PUBLISH.label, default=False)
     can_coordinate_groups = models.BooleanField(Capability.COORDINATE_GROUPS.label, default=False)
     can_run_scorecards = models.BooleanField(Capability.RUN_SCORECARDS.label, default=False)
@@ -165,9 +161,7 @@ class Membership(models.Model):
         ordering = ["organization__name", "user__email"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="membership_unique")]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organization} ({self.get_role_display()})"
@@ -251,15 +245,23 @@ class ApiKey(models.Model):
         WRITE = "write", _("read and write")  # also submit feedback and act on the organisation's items
 
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("organisation"), on_delete=models.CASCADE,
+        "organizations.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
         related_name="api_keys",
     )
     name = models.CharField(_("name"), max_length=100, help_text=_("What uses this key, e.g. “hotline CRM”."))
     scope = models.CharField(_("access"), max_length=8, choices=Scope.choices, default=Scope.READ)
     prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
     secret_hash = models.CharField(max_length=64, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

@@ -95,8 +95,12 @@ def create_api_key(*, actor, organization, name, scope, request=None):
         prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     key = ApiKey.objects.create(
-        organization=organization, name=name, scope=scope, prefix=prefix,
-        secret_hash=hashlib.sha256(secret.encode()).hexdigest(), created_by=actor if actor and actor.is_authenticated else None,
+        organization=organization,
+        name=name,
+        scope=scope,
+        prefix=prefix,
+        secret_hash=hashlib.sha256(secret.encode()).hexdigest(),
+        created_by=actor if actor and actor.is_authenticated else None,
     )
     log_event(actor, "api_key.created", key, request=request, organization=str(organization), scope=scope)
     return key, f"il_{prefix}_{secret}"

@@ -84,7 +84,7 @@ class ImportMixin:
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="%s_%s_import" % info),
+            path("import/", self.admin_site.admin_view(self.import_view), name="{}_{}_import".format(*info)),
             *super().get_urls(),
         ]
 

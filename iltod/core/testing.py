@@ -58,7 +58,14 @@ def make_geo() -> Geo:
     def unit(code, level, name_mn, name_en, parent=None, **extra):
         obj, _ = AdminUnit.objects.get_or_create(
             code=code,
-            defaults={"level": level, "name": name_mn, "name_mn": name_mn, "name_en": name_en, "parent": parent, **extra},
+            defaults={
+                "level": level,
+                "name": name_mn,
+                "name_mn": name_mn,
+                "name_en": name_en,
+                "parent": parent,
+                **extra,
+            },
         )
         return obj
 
@@ -66,11 +73,29 @@ def make_geo() -> Geo:
     square = {"type": "Polygon", "coordinates": [[[101, 47], [103, 47], [103, 48.5], [101, 48.5], [101, 47]]]}
     capital = unit("11", AdminUnit.Level.CAPITAL, "Улаанбаатар", "Ulaanbaatar", country, iso_3166_2="MN-1")
     district = unit("1110", AdminUnit.Level.DISTRICT, "Баянзүрх", "Bayanzürkh", capital)
-    aimag = unit("65", AdminUnit.Level.AIMAG, "Архангай", "Arkhangai", country, iso_3166_2="MN-073",
-                 centre_name_en="Tsetserleg", boundary=square)
-    soum = unit("6504", AdminUnit.Level.SOUM, "Батцэнгэл", "Battsengel", aimag,
-                boundary={"type": "Polygon", "coordinates": [[[101.5, 47.5], [102, 47.5], [102, 48], [101.5, 48], [101.5, 47.5]]]},
-                latitude=47.75, longitude=101.75)
+    aimag = unit(
+        "65",
+        AdminUnit.Level.AIMAG,
+        "Архангай",
+        "Arkhangai",
+        country,
+        iso_3166_2="MN-073",
+        centre_name_en="Tsetserleg",
+        boundary=square,
+    )
+    soum = unit(
+        "6504",
+        AdminUnit.Level.SOUM,
+        "Батцэнгэл",
+        "Battsengel",
+        aimag,
+        boundary={
+            "type": "Polygon",
+            "coordinates": [[[101.5, 47.5], [102, 47.5], [102, 48], [101.5, 48], [101.5, 47.5]]],
+        },
+        latitude=47.75,
+        longitude=101.75,
+    )
     other_aimag = unit("84", AdminUnit.Level.AIMAG, "Ховд", "Khovd", country, iso_3166_2="MN-043")
     other_soum = unit("8401", AdminUnit.Level.SOUM, "Жаргалант", "Jargalant", other_aimag)
     return Geo(country, capital, district, aimag, soum, other_aimag, other_soum)
@@ -80,18 +105,30 @@ def sector(code: str) -> Sector:
     return Sector.objects.get(code=code)
 
 
-def make_facility(admin_unit, name_mn="Батцэнгэл сумын 1-р сургууль", name_en="Battsengel soum School No. 1",
-                  kind=ServiceUnit.Kind.GENERAL_SCHOOL, **extra) -> ServiceUnit:
+def make_facility(
+    admin_unit,
+    name_mn="Батцэнгэл сумын 1-р сургууль",
+    name_en="Battsengel soum School No. 1",
+    kind=ServiceUnit.Kind.GENERAL_SCHOOL,
+    **extra,
+) -> ServiceUnit:
     facility = ServiceUnit(
-        name=name_mn, name_mn=name_mn, name_en=name_en, kind=kind,
-        sector=sector(ServiceUnit.KIND_SECTOR[kind]), admin_unit=admin_unit, **extra,
+        name=name_mn,
+        name_mn=name_mn,
+        name_en=name_en,
+        kind=kind,
+        sector=sector(ServiceUnit.KIND_SECTOR[kind]),
+        admin_unit=admin_unit,
+        **extra,
     )
     facility.save()
     return facility
 
 
 def make_org(kind, name_mn, name_en="", home_unit=None, covers=(), **extra) -> Organization:
-    org = Organization(kind=kind, name=name_mn, name_mn=name_mn, name_en=name_en or name_mn, home_unit=home_unit, **extra)
+    org = Organization(
+        kind=kind, name=name_mn, name_mn=name_mn, name_en=name_en or name_mn, home_unit=home_unit, **extra
+    )
     org.save()
     if covers:
         org.covered_admin_units.set(covers)
@@ -130,21 +167,37 @@ class Personas:
 def make_personas() -> Personas:
     geo = make_geo()
     school = make_facility(geo.soum)
-    clinic = make_facility(geo.other_soum, "Жаргалант сумын эрүүл мэндийн төв", "Jargalant soum health centre",
-                           kind=ServiceUnit.Kind.SOUM_HEALTH_CENTRE)
+    clinic = make_facility(
+        geo.other_soum,
+        "Жаргалант сумын эрүүл мэндийн төв",
+        "Jargalant soum health centre",
+        kind=ServiceUnit.Kind.SOUM_HEALTH_CENTRE,
+    )
     Kind = Organization.Kind
     ministry = make_org(Kind.MINISTRY, "Боловсролын яам", "Ministry of Education", covers=[geo.country])
-    education_dept = make_org(Kind.EDUCATION_DEPARTMENT, "Архангай аймгийн Боловсрол, шинжлэх ухааны газар",
-                              "Arkhangai Education Department", home_unit=geo.aimag, covers=[geo.aimag], parent=ministry)
-    other_dept = make_org(Kind.HEALTH_DEPARTMENT, "Ховд аймгийн Эрүүл мэндийн газар", "Khovd Health Department",
-                          home_unit=geo.other_aimag, covers=[geo.other_aimag])
+    education_dept = make_org(
+        Kind.EDUCATION_DEPARTMENT,
+        "Архангай аймгийн Боловсрол, шинжлэх ухааны газар",
+        "Arkhangai Education Department",
+        home_unit=geo.aimag,
+        covers=[geo.aimag],
+        parent=ministry,
+    )
+    other_dept = make_org(
+        Kind.HEALTH_DEPARTMENT,
+        "Ховд аймгийн Эрүүл мэндийн газар",
+        "Khovd Health Department",
+        home_unit=geo.other_aimag,
+        covers=[geo.other_aimag],
+    )
     school_org = make_org(Kind.SERVICE_PROVIDER, school.name_mn, school.name_en, home_unit=geo.soum)
     school_org.covered_service_units.set([school])
     school.operator = school_org
     school.save(update_fields=["operator"])
     cso = make_org(Kind.CSO, "Ил тод байдал ТББ", "Transparency NGO", home_unit=geo.aimag, covers=[geo.aimag])
-    network = make_org(Kind.NETWORK, "Нийгмийн хариуцлагын түншлэл", "Partnership for Social Accountability",
-                       home_unit=geo.capital)
+    network = make_org(
+        Kind.NETWORK, "Нийгмийн хариуцлагын түншлэл", "Partnership for Social Accountability", home_unit=geo.capital
+    )
     NetworkMembership.objects.create(network=network, member=cso)
 
     admin = User.objects.create_superuser(email="admin@example.mn", password=PASSWORD, full_name="Platform Admin")
@@ -155,8 +208,15 @@ def make_personas() -> Personas:
         return user
 
     return Personas(
-        geo=geo, school=school, clinic=clinic, school_org=school_org, education_dept=education_dept,
-        other_dept=other_dept, ministry=ministry, cso=cso, network=network,
+        geo=geo,
+        school=school,
+        clinic=clinic,
+        school_org=school_org,
+        education_dept=education_dept,
+        other_dept=other_dept,
+        ministry=ministry,
+        cso=cso,
+        network=network,
         citizen=make_user("citizen@example.mn", "Бат Дорж", phone="+97699112233"),
         monitor=member("monitor@example.mn", cso, Role.MONITOR, "Monitor"),
         provider=member("director@example.mn", school_org, Role.PROVIDER_STAFF, "School Director"),

@@ -15,15 +15,34 @@ class CategoryAdmin(ExportMixin, TranslationAdmin):
 
 @admin.register(DeadlinePolicy)
 class DeadlinePolicyAdmin(ExportMixin, TranslationAdmin):
-    list_display = ["name", "kind", "category", "acknowledge_days", "acknowledge_day_kind", "resolve_days",
-                    "resolve_day_kind", "max_extension_days", "reopen_days", "escalate_after_days"]
+    list_display = [
+        "name",
+        "kind",
+        "category",
+        "acknowledge_days",
+        "acknowledge_day_kind",
+        "resolve_days",
+        "resolve_day_kind",
+        "max_extension_days",
+        "reopen_days",
+        "escalate_after_days",
+    ]
     list_filter = ["kind", "resolve_day_kind", missing_translation_filter("name")]
 
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(ExportMixin, admin.ModelAdmin):
-    list_display = ["priority", "target", "organization", "sector", "category", "kind", "facility_kind",
-                    "admin_unit", "is_active"]
+    list_display = [
+        "priority",
+        "target",
+        "organization",
+        "sector",
+        "category",
+        "kind",
+        "facility_kind",
+        "admin_unit",
+        "is_active",
+    ]
     list_filter = ["target", "sector", "is_active"]
     raw_id_fields = ["organization", "admin_unit"]
     list_select_related = ["organization", "sector", "category", "admin_unit"]
@@ -51,20 +70,62 @@ class AttachmentInline(admin.TabularInline):
 class FeedbackAdmin(ExportMixin, admin.ModelAdmin):
     """Read-mostly: handling happens on the staff pages, through the services."""
 
-    list_display = ["tracking_code", "received_at", "kind", "category", "service_unit", "status",
-                    "handling_organization", "resolve_due", "channel", "moderation"]
-    export_fields = ["tracking_code", "received_at", "kind", "category", "service_unit", "admin_unit", "status",
-                     "handling_organization", "resolve_due", "resolved_at", "channel", "rating"]
+    list_display = [
+        "tracking_code",
+        "received_at",
+        "kind",
+        "category",
+        "service_unit",
+        "status",
+        "handling_organization",
+        "resolve_due",
+        "channel",
+        "moderation",
+    ]
+    export_fields = [
+        "tracking_code",
+        "received_at",
+        "kind",
+        "category",
+        "service_unit",
+        "admin_unit",
+        "status",
+        "handling_organization",
+        "resolve_due",
+        "resolved_at",
+        "channel",
+        "rating",
+    ]
     list_filter = ["status", "kind", "channel", "moderation", "privacy", "category__sector"]
     search_fields = ["tracking_code", "external_id"]
     list_select_related = ["category", "service_unit", "handling_organization"]
-    raw_id_fields = ["service_unit", "admin_unit", "handling_organization", "assigned_to", "escalated_to",
-                     "duplicate_of", "category"]
+    raw_id_fields = [
+        "service_unit",
+        "admin_unit",
+        "handling_organization",
+        "assigned_to",
+        "escalated_to",
+        "duplicate_of",
+        "category",
+    ]
     date_hierarchy = "received_at"
     inlines = [AttachmentInline, EventInline]
-    readonly_fields = ["tracking_code", "description", "status", "received_at", "acknowledge_due", "resolve_due",
-                       "original_resolve_due", "resolved_at", "closed_at", "rating", "problem_solved", "channel",
-                       "external_id", "privacy"]
+    readonly_fields = [
+        "tracking_code",
+        "description",
+        "status",
+        "received_at",
+        "acknowledge_due",
+        "resolve_due",
+        "original_resolve_due",
+        "resolved_at",
+        "closed_at",
+        "rating",
+        "problem_solved",
+        "channel",
+        "external_id",
+        "privacy",
+    ]
     exclude = ["search_key"]
 
 
@@ -90,8 +151,23 @@ class InboundMessageAdmin(admin.ModelAdmin):
     search_fields = ["external_id", "feedback__tracking_code"]
     list_select_related = ["feedback"]
     date_hierarchy = "created_at"
-    readonly_fields = ["code", "channel", "external_id", "sender", "payload", "text", "transliteration", "status",
-                       "outcome", "error", "corrections", "attempts", "feedback", "created_at", "processed_at"]
+    readonly_fields = [
+        "code",
+        "channel",
+        "external_id",
+        "sender",
+        "payload",
+        "text",
+        "transliteration",
+        "status",
+        "outcome",
+        "error",
+        "corrections",
+        "attempts",
+        "feedback",
+        "created_at",
+        "processed_at",
+    ]
 
     def has_add_permission(self, request):
         return False

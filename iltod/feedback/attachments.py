@@ -38,8 +38,12 @@ def download(request, token):
     except FileNotFoundError:
         raise Http404 from None
     content_type = attachment.content_type or mimetypes.guess_type(attachment.original_name)[0]
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=content_type or "application/octet-stream")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=content_type or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, max-age=0" if not attachment.is_public else "public, max-age=3600"

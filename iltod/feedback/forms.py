@@ -15,7 +15,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"})
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -31,30 +33,48 @@ class MultipleFileField(forms.FileField):
 class FeedbackForm(forms.Form):
     """The citizen's form. The facility or place is chosen in the step before and passed in."""
 
-    kind = forms.ChoiceField(label=_("What do you want to do?"), choices=Kind.choices, initial=Kind.COMPLAINT,
-                             widget=forms.RadioSelect)
-    category = forms.ModelChoiceField(label=_("What is it about?"), queryset=Category.objects.none(),
-                                      empty_label=_("Choose a topic"))
+    kind = forms.ChoiceField(
+        label=_("What do you want to do?"), choices=Kind.choices, initial=Kind.COMPLAINT, widget=forms.RadioSelect
+    )
+    category = forms.ModelChoiceField(
+        label=_("What is it about?"), queryset=Category.objects.none(), empty_label=_("Choose a topic")
+    )
     description = forms.CharField(
-        label=_("Describe it"), max_length=5000, min_length=10,
+        label=_("Describe it"),
+        max_length=5000,
+        min_length=10,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What happened, when, and what should change. Do not write other people's names or numbers."),
     )
     location_text = forms.CharField(label=_("Where exactly? (optional)"), max_length=255, required=False)
-    files = MultipleFileField(label=_("Photos or documents (optional)"), required=False,
-                              help_text=_("Up to 3 files: JPEG, PNG, WebP or PDF, 5 MB each. "
-                                          "Location data is removed from photos."))
-    privacy = forms.ChoiceField(label=_("Who may know it was you?"), choices=Feedback.Privacy.choices,
-                                initial=Feedback.Privacy.NAME_HIDDEN, widget=forms.RadioSelect)
+    files = MultipleFileField(
+        label=_("Photos or documents (optional)"),
+        required=False,
+        help_text=_("Up to 3 files: JPEG, PNG, WebP or PDF, 5 MB each. Location data is removed from photos."),
+    )
+    privacy = forms.ChoiceField(
+        label=_("Who may know it was you?"),
+        choices=Feedback.Privacy.choices,
+        initial=Feedback.Privacy.NAME_HIDDEN,
+        widget=forms.RadioSelect,
+    )
     name = forms.CharField(label=_("Your name (optional)"), max_length=150, required=False)
-    phone = forms.CharField(label=_("Mobile phone (optional)"), max_length=32, required=False,
-                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-                            help_text=_("We send your tracking code and updates by SMS."))
-    email = forms.EmailField(label=_("E-mail (optional)"), required=False,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(
+        label=_("Mobile phone (optional)"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        help_text=_("We send your tracking code and updates by SMS."),
+    )
+    email = forms.EmailField(
+        label=_("E-mail (optional)"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     # Honeypot: hidden from people by CSS; bots fill it in.
-    website = forms.CharField(required=False, label=_("Leave this empty"),
-                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     def __init__(self, *args, sector=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,12 +117,18 @@ class StaffIntakeForm(FeedbackForm):
 
     channel = forms.ChoiceField(
         label=_("Received via"),
-        choices=[(c, label) for c, label in Feedback.Channel.choices
-                 if c in {Feedback.Channel.PHONE, Feedback.Channel.WALK_IN, Feedback.Channel.LETTER}],
+        choices=[
+            (c, label)
+            for c, label in Feedback.Channel.choices
+            if c in {Feedback.Channel.PHONE, Feedback.Channel.WALK_IN, Feedback.Channel.LETTER}
+        ],
     )
-    received_at = forms.DateTimeField(label=_("Received at"), required=False,
-                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                      help_text=_("Leave empty to use the current time."))
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Leave empty to use the current time."),
+    )
 
     def clean_received_at(self):
         value = self.cleaned_data.get("received_at")
@@ -113,8 +139,12 @@ class StaffIntakeForm(FeedbackForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=Feedback.Status.choices)
-    text = forms.CharField(label=_("Public response"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                           help_text=_("Required to resolve, to schedule action or to close without action."))
+    text = forms.CharField(
+        label=_("Public response"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required to resolve, to schedule action or to close without action."),
+    )
 
     def __init__(self, *args, allowed=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,8 +157,7 @@ class ResponseForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False,
-                                      empty_label=_("Nobody"))
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody"))
 
     def __init__(self, *args, handlers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,8 +166,9 @@ class AssignForm(forms.Form):
 
 class ReferForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Send to"), queryset=None)
-    reason = forms.CharField(label=_("Why this organisation?"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=2000)
+    reason = forms.CharField(
+        label=_("Why this organisation?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,8 +177,9 @@ class ReferForm(forms.Form):
 
 class ExtendForm(forms.Form):
     days = forms.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=30)
-    reason = forms.CharField(label=_("Reason, sent to the citizen"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason, sent to the citizen"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
 
 class DuplicateForm(forms.Form):
@@ -156,26 +187,39 @@ class DuplicateForm(forms.Form):
 
 
 class ModerationForm(forms.Form):
-    public_text = forms.CharField(label=_("Public text"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
-                                  help_text=_("Phone numbers, e-mails and registry numbers are masked automatically."))
-    publish = forms.TypedChoiceField(label=_("Show the text publicly?"), coerce=lambda v: v == "yes",
-                                     choices=[("yes", _("Publish")), ("no", _("Do not publish"))])
+    public_text = forms.CharField(
+        label=_("Public text"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_("Phone numbers, e-mails and registry numbers are masked automatically."),
+    )
+    publish = forms.TypedChoiceField(
+        label=_("Show the text publicly?"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Publish")), ("no", _("Do not publish"))],
+    )
 
 
 class RatingForm(forms.Form):
-    rating = forms.TypedChoiceField(label=_("How good was the answer?"), coerce=int,
-                                    choices=[(i, str(i)) for i in range(5, 0, -1)], widget=forms.RadioSelect)
-    problem_solved = forms.TypedChoiceField(
-        label=_("Was the problem really solved?"), coerce=lambda v: {"yes": True, "no": False}.get(v),
-        choices=[("yes", _("Yes")), ("no", _("No")), ("unsure", _("Not sure"))], widget=forms.RadioSelect,
+    rating = forms.TypedChoiceField(
+        label=_("How good was the answer?"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=1000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    problem_solved = forms.TypedChoiceField(
+        label=_("Was the problem really solved?"),
+        coerce={"yes": True, "no": False}.get,
+        choices=[("yes", _("Yes")), ("no", _("No")), ("unsure", _("Not sure"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("What is still wrong?"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=2000)
+    reason = forms.CharField(label=_("What is still wrong?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 class CitizenUpdateForm(forms.Form):
@@ -183,8 +227,11 @@ class CitizenUpdateForm(forms.Form):
 
 
 class TrackForm(forms.Form):
-    code = forms.CharField(label=_("Tracking code"), max_length=16,
-                           widget=forms.TextInput(attrs={"placeholder": "IL-26-4F7K2", "autocapitalize": "characters"}))
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"placeholder": "IL-26-4F7K2", "autocapitalize": "characters"}),
+    )
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().upper().replace(" ", "")
@@ -206,24 +253,33 @@ class InboxFilterForm(forms.Form):
     ]
     view = forms.ChoiceField(label=_("Show"), choices=VIEWS, required=False)
     q = forms.CharField(label=_("Text or code"), required=False, max_length=100)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False,
-                                      empty_label=_("All categories"))
-    channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("All channels")), *Feedback.Channel.choices],
-                                required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=_("All categories")
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("All channels")), *Feedback.Channel.choices], required=False
+    )
     facility = forms.CharField(label=_("Facility code"), required=False, max_length=12)
 
 
 class PublicFilterForm(forms.Form):
     q = forms.CharField(label=_("Text"), required=False, max_length=100)
-    sector = forms.ModelChoiceField(label=_("Sector"), queryset=None, required=False, to_field_name="code",
-                                    empty_label=_("All sectors"))
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=None, required=False, to_field_name="code", empty_label=_("All sectors")
+    )
     kind = forms.ChoiceField(label=_("Type"), choices=[("", _("All types")), *Kind.choices], required=False)
     status = forms.ChoiceField(
-        label=_("Status"), required=False,
+        label=_("Status"),
+        required=False,
         choices=[("", _("Any status")), ("open", _("Open")), ("resolved", _("Resolved"))],
     )
-    area = forms.ModelChoiceField(label=_("Aimag or capital"), queryset=None, required=False, to_field_name="code",
-                                  empty_label=_("All of Mongolia"))
+    area = forms.ModelChoiceField(
+        label=_("Aimag or capital"),
+        queryset=None,
+        required=False,
+        to_field_name="code",
+        empty_label=_("All of Mongolia"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,18 +14,26 @@ from iltod.places.models import AdminUnit, ServiceUnit
 from . import services, stats
 from .models import Category, Event, Feedback, Kind
 
-IMPORTABLE_STATUSES = [Feedback.Status.RECEIVED, Feedback.Status.IN_PROGRESS, Feedback.Status.RESOLVED,
-                       Feedback.Status.NO_FURTHER_ACTION, Feedback.Status.CLOSED]
+IMPORTABLE_STATUSES = [
+    Feedback.Status.RECEIVED,
+    Feedback.Status.IN_PROGRESS,
+    Feedback.Status.RESOLVED,
+    Feedback.Status.NO_FURTHER_ACTION,
+    Feedback.Status.CLOSED,
+]
 FINISHED_STATUSES = {Feedback.Status.RESOLVED, Feedback.Status.NO_FURTHER_ACTION, Feedback.Status.CLOSED}
-COLUMNS = ("external_id, received_at, kind, category, facility, admin_unit_code, description, privacy, name, "
-           "phone, email, status, response, resolved_at, handled_by")
+COLUMNS = (
+    "external_id, received_at, kind, category, facility, admin_unit_code, description, privacy, name, "
+    "phone, email, status, response, resolved_at, handled_by"
+)
 
 
 class FeedbackRowForm(forms.Form):
     external_id = forms.CharField(label=_lazy("register number"), max_length=128)
-    received_at = forms.DateTimeField(label=_lazy("received at"),
-                                      input_formats=["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S",
-                                                     "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y", "%Y.%m.%d"])
+    received_at = forms.DateTimeField(
+        label=_lazy("received at"),
+        input_formats=["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y", "%Y.%m.%d"],
+    )
     kind = forms.ChoiceField(label=_lazy("type"), choices=Kind.choices)
     category = forms.ModelChoiceField(label=_lazy("category"), queryset=Category.objects.all(), to_field_name="code")
     facility = forms.CharField(label=_lazy("facility"), required=False)
@@ -35,12 +43,15 @@ class FeedbackRowForm(forms.Form):
     name = forms.CharField(max_length=150, required=False)
     phone = forms.CharField(max_length=32, required=False)
     email = forms.EmailField(required=False)
-    status = forms.ChoiceField(label=_lazy("status"), required=False,
-                               choices=[(s, Feedback.Status(s).label) for s in IMPORTABLE_STATUSES])
+    status = forms.ChoiceField(
+        label=_lazy("status"), required=False, choices=[(s, Feedback.Status(s).label) for s in IMPORTABLE_STATUSES]
+    )
     response = forms.CharField(label=_lazy("response"), required=False, max_length=5000)
-    resolved_at = forms.DateTimeField(label=_lazy("resolved at"), required=False,
-                                      input_formats=["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S",
-                                                     "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y", "%Y.%m.%d"])
+    resolved_at = forms.DateTimeField(
+        label=_lazy("resolved at"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y", "%Y.%m.%d"],
+    )
     handled_by = forms.CharField(label=_lazy("handled by"), required=False)
 
     def clean_phone(self):
@@ -81,14 +92,18 @@ def import_feedback(rows: list[Row], *, actor=None, dry_run=False, source="") ->
             continue
         data = form.cleaned_data
         if data["external_id"] in seen:
-            report.add_error(row.number, "external_id", _("duplicate of row %(row)s") % {"row": seen[data["external_id"]]})
+            report.add_error(
+                row.number, "external_id", _("duplicate of row %(row)s") % {"row": seen[data["external_id"]]}
+            )
             continue
         seen[data["external_id"]] = row.number
         facility = None
         if data["facility"]:
             key = data["facility"].strip()
-            facility = ServiceUnit.objects.filter(code=key.upper()).first() or ServiceUnit.objects.filter(
-                registry_code=key).first()
+            facility = (
+                ServiceUnit.objects.filter(code=key.upper()).first()
+                or ServiceUnit.objects.filter(registry_code=key).first()
+            )
             if facility is None:
                 report.add_error(row.number, "facility", _("no facility with code %(code)s") % {"code": key})
                 continue
@@ -96,15 +111,19 @@ def import_feedback(rows: list[Row], *, actor=None, dry_run=False, source="") ->
         if data["admin_unit_code"] and facility is None:
             area = AdminUnit.objects.filter(code=data["admin_unit_code"].strip()).first()
             if area is None:
-                report.add_error(row.number, "admin_unit_code",
-                                 _("no administrative unit with code %(code)s") % {"code": data["admin_unit_code"]})
+                report.add_error(
+                    row.number,
+                    "admin_unit_code",
+                    _("no administrative unit with code %(code)s") % {"code": data["admin_unit_code"]},
+                )
                 continue
         handler = None
         if data["handled_by"]:
             handler = Organization.objects.filter(code=data["handled_by"].strip().upper()).first()
             if handler is None:
-                report.add_error(row.number, "handled_by",
-                                 _("no organisation with code %(code)s") % {"code": data["handled_by"]})
+                report.add_error(
+                    row.number, "handled_by", _("no organisation with code %(code)s") % {"code": data["handled_by"]}
+                )
                 continue
         prepared.append((row, data, facility, area, handler))
     if not report.ok:
@@ -114,11 +133,20 @@ def import_feedback(rows: list[Row], *, actor=None, dry_run=False, source="") ->
     for _row, data, facility, area, handler in prepared:
         feedback, created = services.submit_feedback(
             services.Submission(
-                kind=data["kind"], category=data["category"], description=data["description"],
-                service_unit=facility, admin_unit=area, privacy=data["privacy"] or Feedback.Privacy.NAME_HIDDEN,
-                reporter_name=data["name"], reporter_phone=data["phone"], reporter_email=data["email"],
-                notify=False, channel=Feedback.Channel.IMPORT, external_id=data["external_id"],
-                received_at=data["received_at"], quiet=True,
+                kind=data["kind"],
+                category=data["category"],
+                description=data["description"],
+                service_unit=facility,
+                admin_unit=area,
+                privacy=data["privacy"] or Feedback.Privacy.NAME_HIDDEN,
+                reporter_name=data["name"],
+                reporter_phone=data["phone"],
+                reporter_email=data["email"],
+                notify=False,
+                channel=Feedback.Channel.IMPORT,
+                external_id=data["external_id"],
+                received_at=data["received_at"],
+                quiet=True,
             ),
             actor=actor,
         )
@@ -150,8 +178,15 @@ def _apply_legacy_outcome(feedback: Feedback, data: dict, handler) -> None:
             if status == Feedback.Status.CLOSED:
                 feedback.closed_at = data["resolved_at"]
                 fields.append("closed_at")
-        Event.objects.create(feedback=feedback, type=Event.Type.STATUS, is_public=True, text=data["response"],
-                             old_status=old, new_status=status, data={"imported": True})
+        Event.objects.create(
+            feedback=feedback,
+            type=Event.Type.STATUS,
+            is_public=True,
+            text=data["response"],
+            old_status=old,
+            new_status=status,
+            data={"imported": True},
+        )
     if fields:
         feedback.save(update_fields=fields)
     if "handling_organization" in fields:  # counted for the organisation that handled it

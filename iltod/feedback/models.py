@@ -39,7 +39,9 @@ class Category(models.Model):
     """What the feedback is about, per sector (configurable in the back office)."""
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
-    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="feedback_categories")
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="feedback_categories"
+    )
     name = models.CharField(_("name"), max_length=150)
     description = models.CharField(_("description"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -66,14 +68,16 @@ class CategoryQuestion(models.Model):
         SINGLE = "singlevaluelist", _("one choice")
         MULTI = "multivaluelist", _("several choices")
 
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE,
-                                 related_name="questions")
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="questions"
+    )
     code = models.SlugField(_("code"), max_length=64)
     question = models.CharField(_("question"), max_length=255)
     datatype = models.CharField(_("answer type"), max_length=16, choices=Datatype.choices, default=Datatype.STRING)
     required = models.BooleanField(_("required"), default=False)
-    choices = models.JSONField(_("choices"), default=list, blank=True,
-                               help_text=_('For choice questions: [{"key": "a", "name": "…"}].'))
+    choices = models.JSONField(
+        _("choices"), default=list, blank=True, help_text=_('For choice questions: [{"key": "a", "name": "…"}].')
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -95,22 +99,32 @@ class DeadlinePolicy(models.Model):
         WORKING = "working", _("working days")
 
     name = models.CharField(_("name"), max_length=150)
-    kind = models.CharField(_("feedback type"), max_length=16, choices=Kind.choices, blank=True,
-                            help_text=_("Empty: every type."))
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, null=True,
-                                 blank=True, help_text=_("Empty: every category."))
+    kind = models.CharField(
+        _("feedback type"), max_length=16, choices=Kind.choices, blank=True, help_text=_("Empty: every type.")
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text=_("Empty: every category."),
+    )
     acknowledge_days = models.PositiveSmallIntegerField(_("days to acknowledge"), default=3)
-    acknowledge_day_kind = models.CharField(_("acknowledge in"), max_length=8, choices=DayKind.choices,
-                                            default=DayKind.WORKING)
+    acknowledge_day_kind = models.CharField(
+        _("acknowledge in"), max_length=8, choices=DayKind.choices, default=DayKind.WORKING
+    )
     resolve_days = models.PositiveSmallIntegerField(_("days to resolve"), default=30)
-    resolve_day_kind = models.CharField(_("resolve in"), max_length=8, choices=DayKind.choices,
-                                        default=DayKind.CALENDAR)
+    resolve_day_kind = models.CharField(
+        _("resolve in"), max_length=8, choices=DayKind.choices, default=DayKind.CALENDAR
+    )
     max_extension_days = models.PositiveSmallIntegerField(_("longest extension (days)"), default=30)
     reopen_days = models.PositiveSmallIntegerField(
         _("days the citizen may reopen"), default=30, help_text=_("Counted from the resolution.")
     )
     escalate_after_days = models.PositiveSmallIntegerField(
-        _("escalate again after (days)"), default=7,
+        _("escalate again after (days)"),
+        default=7,
         help_text=_("An overdue item moves one level up, then again after this many days."),
     )
 
@@ -120,10 +134,12 @@ class DeadlinePolicy(models.Model):
         verbose_name_plural = _("deadline policies")
         constraints = [
             # one policy per scope (a NULL category is "every category", so it gets its own rule)
-            models.UniqueConstraint(fields=["kind", "category"], condition=Q(category__isnull=False),
-                                    name="deadlinepolicy_unique_scope"),
-            models.UniqueConstraint(fields=["kind"], condition=Q(category__isnull=True),
-                                    name="deadlinepolicy_unique_default"),
+            models.UniqueConstraint(
+                fields=["kind", "category"], condition=Q(category__isnull=False), name="deadlinepolicy_unique_scope"
+            ),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(category__isnull=True), name="deadlinepolicy_unique_default"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,11 +164,18 @@ class RoutingRule(models.Model):
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, null=True, blank=True)
     kind = models.CharField(_("feedback type"), max_length=16, choices=Kind.choices, blank=True)
     facility_kind = models.CharField(_("facility kind"), max_length=32, choices=ServiceUnit.Kind.choices, blank=True)
-    admin_unit = models.ForeignKey(AdminUnit, verbose_name=_("area"), on_delete=models.CASCADE, null=True,
-                                   blank=True, help_text=_("Applies to this area and everything in it."))
+    admin_unit = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("area"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text=_("Applies to this area and everything in it."),
+    )
     target = models.CharField(_("handled by"), max_length=20, choices=Target.choices)
-    organization = models.ForeignKey("organizations.Organization", verbose_name=_("organisation"),
-                                     on_delete=models.CASCADE, null=True, blank=True)
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("organisation"), on_delete=models.CASCADE, null=True, blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -216,48 +239,83 @@ class Feedback(models.Model):
         PUBLISHED = "published", _("published")
         HIDDEN = "hidden", _("not published")
 
-    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True, default=new_tracking_code,
-                                     editable=False)
-    citizen_key = models.CharField(_("citizen's key"), max_length=16, default=new_citizen_key, editable=False,
-                                   help_text=_("Secret part of the citizen's link; the tracking code is public."))
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=16, unique=True, default=new_tracking_code, editable=False
+    )
+    citizen_key = models.CharField(
+        _("citizen's key"),
+        max_length=16,
+        default=new_citizen_key,
+        editable=False,
+        help_text=_("Secret part of the citizen's link; the tracking code is public."),
+    )
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.COMPLAINT)
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+")
-    service_unit = models.ForeignKey(ServiceUnit, verbose_name=_("facility"), on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="feedback")
+    service_unit = models.ForeignKey(
+        ServiceUnit,
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback",
+    )
     admin_unit = models.ForeignKey(AdminUnit, verbose_name=_("area"), on_delete=models.PROTECT, related_name="feedback")
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     location_text = models.CharField(_("place"), max_length=255, blank=True)
     description = models.TextField(_("description"))
     transliteration = models.TextField(
-        _("transliteration"), blank=True,
+        _("transliteration"),
+        blank=True,
         help_text=_("Cyrillic reading of Mongolian typed in Latin letters (SMS, field forms), for staff and search."),
     )
-    public_description = models.TextField(_("public text"), blank=True,
-                                          help_text=_("Moderated text with personal details masked."))
+    public_description = models.TextField(
+        _("public text"), blank=True, help_text=_("Moderated text with personal details masked.")
+    )
     language = models.CharField(_("language"), max_length=8, default="mn")
     privacy = models.CharField(_("privacy"), max_length=16, choices=Privacy.choices, default=Privacy.NAME_HIDDEN)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     external_id = models.CharField(_("id in the source channel"), max_length=128, blank=True)
-    moderation = models.CharField(_("moderation"), max_length=10, choices=Moderation.choices,
-                                  default=Moderation.PENDING)
+    moderation = models.CharField(
+        _("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.PENDING
+    )
     attributes = models.JSONField(_("answers to the category's questions"), default=dict, blank=True)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     handling_organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("handled by"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="handled_feedback",
+        "organizations.Organization",
+        verbose_name=_("handled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_feedback",
     )
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned to"),
-                                    on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     escalated_to = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("escalated to"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="escalated_feedback",
+        "organizations.Organization",
+        verbose_name=_("escalated to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalated_feedback",
     )
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
-    duplicate_of = models.ForeignKey("self", verbose_name=_("duplicate of"), on_delete=models.SET_NULL, null=True,
-                                     blank=True, related_name="duplicates")
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
 
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     acknowledge_due = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
@@ -270,8 +328,9 @@ class Feedback(models.Model):
     reopen_until = models.DateTimeField(_("may be reopened until"), null=True, blank=True)
     public_response = models.TextField(_("public response"), blank=True)
 
-    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True,
-                                              validators=[MinValueValidator(1), MaxValueValidator(5)])
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     problem_solved = models.BooleanField(_("problem solved"), null=True, blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
 
@@ -301,8 +360,9 @@ class Feedback(models.Model):
         ]
         constraints = [
             # inbound channels are idempotent on the sender's message id
-            models.UniqueConstraint(fields=["channel", "external_id"], condition=~Q(external_id=""),
-                                    name="feedback_unique_external_id"),
+            models.UniqueConstraint(
+                fields=["channel", "external_id"], condition=~Q(external_id=""), name="feedback_unique_external_id"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -347,7 +407,8 @@ class Feedback(models.Model):
     def can_be_reopened(self) -> bool:
         return bool(
             self.status in {self.Status.RESOLVED, self.Status.NO_FURTHER_ACTION}
-            and self.reopen_until and timezone.now() <= self.reopen_until
+            and self.reopen_until
+            and timezone.now() <= self.reopen_until
         )
 
     @property
@@ -388,8 +449,9 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
-    is_public = models.BooleanField(_("public"), default=False,
-                                    help_text=_("Shown on the public page after moderation."))
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Shown on the public page after moderation.")
+    )
     created_at = models.DateTimeField(_("added"), default=timezone.now)
 
     class Meta:
@@ -428,10 +490,12 @@ class Event(models.Model):
 
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("type"), max_length=16, choices=Type.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.SET_NULL, null=True,
-                                     blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     is_public = models.BooleanField(_("public"), default=False)
     text = models.TextField(_("text"), blank=True)
     old_status = models.CharField(max_length=20, blank=True)
@@ -509,21 +573,36 @@ class InboundMessage(models.Model):
 
     code = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    external_id = models.CharField(_("message id in the channel"), max_length=128,
-                                  help_text=_("Without an id of its own, a hash of the body."))
-    sender = models.CharField(_("sender"), max_length=64, blank=True,
-                              help_text=_("Phone number as the gateway sent it, or the field worker's account."))
+    external_id = models.CharField(
+        _("message id in the channel"), max_length=128, help_text=_("Without an id of its own, a hash of the body.")
+    )
+    sender = models.CharField(
+        _("sender"),
+        max_length=64,
+        blank=True,
+        help_text=_("Phone number as the gateway sent it, or the field worker's account."),
+    )
     payload = models.JSONField(_("message as received"), default=dict, blank=True)
     text = models.TextField(_("text"), blank=True)
     transliteration = models.TextField(_("transliteration"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     error = models.TextField(_("error"), blank=True)
-    corrections = models.JSONField(_("corrections"), default=dict, blank=True,
-                                   help_text=_("Values staff corrected before a retry; the payload stays as received."))
+    corrections = models.JSONField(
+        _("corrections"),
+        default=dict,
+        blank=True,
+        help_text=_("Values staff corrected before a retry; the payload stays as received."),
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    feedback = models.ForeignKey(Feedback, verbose_name=_("feedback"), on_delete=models.SET_NULL, null=True,
-                                 blank=True, related_name="inbound_messages")
+    feedback = models.ForeignKey(
+        Feedback,
+        verbose_name=_("feedback"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
+    )
     created_at = models.DateTimeField(_("received"), default=timezone.now)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
 

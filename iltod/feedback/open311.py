@@ -53,8 +53,14 @@ def _to_xml(root_name: str, item_name: str | None, data) -> bytes:
             for key, child in value.items():
                 if isinstance(child, list):
                     holder = ET.SubElement(element, key)
-                    singular = {"attributes": "attribute", "values": "value", "keywords": "keyword",
-                                "notes": "note", "endpoints": "endpoint", "formats": "format"}.get(key, "item")
+                    singular = {
+                        "attributes": "attribute",
+                        "values": "value",
+                        "keywords": "keyword",
+                        "notes": "note",
+                        "endpoints": "endpoint",
+                        "formats": "format",
+                    }.get(key, "item")
                     for entry in child:
                         fill(ET.SubElement(holder, singular), entry)
                 else:
@@ -163,17 +169,36 @@ PLATFORM_ATTRIBUTES = ("kind", "facility", "privacy")
 
 def _platform_attributes() -> list[dict]:
     return [
-        {"variable": True, "code": "kind", "datatype": "singlevaluelist", "required": False,
-         "datatype_description": _("Type of feedback; complaint when not given."), "order": 1,
-         "description": _("What do you want to do?"),
-         "values": [{"key": k, "name": str(label)} for k, label in Kind.choices]},
-        {"variable": True, "code": "facility", "datatype": "string", "required": False,
-         "datatype_description": _("Iltod facility code (see /api/v1/facilities/); the location when given."),
-         "order": 2, "description": _("Facility"), "values": []},
-        {"variable": True, "code": "privacy", "datatype": "singlevaluelist", "required": False,
-         "datatype_description": _("Who may know who reported; name hidden when not given."), "order": 3,
-         "description": _("Privacy"),
-         "values": [{"key": k, "name": str(label)} for k, label in Feedback.Privacy.choices]},
+        {
+            "variable": True,
+            "code": "kind",
+            "datatype": "singlevaluelist",
+            "required": False,
+            "datatype_description": _("Type of feedback; complaint when not given."),
+            "order": 1,
+            "description": _("What do you want to do?"),
+            "values": [{"key": k, "name": str(label)} for k, label in Kind.choices],
+        },
+        {
+            "variable": True,
+            "code": "facility",
+            "datatype": "string",
+            "required": False,
+            "datatype_description": _("Iltod facility code (see /api/v1/facilities/); the location when given."),
+            "order": 2,
+            "description": _("Facility"),
+            "values": [],
+        },
+        {
+            "variable": True,
+            "code": "privacy",
+            "datatype": "singlevaluelist",
+            "required": False,
+            "datatype_description": _("Who may know who reported; name hidden when not given."),
+            "order": 3,
+            "description": _("Privacy"),
+            "values": [{"key": k, "name": str(label)} for k, label in Feedback.Privacy.choices],
+        },
     ]
 
 
@@ -202,12 +227,18 @@ def service_definition(request, service_code, fmt, jurisdiction):
         raise Open311Error(404, _("service_code not found"))
     attributes = _platform_attributes()
     for index, question in enumerate(category.questions.all(), start=len(attributes) + 1):
-        attributes.append({
-            "variable": True, "code": question.code, "datatype": question.datatype, "required": question.required,
-            "datatype_description": question.get_datatype_display(), "order": index,
-            "description": question.question,
-            "values": [{"key": c.get("key"), "name": c.get("name")} for c in question.choices or []],
-        })
+        attributes.append(
+            {
+                "variable": True,
+                "code": question.code,
+                "datatype": question.datatype,
+                "required": question.required,
+                "datatype_description": question.get_datatype_display(),
+                "order": index,
+                "description": question.question,
+                "values": [{"key": c.get("key"), "name": c.get("name")} for c in question.choices or []],
+            }
+        )
     return _respond(fmt, {"service_code": category.code, "attributes": attributes}, "service_definition", None)
 
 
@@ -240,8 +271,9 @@ def _request_data(request, feedback: Feedback, *, extensions=False) -> dict:
         "requested_datetime": _iso(feedback.received_at),
         "updated_datetime": _iso(feedback.updated_at),
         "expected_datetime": _iso(feedback.resolve_due) if feedback.is_open else None,
-        "address": ", ".join(p for p in [facility.name if facility else feedback.location_text,
-                                          feedback.admin_unit.name] if p),
+        "address": ", ".join(
+            p for p in [facility.name if facility else feedback.location_text, feedback.admin_unit.name] if p
+        ),
         "address_id": facility.code if facility else "",
         "zipcode": "",
         "lat": lat,
@@ -253,7 +285,8 @@ def _request_data(request, feedback: Feedback, *, extensions=False) -> dict:
             "detailed_status": feedback.status,
             "notes": [
                 {"datetime": _iso(e.created_at), "type": e.type, "status": e.new_status or "", "text": e.text}
-                for e in feedback.events.all() if e.is_public
+                for e in feedback.events.all()
+                if e.is_public
             ],
         }
     return data
@@ -318,7 +351,7 @@ def requests_collection(request, fmt, jurisdiction):
             items = items.exclude(status__in=Feedback.OPEN_STATUSES)
     page_size = _positive_int(request, "page_size", MAX_REQUESTS, MAX_REQUESTS)
     page = _positive_int(request, "page", 1, 10**6)
-    items = items.order_by("-received_at", "-pk")[(page - 1) * page_size: page * page_size]
+    items = items.order_by("-received_at", "-pk")[(page - 1) * page_size : page * page_size]
     extensions = request.GET.get("extensions", "").lower() == "true"
     if extensions:
         items = items.prefetch_related("events", "attachments")
@@ -330,8 +363,12 @@ def requests_collection(request, fmt, jurisdiction):
 
 @endpoint
 def request_detail(request, service_request_id, fmt, jurisdiction):
-    feedback = _in_jurisdiction(_public_requests(), jurisdiction).prefetch_related("events", "attachments").filter(
-        tracking_code=service_request_id).first()
+    feedback = (
+        _in_jurisdiction(_public_requests(), jurisdiction)
+        .prefetch_related("events", "attachments")
+        .filter(tracking_code=service_request_id)
+        .first()
+    )
     if feedback is None:
         raise Open311Error(404, _("service_request_id not found"))
     extensions = request.GET.get("extensions", "").lower() == "true"
@@ -354,14 +391,16 @@ def service_request_updates(request, fmt, jurisdiction):
     start = _parse_date("start_date", request.GET.get("start_date")) or end - timedelta(days=1)
     if end - start > MAX_WINDOW:
         raise Open311Error(400, _("start_date and end_date may not span more than 90 days"))
-    events = Event.objects.filter(is_public=True, created_at__gte=start, created_at__lte=end).exclude(
-        feedback__status=Feedback.Status.DUPLICATE
-    ).select_related("feedback")
+    events = (
+        Event.objects.filter(is_public=True, created_at__gte=start, created_at__lte=end)
+        .exclude(feedback__status=Feedback.Status.DUPLICATE)
+        .select_related("feedback")
+    )
     if jurisdiction is not None:
         events = events.filter(feedback__admin_unit_id__in=jurisdiction.descendant_ids())
     page_size = _positive_int(request, "page_size", MAX_REQUESTS, MAX_REQUESTS)
     page = _positive_int(request, "page", 1, 10**6)
-    events = events.order_by("created_at", "pk")[(page - 1) * page_size: page * page_size]
+    events = events.order_by("created_at", "pk")[(page - 1) * page_size : page * page_size]
     data = [
         {
             "update_id": f"{e.feedback.tracking_code}-{e.pk}",
@@ -390,7 +429,7 @@ def _attributes(request) -> dict[str, object]:
     for key in request.POST:
         if not key.startswith("attribute[") or "]" not in key:
             continue
-        code = key[len("attribute["):key.index("]")]
+        code = key[len("attribute[") : key.index("]")]
         if key.endswith("[]"):
             answers[code] = [v for v in request.POST.getlist(key) if v != ""]
         else:
@@ -407,7 +446,9 @@ def _check_answer(question: CategoryQuestion, value) -> object:
         return values
     if isinstance(value, list):
         raise Open311Error(400, _("attribute[%(code)s] takes one value") % {"code": question.code})
-    if question.datatype == CategoryQuestion.Datatype.SINGLE and value not in {c.get("key") for c in question.choices or []}:
+    if question.datatype == CategoryQuestion.Datatype.SINGLE and value not in {
+        c.get("key") for c in question.choices or []
+    }:
         raise Open311Error(400, _("attribute[%(code)s] has an unknown value") % {"code": question.code})
     if question.datatype == CategoryQuestion.Datatype.NUMBER:
         try:
@@ -433,16 +474,24 @@ def _api_key(request) -> ApiKey:
 
 def _create(request, fmt, jurisdiction):
     key = _api_key(request)
-    if is_ratelimited(request, group="open311-post", key=lambda g, r: key.prefix,
-                      rate=settings.OPEN311_POST_RATE, method=is_ratelimited.ALL, increment=True):
+    if is_ratelimited(
+        request,
+        group="open311-post",
+        key=lambda g, r: key.prefix,
+        rate=settings.OPEN311_POST_RATE,
+        method=is_ratelimited.ALL,
+        increment=True,
+    ):
         raise Open311Error(429, _("Too many requests for this api_key. Try again later."))
     touch_api_key(key)
-    category = Category.objects.filter(code=_posted(request, "service_code"), is_active=True).select_related(
-        "sector").first()
+    category = (
+        Category.objects.filter(code=_posted(request, "service_code"), is_active=True).select_related("sector").first()
+    )
     if category is None:
-        raise Open311Error(400 if not _posted(request, "service_code") else 404,
-                           _("service_code not found") if _posted(request, "service_code")
-                           else _("service_code is required"))
+        raise Open311Error(
+            400 if not _posted(request, "service_code") else 404,
+            _("service_code not found") if _posted(request, "service_code") else _("service_code is required"),
+        )
     answers = _attributes(request)
     kind = str(answers.pop("kind", "") or Kind.COMPLAINT)
     if kind not in Kind.values:
@@ -492,18 +541,32 @@ def _create(request, fmt, jurisdiction):
     try:
         feedback, _created = services.submit_feedback(
             services.Submission(
-                kind=kind, category=category, description=description[:5000], service_unit=facility,
-                admin_unit=None if facility else area, latitude=lat, longitude=lon, location_text=address[:255],
-                privacy=privacy, reporter_name=name[:150], reporter_phone=_posted(request, "phone"),
-                reporter_email=_posted(request, "email")[:254], language=request.LANGUAGE_CODE or "mn",
-                channel=Feedback.Channel.OPEN311, attributes=checked,
+                kind=kind,
+                category=category,
+                description=description[:5000],
+                service_unit=facility,
+                admin_unit=None if facility else area,
+                latitude=lat,
+                longitude=lon,
+                location_text=address[:255],
+                privacy=privacy,
+                reporter_name=name[:150],
+                reporter_phone=_posted(request, "phone"),
+                reporter_email=_posted(request, "email")[:254],
+                language=request.LANGUAGE_CODE or "mn",
+                channel=Feedback.Channel.OPEN311,
+                attributes=checked,
             )
         )
     except ValidationError as exc:
         raise Open311Error(400, " ".join(exc.messages))
     notice = _("Answer due by %(date)s") % {"date": timezone.localtime(feedback.resolve_due).date().isoformat()}
-    return _respond(fmt, [{"service_request_id": feedback.tracking_code, "service_notice": notice,
-                           "account_id": None}], "service_requests", "request")
+    return _respond(
+        fmt,
+        [{"service_request_id": feedback.tracking_code, "service_notice": notice, "account_id": None}],
+        "service_requests",
+        "request",
+    )
 
 
 def _area_from_address(address: str, jurisdiction) -> AdminUnit | None:

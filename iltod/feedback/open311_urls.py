@@ -15,4 +15,3 @@ urlpatterns = [
     re_path(r"^tokens/(?P<token>[\w-]+)" + FMT, open311.token_detail, name="token"),
     re_path(r"^servicerequestupdates" + FMT, open311.service_request_updates, name="updates"),
 ]
-

@@ -27,8 +27,15 @@ def staff_feedback(user):
 def get_feedback_for_staff(user, tracking_code: str) -> Feedback:
     feedback = (
         staff_feedback(user)
-        .select_related("category__sector", "service_unit__operator", "admin_unit__parent", "handling_organization",
-                        "assigned_to", "escalated_to", "duplicate_of")
+        .select_related(
+            "category__sector",
+            "service_unit__operator",
+            "admin_unit__parent",
+            "handling_organization",
+            "assigned_to",
+            "escalated_to",
+            "duplicate_of",
+        )
         .filter(tracking_code=tracking_code)
         .first()
     )
@@ -48,9 +55,11 @@ def can_extend(user, feedback: Feedback) -> bool:
     """Only the head of the body may extend: its administrators (role admin) or superusers."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
-    return memberships_with(user, Capability.MANAGE_MEMBERS).filter(
-        organization_id=feedback.handling_organization_id
-    ).exists()
+    return (
+        memberships_with(user, Capability.MANAGE_MEMBERS)
+        .filter(organization_id=feedback.handling_organization_id)
+        .exists()
+    )
 
 
 def works_at_facility(user, feedback: Feedback) -> bool:
@@ -59,9 +68,12 @@ def works_at_facility(user, feedback: Feedback) -> bool:
     if not feedback.service_unit_id:
         return False
     facility = feedback.service_unit
-    return Membership.objects.active().filter(user=user).filter(
-        Q(organization_id=facility.operator_id) | Q(organization__covered_service_units=facility)
-    ).exists()
+    return (
+        Membership.objects.active()
+        .filter(user=user)
+        .filter(Q(organization_id=facility.operator_id) | Q(organization__covered_service_units=facility))
+        .exists()
+    )
 
 
 def can_view_identity(user, feedback: Feedback) -> bool:
@@ -69,9 +81,11 @@ def can_view_identity(user, feedback: Feedback) -> bool:
     never staff of the facility named in a confidential report. Anonymous stores nothing."""
     if feedback.privacy == Feedback.Privacy.ANONYMOUS or not feedback.handling_organization_id:
         return False
-    allowed = memberships_with(user, Capability.VIEW_REPORTER_IDENTITY).filter(
-        organization_id=feedback.handling_organization_id
-    ).exists()
+    allowed = (
+        memberships_with(user, Capability.VIEW_REPORTER_IDENTITY)
+        .filter(organization_id=feedback.handling_organization_id)
+        .exists()
+    )
     if not allowed:
         return False
     return not (feedback.privacy == Feedback.Privacy.CONFIDENTIAL and works_at_facility(user, feedback))

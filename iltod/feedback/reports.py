@@ -68,12 +68,17 @@ def annual_report(organization, year: int) -> AnnualReport:
         _("Overdue now"): counts["overdue"],
     }
     kind_labels = dict(Kind.choices)
-    report.by_kind = [(kind_labels.get(r["kind"], r["kind"]), r["n"])
-                      for r in items.values("kind").annotate(n=Count("id")).order_by("-n")]
+    report.by_kind = [
+        (kind_labels.get(r["kind"], r["kind"]), r["n"])
+        for r in items.values("kind").annotate(n=Count("id")).order_by("-n")
+    ]
     names = {c.pk: c.name for c in Category.objects.all()}
-    report.by_category = [(names.get(r["category"], "—"), r["n"])
-                          for r in items.values("category").annotate(n=Count("id")).order_by("-n")]
+    report.by_category = [
+        (names.get(r["category"], "—"), r["n"]) for r in items.values("category").annotate(n=Count("id")).order_by("-n")
+    ]
     channel_labels = dict(Feedback.Channel.choices)
-    report.by_channel = [(channel_labels.get(r["channel"], r["channel"]), r["n"])
-                         for r in items.values("channel").annotate(n=Count("id")).order_by("-n")]
+    report.by_channel = [
+        (channel_labels.get(r["channel"], r["channel"]), r["n"])
+        for r in items.values("channel").annotate(n=Count("id")).order_by("-n")
+    ]
     return report

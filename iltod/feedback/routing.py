@@ -81,13 +81,17 @@ def route(*, category: Category, kind: str, service_unit: ServiceUnit | None, ad
     """The organisation that must handle the item, and the rule that chose it (None = default)."""
     for rule in RoutingRule.objects.filter(is_active=True).select_related("organization"):
         if _rule_matches(rule, category=category, kind=kind, service_unit=service_unit, admin_unit=admin_unit):
-            org = _target(rule.target, organization=rule.organization, category=category,
-                          service_unit=service_unit, admin_unit=admin_unit)
+            org = _target(
+                rule.target,
+                organization=rule.organization,
+                category=category,
+                service_unit=service_unit,
+                admin_unit=admin_unit,
+            )
             if org is not None and org.is_active:
                 return org, rule
     for target in DEFAULT_ORDER:
-        org = _target(target, organization=None, category=category, service_unit=service_unit,
-                      admin_unit=admin_unit)
+        org = _target(target, organization=None, category=category, service_unit=service_unit, admin_unit=admin_unit)
         if org is not None:
             return org, None
     return ministry(category.sector.code), None

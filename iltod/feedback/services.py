@@ -30,21 +30,36 @@ Status = Feedback.Status
 # Allowed status changes through change_status(); referral, merging and reopening have their own
 # services. Closing is the end.
 TRANSITIONS: dict[str, set[str]] = {
-    Status.RECEIVED: {Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ACTION_SCHEDULED, Status.RESOLVED,
-                      Status.NO_FURTHER_ACTION},
+    Status.RECEIVED: {
+        Status.ACKNOWLEDGED,
+        Status.IN_PROGRESS,
+        Status.ACTION_SCHEDULED,
+        Status.RESOLVED,
+        Status.NO_FURTHER_ACTION,
+    },
     Status.ACKNOWLEDGED: {Status.IN_PROGRESS, Status.ACTION_SCHEDULED, Status.RESOLVED, Status.NO_FURTHER_ACTION},
     Status.IN_PROGRESS: {Status.ACTION_SCHEDULED, Status.RESOLVED, Status.NO_FURTHER_ACTION},
     Status.ACTION_SCHEDULED: {Status.IN_PROGRESS, Status.RESOLVED, Status.NO_FURTHER_ACTION},
-    Status.REFERRED: {Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ACTION_SCHEDULED, Status.RESOLVED,
-                      Status.NO_FURTHER_ACTION},
+    Status.REFERRED: {
+        Status.ACKNOWLEDGED,
+        Status.IN_PROGRESS,
+        Status.ACTION_SCHEDULED,
+        Status.RESOLVED,
+        Status.NO_FURTHER_ACTION,
+    },
     Status.RESOLVED: {Status.CLOSED},
     Status.NO_FURTHER_ACTION: {Status.CLOSED},
     Status.DUPLICATE: set(),
     Status.CLOSED: set(),
 }
 NEEDS_PUBLIC_TEXT = {Status.RESOLVED, Status.NO_FURTHER_ACTION, Status.ACTION_SCHEDULED}
-TELL_THE_CITIZEN = {Status.ACKNOWLEDGED, Status.ACTION_SCHEDULED, Status.RESOLVED, Status.NO_FURTHER_ACTION,
-                    Status.REFERRED}
+TELL_THE_CITIZEN = {
+    Status.ACKNOWLEDGED,
+    Status.ACTION_SCHEDULED,
+    Status.RESOLVED,
+    Status.NO_FURTHER_ACTION,
+    Status.REFERRED,
+}
 
 
 class FeedbackError(ValidationError):
@@ -78,15 +93,24 @@ class Submission:
 def _locked(feedback: Feedback) -> Feedback:
     # Lock the feedback row only: PostgreSQL refuses FOR UPDATE on the nullable side of the outer
     # joins that select_related makes for the optional facility and handler.
-    return Feedback.objects.select_for_update(of=("self",)).select_related(
-        "category__sector", "service_unit__operator", "admin_unit", "handling_organization"
-    ).get(pk=feedback.pk)
+    return (
+        Feedback.objects.select_for_update(of=("self",))
+        .select_related("category__sector", "service_unit__operator", "admin_unit", "handling_organization")
+        .get(pk=feedback.pk)
+    )
 
 
 def _event(feedback, type_, *, actor=None, organization=None, public=False, text="", old="", new="", **data):
     return Event.objects.create(
-        feedback=feedback, type=type_, actor=actor if getattr(actor, "is_authenticated", False) else None,
-        organization=organization, is_public=public, text=text, old_status=old, new_status=new, data=data,
+        feedback=feedback,
+        type=type_,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        organization=organization,
+        is_public=public,
+        text=text,
+        old_status=old,
+        new_status=new,
+        data=data,
     )
 
 
@@ -98,30 +122,47 @@ def _tell_reporter(feedback: Feedback, template: str, **context):
     context = {"feedback": feedback, "site_url": settings.SITE_URL, **context}
     key = context.pop("dedupe", None)
     if reporter.email:
-        queue_templated(channel=OutboundMessage.Channel.EMAIL, recipient=reporter.email,
-                        template=f"feedback/messages/{template}", context=context, language=feedback.language,
-                        related=feedback, dedupe_key=f"{key}:email" if key else None)
+        queue_templated(
+            channel=OutboundMessage.Channel.EMAIL,
+            recipient=reporter.email,
+            template=f"feedback/messages/{template}",
+            context=context,
+            language=feedback.language,
+            related=feedback,
+            dedupe_key=f"{key}:email" if key else None,
+        )
     if reporter.phone:
-        queue_templated(channel=OutboundMessage.Channel.SMS, recipient=reporter.phone,
-                        template=f"feedback/messages/{template}", context=context, language=feedback.language,
-                        related=feedback, dedupe_key=f"{key}:sms" if key else None)
+        queue_templated(
+            channel=OutboundMessage.Channel.SMS,
+            recipient=reporter.phone,
+            template=f"feedback/messages/{template}",
+            context=context,
+            language=feedback.language,
+            related=feedback,
+            dedupe_key=f"{key}:sms" if key else None,
+        )
 
 
 def _tell_handlers(feedback: Feedback, organization, template: str, **context):
     """Queue an e-mail to everyone who handles feedback in ``organization``, each in their language."""
     if organization is None:
         return
-    members = Membership.objects.with_capability(Capability.HANDLE_FEEDBACK).filter(
-        organization=organization
-    ).select_related("user")
+    members = (
+        Membership.objects.with_capability(Capability.HANDLE_FEEDBACK)
+        .filter(organization=organization)
+        .select_related("user")
+    )
     for membership in members:
         user = membership.user
         if user.is_active and user.email:
-            queue_templated(channel=OutboundMessage.Channel.EMAIL, recipient=user.email,
-                            template=f"feedback/messages/{template}",
-                            context={"feedback": feedback, "organization": organization,
-                                     "site_url": settings.SITE_URL, **context},
-                            language=user.language, related=feedback)
+            queue_templated(
+                channel=OutboundMessage.Channel.EMAIL,
+                recipient=user.email,
+                template=f"feedback/messages/{template}",
+                context={"feedback": feedback, "organization": organization, "site_url": settings.SITE_URL, **context},
+                language=user.language,
+                related=feedback,
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,23 +195,44 @@ def submit_feedback(data: Submission, *, actor=None, request=None) -> tuple[Feed
     received_at = data.received_at or timezone.now()
     policy = policy_for(data.kind, data.category)
     acknowledge_due, resolve_due = deadlines(received_at, policy)
-    handler, rule = routing.route(category=data.category, kind=data.kind, service_unit=data.service_unit,
-                                  admin_unit=admin_unit)
-    if (data.privacy == Feedback.Privacy.CONFIDENTIAL and handler is not None and data.service_unit
-            and (handler.pk == data.service_unit.operator_id
-                 or handler.covered_service_units.filter(pk=data.service_unit.pk).exists())):
+    handler, rule = routing.route(
+        category=data.category, kind=data.kind, service_unit=data.service_unit, admin_unit=admin_unit
+    )
+    if (
+        data.privacy == Feedback.Privacy.CONFIDENTIAL
+        and handler is not None
+        and data.service_unit
+        and (
+            handler.pk == data.service_unit.operator_id
+            or handler.covered_service_units.filter(pk=data.service_unit.pk).exists()
+        )
+    ):
         # A confidential report about a facility is never handled by the facility itself: neither
         # its operator nor an organisation that covers exactly that facility (see works_at_facility).
         handler = routing.sector_department(data.category.sector.code, admin_unit) or routing.ministry(
-            data.category.sector.code)
+            data.category.sector.code
+        )
 
     feedback = Feedback(
-        kind=data.kind, category=data.category, service_unit=data.service_unit, admin_unit=admin_unit,
-        latitude=data.latitude, longitude=data.longitude, location_text=data.location_text.strip(),
-        description=description, public_description=mask_personal_data(description), language=data.language,
-        privacy=data.privacy, channel=data.channel, external_id=data.external_id, received_at=received_at,
-        acknowledge_due=acknowledge_due, resolve_due=resolve_due, original_resolve_due=resolve_due,
-        handling_organization=handler, attributes=data.attributes or {},
+        kind=data.kind,
+        category=data.category,
+        service_unit=data.service_unit,
+        admin_unit=admin_unit,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        location_text=data.location_text.strip(),
+        description=description,
+        public_description=mask_personal_data(description),
+        language=data.language,
+        privacy=data.privacy,
+        channel=data.channel,
+        external_id=data.external_id,
+        received_at=received_at,
+        acknowledge_due=acknowledge_due,
+        resolve_due=resolve_due,
+        original_resolve_due=resolve_due,
+        handling_organization=handler,
+        attributes=data.attributes or {},
     )
     try:
         with transaction.atomic():
@@ -181,14 +243,17 @@ def submit_feedback(data: Submission, *, actor=None, request=None) -> tuple[Feed
         feedback.tracking_code = Feedback._meta.get_field("tracking_code").default()
         feedback.save()
     if not anonymous and (data.reporter_name or phone or data.reporter_email):
-        Reporter.objects.create(feedback=feedback, name=data.reporter_name.strip(), phone=phone,
-                                email=(data.reporter_email or "").strip().lower(), notify=data.notify)
+        Reporter.objects.create(
+            feedback=feedback,
+            name=data.reporter_name.strip(),
+            phone=phone,
+            email=(data.reporter_email or "").strip().lower(),
+            notify=data.notify,
+        )
     for upload in data.files:
         add_attachment(feedback, upload)
-    _event(feedback, Event.Type.SUBMITTED, actor=actor, public=True, new=Status.RECEIVED,
-           channel=data.channel)
-    _event(feedback, Event.Type.ROUTED, organization=handler, public=True,
-           rule=rule.pk if rule else None)
+    _event(feedback, Event.Type.SUBMITTED, actor=actor, public=True, new=Status.RECEIVED, channel=data.channel)
+    _event(feedback, Event.Type.ROUTED, organization=handler, public=True, rule=rule.pk if rule else None)
     stats.record_received(feedback)
     if not data.quiet:
         _tell_reporter(feedback, "received", dedupe=f"received:{feedback.pk}")
@@ -198,8 +263,12 @@ def submit_feedback(data: Submission, *, actor=None, request=None) -> tuple[Feed
 
 def add_attachment(feedback: Feedback, upload) -> Attachment:
     cleaned = clean_upload(upload)
-    attachment = Attachment(feedback=feedback, original_name=os.path.basename(upload.name)[:255],
-                            content_type=cleaned.content_type, size=cleaned.size)
+    attachment = Attachment(
+        feedback=feedback,
+        original_name=os.path.basename(upload.name)[:255],
+        content_type=cleaned.content_type,
+        size=cleaned.size,
+    )
     attachment.file.save(cleaned.name, cleaned.file, save=False)
     attachment.save()
     return attachment
@@ -220,8 +289,10 @@ def change_status(feedback: Feedback, new_status: str, *, actor, text: str = "",
     _require(can_handle(actor, feedback))
     old = feedback.status
     if new_status not in TRANSITIONS.get(old, set()):
-        raise FeedbackError(_("An item that is “%(old)s” cannot become “%(new)s”.")
-                            % {"old": Status(old).label, "new": Status(new_status).label})
+        raise FeedbackError(
+            _("An item that is “%(old)s” cannot become “%(new)s”.")
+            % {"old": Status(old).label, "new": Status(new_status).label}
+        )
     text = (text or "").strip()
     if new_status in NEEDS_PUBLIC_TEXT and not text:
         raise FeedbackError(_("Write a public response that explains this to the citizen."))
@@ -243,8 +314,16 @@ def change_status(feedback: Feedback, new_status: str, *, actor, text: str = "",
         feedback.closed_at = now
         fields.append("closed_at")
     feedback.save(update_fields=fields)
-    _event(feedback, Event.Type.STATUS, actor=actor, organization=feedback.handling_organization,
-           public=True, text=text, old=old, new=new_status)
+    _event(
+        feedback,
+        Event.Type.STATUS,
+        actor=actor,
+        organization=feedback.handling_organization,
+        public=True,
+        text=text,
+        old=old,
+        new=new_status,
+    )
     if first_resolution:
         stats.record_resolved(feedback)
     if new_status in TELL_THE_CITIZEN:
@@ -264,8 +343,14 @@ def respond(feedback: Feedback, *, actor, text: str, public: bool) -> Event:
         raise FeedbackError(_("Write something first."))
     if public:
         _require(can_handle(actor, feedback))
-    event = _event(feedback, Event.Type.RESPONSE if public else Event.Type.NOTE, actor=actor,
-                   organization=feedback.handling_organization, public=public, text=text)
+    event = _event(
+        feedback,
+        Event.Type.RESPONSE if public else Event.Type.NOTE,
+        actor=actor,
+        organization=feedback.handling_organization,
+        public=public,
+        text=text,
+    )
     if public:
         _tell_reporter(feedback, "response", response=text)
     return event
@@ -275,15 +360,24 @@ def respond(feedback: Feedback, *, actor, text: str, public: bool) -> Event:
 def assign(feedback: Feedback, *, actor, assignee) -> Feedback:
     feedback = _locked(feedback)
     _require(can_handle(actor, feedback))
-    if assignee is not None and not Membership.objects.with_capability(Capability.HANDLE_FEEDBACK).filter(
-        user=assignee, organization_id=feedback.handling_organization_id
-    ).exists():
+    if (
+        assignee is not None
+        and not Membership.objects.with_capability(Capability.HANDLE_FEEDBACK)
+        .filter(user=assignee, organization_id=feedback.handling_organization_id)
+        .exists()
+    ):
         raise FeedbackError(_("This person does not handle feedback for the handling organisation."))
     previous = feedback.assigned_to
     feedback.assigned_to = assignee
     feedback.save(update_fields=["assigned_to", "updated_at"])
-    _event(feedback, Event.Type.ASSIGNED, actor=actor, text=str(assignee or ""),
-           previous=previous.pk if previous else None, assignee=assignee.pk if assignee else None)
+    _event(
+        feedback,
+        Event.Type.ASSIGNED,
+        actor=actor,
+        text=str(assignee or ""),
+        previous=previous.pk if previous else None,
+        assignee=assignee.pk if assignee else None,
+    )
     return feedback
 
 
@@ -307,8 +401,18 @@ def refer(feedback: Feedback, *, actor, organization, reason: str) -> Feedback:
     feedback.assigned_to = None
     feedback.save(update_fields=["handling_organization", "status", "assigned_to", "updated_at"])
     stats.record_referred(feedback, old_org.pk if old_org else None)
-    _event(feedback, Event.Type.REFERRED, actor=actor, organization=organization, public=True, text=reason,
-           old=old_status, new=Status.REFERRED, from_org=old_org.pk if old_org else None, to_org=organization.pk)
+    _event(
+        feedback,
+        Event.Type.REFERRED,
+        actor=actor,
+        organization=organization,
+        public=True,
+        text=reason,
+        old=old_status,
+        new=Status.REFERRED,
+        from_org=old_org.pk if old_org else None,
+        to_org=organization.pk,
+    )
     _tell_reporter(feedback, "status_changed", response=reason)
     _tell_handlers(feedback, organization, "new_item")
     return feedback
@@ -333,14 +437,23 @@ def extend_deadline(feedback: Feedback, *, actor, days: int, reason: str) -> Fee
     feedback.resolve_due = due_date(old_due, days, policy.resolve_day_kind)
     feedback.extension_reason = reason
     feedback.save(update_fields=["resolve_due", "extension_reason", "updated_at"])
-    _event(feedback, Event.Type.EXTENDED, actor=actor, public=True, text=reason, days=days,
-           old_due=old_due.isoformat(), new_due=feedback.resolve_due.isoformat())
+    _event(
+        feedback,
+        Event.Type.EXTENDED,
+        actor=actor,
+        public=True,
+        text=reason,
+        days=days,
+        old_due=old_due.isoformat(),
+        new_due=feedback.resolve_due.isoformat(),
+    )
     _tell_reporter(feedback, "extended", reason=reason)
     return feedback
 
 
-def similar_open_items(feedback: Feedback, limit: int = 5, threshold: float = 0.45,
-                       within=None) -> list[tuple[Feedback, float]]:
+def similar_open_items(
+    feedback: Feedback, limit: int = 5, threshold: float = 0.45, within=None
+) -> list[tuple[Feedback, float]]:
     """Open items at the same facility (or in the same soum) that read alike. Search keys fold
     Cyrillic and Latin-typed Mongolian, so "surguuli" and "сургууль" match.
 
@@ -383,8 +496,16 @@ def mark_duplicate(feedback: Feedback, *, actor, original: Feedback) -> Feedback
     feedback.status = Status.DUPLICATE
     feedback.closed_at = timezone.now()
     feedback.save(update_fields=["duplicate_of", "status", "closed_at", "updated_at"])
-    _event(feedback, Event.Type.MERGED, actor=actor, public=True, text=original.tracking_code, old=old,
-           new=Status.DUPLICATE, original=original.pk)
+    _event(
+        feedback,
+        Event.Type.MERGED,
+        actor=actor,
+        public=True,
+        text=original.tracking_code,
+        old=old,
+        new=Status.DUPLICATE,
+        original=original.pk,
+    )
     _tell_reporter(feedback, "duplicate", original=original)
     return feedback
 
@@ -429,8 +550,7 @@ def reopen(feedback: Feedback, *, reason: str) -> Feedback:
     feedback.reopen_until = None
     feedback.save(update_fields=["status", "reopen_until", "updated_at"])
     # The reason is the citizen's own words on the public timeline: mask personal details.
-    _event(feedback, Event.Type.REOPENED, public=True, text=mask_personal_data(reason), old=old,
-           new=Status.IN_PROGRESS)
+    _event(feedback, Event.Type.REOPENED, public=True, text=mask_personal_data(reason), old=old, new=Status.IN_PROGRESS)
     _tell_handlers(feedback, feedback.handling_organization, "reopened", reason=reason)
     return feedback
 
@@ -448,8 +568,14 @@ def rate(feedback: Feedback, *, rating: int, problem_solved: bool | None, commen
     feedback.problem_solved = problem_solved
     feedback.rated_at = timezone.now()
     feedback.save(update_fields=["rating", "problem_solved", "rated_at", "updated_at"])
-    _event(feedback, Event.Type.RATED, public=True, text=mask_personal_data(comment.strip()),
-           rating=feedback.rating, problem_solved=problem_solved)
+    _event(
+        feedback,
+        Event.Type.RATED,
+        public=True,
+        text=mask_personal_data(comment.strip()),
+        rating=feedback.rating,
+        problem_solved=problem_solved,
+    )
     stats.record_rating(feedback)
     return feedback
 
@@ -492,8 +618,7 @@ def escalate_overdue(now=None) -> int:
             if not claimed:
                 continue
             feedback.escalated_to, feedback.escalation_level = target, feedback.escalation_level + 1
-            _event(feedback, Event.Type.ESCALATED, organization=target, public=True,
-                   level=feedback.escalation_level)
+            _event(feedback, Event.Type.ESCALATED, organization=target, public=True, level=feedback.escalation_level)
             _tell_handlers(feedback, target, "escalated")
             _tell_handlers(feedback, feedback.handling_organization, "overdue")
         count += 1
@@ -526,8 +651,9 @@ def recent_submissions_by_phone(phone: str, hours: int = 24) -> int:
 
 
 @transaction.atomic
-def submit_from_channel(data: Submission, *, transliteration: str = "", raw_phone: str = "",
-                        triage_organization=None, notes=()) -> tuple[Feedback, bool]:
+def submit_from_channel(
+    data: Submission, *, transliteration: str = "", raw_phone: str = "", triage_organization=None, notes=()
+) -> tuple[Feedback, bool]:
     """``submit_feedback`` for a machine channel, plus what such channels need.
 
     * ``transliteration``: the Cyrillic reading of Latin-typed Mongolian (for staff and search);

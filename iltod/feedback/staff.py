@@ -22,7 +22,6 @@ from iltod.organizations.models import Organization
 from iltod.places.models import AdminUnit, ServiceUnit
 
 from . import services
-from .views import choose_place
 from .forms import (
     AssignForm,
     DuplicateForm,
@@ -44,6 +43,7 @@ from .permissions import (
     handler_organization_ids,
     staff_feedback,
 )
+from .views import choose_place
 
 PER_PAGE = 25
 BULK_ACTIONS = {
@@ -59,8 +59,9 @@ def _require_handler(user):
 
 def _filtered(request, form):
     user = request.user
-    items = staff_feedback(user).select_related("category", "service_unit", "admin_unit", "assigned_to",
-                                                "handling_organization")
+    items = staff_feedback(user).select_related(
+        "category", "service_unit", "admin_unit", "assigned_to", "handling_organization"
+    )
     view = "open"
     if form.is_valid():
         data = form.cleaned_data
@@ -103,15 +104,23 @@ def inbox(request):
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "feedback/staff/inbox.html", {
-        "form": form, "page": page, "query": query.urlencode(), "view": view, "now": timezone.now(),
-        "views": InboxFilterForm.VIEWS,
-    })
+    return render(
+        request,
+        "feedback/staff/inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "view": view,
+            "now": timezone.now(),
+            "views": InboxFilterForm.VIEWS,
+        },
+    )
 
 
 def _bulk(request):
     action = request.POST.get("action")
-    codes = request.POST.getlist("items")[:PER_PAGE * 4]
+    codes = request.POST.getlist("items")[: PER_PAGE * 4]
     items = staff_feedback(request.user).filter(tracking_code__in=codes)
     done, failed = 0, 0
     for feedback in items:
@@ -128,40 +137,83 @@ def _bulk(request):
     if done:
         messages.success(request, ngettext("%(n)s item updated.", "%(n)s items updated.", done) % {"n": done})
     if failed:
-        messages.error(request, ngettext(
-            "%(n)s item could not be changed (not allowed in its current state).",
-            "%(n)s items could not be changed (not allowed in their current state).", failed) % {"n": failed})
+        messages.error(
+            request,
+            ngettext(
+                "%(n)s item could not be changed (not allowed in its current state).",
+                "%(n)s items could not be changed (not allowed in their current state).",
+                failed,
+            )
+            % {"n": failed},
+        )
     return redirect(f"{request.path}?{request.POST.get('query', '')}")
 
 
 def _export(items, fmt):
-    header = ["tracking_code", "received_at", "kind", "category", "facility", "area", "status", "handled_by",
-              "assigned_to", "resolve_due", "resolved_at", "channel", "rating"]
+    header = [
+        "tracking_code",
+        "received_at",
+        "kind",
+        "category",
+        "facility",
+        "area",
+        "status",
+        "handled_by",
+        "assigned_to",
+        "resolve_due",
+        "resolved_at",
+        "channel",
+        "rating",
+    ]
     rows = (
-        [f.tracking_code, timezone.localtime(f.received_at), f.get_kind_display(), str(f.category),
-         f.service_unit.name if f.service_unit else "", f.admin_unit.name, f.get_status_display(),
-         str(f.handling_organization or ""), str(f.assigned_to or ""),
-         timezone.localtime(f.resolve_due) if f.resolve_due else "",
-         timezone.localtime(f.resolved_at) if f.resolved_at else "", f.get_channel_display(), f.rating or ""]
+        [
+            f.tracking_code,
+            timezone.localtime(f.received_at),
+            f.get_kind_display(),
+            str(f.category),
+            f.service_unit.name if f.service_unit else "",
+            f.admin_unit.name,
+            f.get_status_display(),
+            str(f.handling_organization or ""),
+            str(f.assigned_to or ""),
+            timezone.localtime(f.resolve_due) if f.resolve_due else "",
+            timezone.localtime(f.resolved_at) if f.resolved_at else "",
+            f.get_channel_display(),
+            f.rating or "",
+        ]
         for f in items[:50_000].iterator(chunk_size=2000)
     )
     return tabular_response("iltod-feedback", header, rows, fmt)
 
 
 def _handlers(feedback):
-    return get_user_model().objects.filter(
-        memberships__organization_id=feedback.handling_organization_id,
-        memberships__is_active=True,
-        memberships__can_handle_feedback=True,
-        is_active=True,
-    ).order_by("full_name", "email")
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__organization_id=feedback.handling_organization_id,
+            memberships__is_active=True,
+            memberships__can_handle_feedback=True,
+            is_active=True,
+        )
+        .order_by("full_name", "email")
+    )
 
 
 def _referral_targets(feedback):
-    return Organization.objects.filter(is_active=True).exclude(pk=feedback.handling_organization_id).exclude(
-        kind__in=[Organization.Kind.CSO, Organization.Kind.NETWORK, Organization.Kind.MEDIA,
-                  Organization.Kind.DONOR, Organization.Kind.ACADEMIA]
-    ).order_by("name")
+    return (
+        Organization.objects.filter(is_active=True)
+        .exclude(pk=feedback.handling_organization_id)
+        .exclude(
+            kind__in=[
+                Organization.Kind.CSO,
+                Organization.Kind.NETWORK,
+                Organization.Kind.MEDIA,
+                Organization.Kind.DONOR,
+                Organization.Kind.ACADEMIA,
+            ]
+        )
+        .order_by("name")
+    )
 
 
 @login_required
@@ -176,8 +228,12 @@ def detail(request, code):
         "refer": ReferForm(organizations=_referral_targets(feedback)),
         "extend": ExtendForm(),
         "duplicate": DuplicateForm(),
-        "moderate": ModerationForm(initial={"public_text": feedback.public_description,
-                                            "publish": "yes" if feedback.shows_text_publicly else "no"}),
+        "moderate": ModerationForm(
+            initial={
+                "public_text": feedback.public_description,
+                "publish": "yes" if feedback.shows_text_publicly else "no",
+            }
+        ),
     }
     if request.method == "POST":
         action = request.POST.get("action")
@@ -192,19 +248,29 @@ def detail(request, code):
             messages.error(request, " ".join(exc.messages))
             feedback = get_feedback_for_staff(request.user, code)
     timeline = feedback.events.select_related("actor", "organization").order_by("created_at", "pk")
-    return render(request, "feedback/staff/detail.html", {
-        "feedback": feedback,
-        "timeline": timeline,
-        "forms": forms,
-        "can_handle": handler,
-        "can_extend": handler and can_extend(request.user, feedback) and not feedback.was_extended and feedback.is_open,
-        "can_view_identity": can_view_identity(request.user, feedback),
-        "reporter": reporter,
-        "similar": (services.similar_open_items(feedback, within=staff_feedback(request.user))
-                    if handler and feedback.is_open else []),
-        "attachments": feedback.attachments.all(),
-        "outbox": OutboundMessage.objects.for_object(feedback).order_by("-created_at")[:20],
-    })
+    return render(
+        request,
+        "feedback/staff/detail.html",
+        {
+            "feedback": feedback,
+            "timeline": timeline,
+            "forms": forms,
+            "can_handle": handler,
+            "can_extend": handler
+            and can_extend(request.user, feedback)
+            and not feedback.was_extended
+            and feedback.is_open,
+            "can_view_identity": can_view_identity(request.user, feedback),
+            "reporter": reporter,
+            "similar": (
+                services.similar_open_items(feedback, within=staff_feedback(request.user))
+                if handler and feedback.is_open
+                else []
+            ),
+            "attachments": feedback.attachments.all(),
+            "outbox": OutboundMessage.objects.for_object(feedback).order_by("-created_at")[:20],
+        },
+    )
 
 
 def _act(request, feedback, action, forms):
@@ -232,8 +298,9 @@ def _act(request, feedback, action, forms):
     elif action == "refer":
         form = forms["refer"] = ReferForm(request.POST, organizations=_referral_targets(feedback))
         if form.is_valid():
-            services.refer(feedback, actor=user, organization=form.cleaned_data["organization"],
-                           reason=form.cleaned_data["reason"])
+            services.refer(
+                feedback, actor=user, organization=form.cleaned_data["organization"], reason=form.cleaned_data["reason"]
+            )
             messages.success(request, _("Referred to %(org)s.") % {"org": form.cleaned_data["organization"]})
             return redirect("feedback:inbox") if not staff_feedback(user).filter(pk=feedback.pk).exists() else done
     elif action == "extend":
@@ -255,8 +322,9 @@ def _act(request, feedback, action, forms):
     elif action == "moderate":
         form = forms["moderate"] = ModerationForm(request.POST)
         if form.is_valid():
-            services.moderate(feedback, actor=user, publish=form.cleaned_data["publish"],
-                              public_text=form.cleaned_data["public_text"])
+            services.moderate(
+                feedback, actor=user, publish=form.cleaned_data["publish"], public_text=form.cleaned_data["public_text"]
+            )
             messages.success(request, _("Moderation saved."))
             return done
     else:
@@ -275,9 +343,12 @@ def intake(request):
     if code:
         facility = ServiceUnit.objects.active().select_related("admin_unit", "sector").filter(code=code.upper()).first()
     elif place:
-        area = AdminUnit.objects.current().filter(code=place).exclude(
-            level__in=[AdminUnit.Level.COUNTRY, AdminUnit.Level.CAPITAL, AdminUnit.Level.AIMAG]
-        ).first()
+        area = (
+            AdminUnit.objects.current()
+            .filter(code=place)
+            .exclude(level__in=[AdminUnit.Level.COUNTRY, AdminUnit.Level.CAPITAL, AdminUnit.Level.AIMAG])
+            .first()
+        )
     if facility is None and area is None:
         return choose_place(request, staff_intake=True)
     form = StaffIntakeForm(request.POST or None, request.FILES or None, sector=facility.sector if facility else None)
@@ -286,19 +357,30 @@ def intake(request):
         try:
             feedback, _created = services.submit_feedback(
                 services.Submission(
-                    kind=data["kind"], category=data["category"], description=data["description"],
-                    service_unit=facility, admin_unit=area, location_text=data["location_text"],
-                    privacy=data["privacy"], reporter_name=data["name"], reporter_phone=data["phone"],
-                    reporter_email=data["email"], language=translation.get_language() or "mn",
-                    channel=data["channel"], received_at=data["received_at"], files=data["files"],
+                    kind=data["kind"],
+                    category=data["category"],
+                    description=data["description"],
+                    service_unit=facility,
+                    admin_unit=area,
+                    location_text=data["location_text"],
+                    privacy=data["privacy"],
+                    reporter_name=data["name"],
+                    reporter_phone=data["phone"],
+                    reporter_email=data["email"],
+                    language=translation.get_language() or "mn",
+                    channel=data["channel"],
+                    received_at=data["received_at"],
+                    files=data["files"],
                 ),
-                actor=request.user, request=request,
+                actor=request.user,
+                request=request,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Recorded as %(code)s. Give this code to the citizen.")
-                             % {"code": feedback.tracking_code})
+            messages.success(
+                request, _("Recorded as %(code)s. Give this code to the citizen.") % {"code": feedback.tracking_code}
+            )
             if staff_feedback(request.user).filter(pk=feedback.pk).exists():
                 return redirect("feedback:staff_detail", code=feedback.tracking_code)
             return redirect("feedback:inbox")
@@ -317,11 +399,13 @@ def import_view(request):
         except TabularError as exc:
             form.add_error("file", str(exc))
         else:
-            report = import_feedback(rows, actor=request.user, dry_run=form.cleaned_data["dry_run"],
-                                     source=upload.name)
+            report = import_feedback(rows, actor=request.user, dry_run=form.cleaned_data["dry_run"], source=upload.name)
             if report.ok and not report.dry_run:
-                messages.success(request, _("Imported: %(created)s created, %(unchanged)s already there.")
-                                 % {"created": report.created, "unchanged": report.unchanged})
+                messages.success(
+                    request,
+                    _("Imported: %(created)s created, %(unchanged)s already there.")
+                    % {"created": report.created, "unchanged": report.unchanged},
+                )
                 return redirect("feedback:inbox")
     return render(request, "feedback/staff/import.html", {"form": form, "report": report})
 

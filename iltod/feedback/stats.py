@@ -76,8 +76,9 @@ def record_referred(feedback: Feedback, from_organization_id: int | None) -> Non
     """An item counts for the organisation that handles it (as ``rebuild`` counts it): a referral
     moves its "received" from the old organisation to the new one."""
     if from_organization_id:
-        Stat.objects.filter(scope=Stat.Scope.ORGANIZATION, scope_id=from_organization_id, year=_year(feedback),
-                            received__gt=0).update(received=F("received") - 1)
+        Stat.objects.filter(
+            scope=Stat.Scope.ORGANIZATION, scope_id=from_organization_id, year=_year(feedback), received__gt=0
+        ).update(received=F("received") - 1)
     if feedback.handling_organization_id:
         _bump(feedback, scopes=[(Stat.Scope.ORGANIZATION, feedback.handling_organization_id)], received=1)
 
@@ -158,7 +159,10 @@ def rebuild() -> int:
     # once) while ``resolved_at`` holds the latest: take the first one from the timeline.
     first_resolved = dict(
         Event.objects.filter(type=Event.Type.STATUS, new_status__in=RESOLUTIONS)
-        .order_by().values("feedback").annotate(first=Min("created_at")).values_list("feedback", "first")
+        .order_by()
+        .values("feedback")
+        .annotate(first=Min("created_at"))
+        .values_list("feedback", "first")
     )
     count = 0
     for feedback in Feedback.objects.iterator(chunk_size=2000):

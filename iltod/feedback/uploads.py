@@ -38,21 +38,20 @@ def clean_upload(upload) -> CleanedFile:
         return CleanedFile("document.pdf", ContentFile(data), "application/pdf", len(data))
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(upload) as image:
-            fmt = image.format
+        with Image.open(upload) as original:
+            fmt = original.format
             if fmt not in IMAGE_FORMATS:
                 raise ValidationError(_("Only photos (JPEG, PNG, WebP) and PDF documents can be attached."))
-            image = ImageOps.exif_transpose(image)  # keep the orientation, drop the metadata
-            if image.mode not in {"RGB", "RGBA", "L"}:
-                image = image.convert("RGB")
-            if fmt == "JPEG" and image.mode == "RGBA":
+            image = ImageOps.exif_transpose(original)  # keep the orientation, drop the metadata
+            if image.mode not in {"RGB", "RGBA", "L"} or (fmt == "JPEG" and image.mode == "RGBA"):
                 image = image.convert("RGB")
             buffer = io.BytesIO()
-            image.save(buffer, format=fmt, quality=85) if fmt != "PNG" else image.save(buffer, format=fmt)
+            if fmt == "PNG":
+                image.save(buffer, format=fmt)
+            else:
+                image.save(buffer, format=fmt, quality=85)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
-        raise ValidationError(
-            _("Only photos (JPEG, PNG, WebP) and PDF documents can be attached.")
-        ) from None
+        raise ValidationError(_("Only photos (JPEG, PNG, WebP) and PDF documents can be attached.")) from None
     content_type, ext = IMAGE_FORMATS[fmt]
     data = buffer.getvalue()
     return CleanedFile(f"photo.{ext}", ContentFile(data), content_type, len(data))

@@ -39,18 +39,28 @@ def choose_place(request, *, staff_intake=False):
     results = []
     if search.is_valid() and search.cleaned_data["q"]:
         results = (
-            ServiceUnit.objects.active().search(search.cleaned_data["q"])
-            .select_related("admin_unit__parent").order_by("name")[:20]
+            ServiceUnit.objects.active()
+            .search(search.cleaned_data["q"])
+            .select_related("admin_unit__parent")
+            .order_by("name")[:20]
         )
     area = None
     if request.GET.get("area"):
         area = AdminUnit.objects.filter(code=request.GET["area"]).first()
     top = AdminUnit.objects.current().top_level().order_by("level", "name")
     children = area.children.current().order_by("name") if area is not None else []
-    return render(request, "feedback/choose_place.html", {
-        "search": search, "results": results, "top_units": top, "area": area, "children": children,
-        "staff_intake": staff_intake,
-    })
+    return render(
+        request,
+        "feedback/choose_place.html",
+        {
+            "search": search,
+            "results": results,
+            "top_units": top,
+            "area": area,
+            "children": children,
+            "staff_intake": staff_intake,
+        },
+    )
 
 
 def submit(request):
@@ -63,9 +73,13 @@ def submit(request):
             raise Http404
     elif request.GET.get("place") or request.POST.get("place"):
         code = request.POST.get("place") or request.GET.get("place")
-        area = AdminUnit.objects.current().filter(code=code).exclude(
-            level__in=[AdminUnit.Level.COUNTRY, AdminUnit.Level.CAPITAL, AdminUnit.Level.AIMAG]
-        ).select_related("parent").first()
+        area = (
+            AdminUnit.objects.current()
+            .filter(code=code)
+            .exclude(level__in=[AdminUnit.Level.COUNTRY, AdminUnit.Level.CAPITAL, AdminUnit.Level.AIMAG])
+            .select_related("parent")
+            .first()
+        )
         if area is None:
             raise Http404
     else:
@@ -77,17 +91,28 @@ def submit(request):
             form.add_error(None, _("Too many submissions from your connection. Please try again later."))
         elif form.is_valid():
             data = form.cleaned_data
-            if data["phone"] and services.recent_submissions_by_phone(data["phone"]) >= settings.FEEDBACK_PER_PHONE_PER_DAY:
+            if (
+                data["phone"]
+                and services.recent_submissions_by_phone(data["phone"]) >= settings.FEEDBACK_PER_PHONE_PER_DAY
+            ):
                 form.add_error("phone", _("Too many submissions from this phone number today."))
             else:
                 try:
                     feedback, _created = services.submit_feedback(
                         services.Submission(
-                            kind=data["kind"], category=data["category"], description=data["description"],
-                            service_unit=facility, admin_unit=area, location_text=data["location_text"],
-                            privacy=data["privacy"], reporter_name=data["name"], reporter_phone=data["phone"],
-                            reporter_email=data["email"], language=translation.get_language() or "mn",
-                            channel=Feedback.Channel.WEB, files=data["files"],
+                            kind=data["kind"],
+                            category=data["category"],
+                            description=data["description"],
+                            service_unit=facility,
+                            admin_unit=area,
+                            location_text=data["location_text"],
+                            privacy=data["privacy"],
+                            reporter_name=data["name"],
+                            reporter_phone=data["phone"],
+                            reporter_email=data["email"],
+                            language=translation.get_language() or "mn",
+                            channel=Feedback.Channel.WEB,
+                            files=data["files"],
                         ),
                         request=request,
                     )
@@ -144,8 +169,9 @@ def track(request, code):
     """The citizen's page, reached with the tracking code: their own text, the public timeline,
     and the forms to rate, reopen or add information."""
     feedback = get_object_or_404(
-        Feedback.objects.select_related("category", "service_unit", "admin_unit__parent", "handling_organization",
-                                        "duplicate_of"),
+        Feedback.objects.select_related(
+            "category", "service_unit", "admin_unit__parent", "handling_organization", "duplicate_of"
+        ),
         tracking_code=code,
     )
     if not has_citizen_access(request, feedback):
@@ -179,13 +205,17 @@ def track(request, code):
                     return redirect("feedback:track", code=code)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-    return render(request, "feedback/track.html", {
-        "feedback": feedback,
-        "timeline": _public_timeline(feedback),
-        "rating_form": rating_form if feedback.rating is None and feedback.resolved_at else None,
-        "reopen_form": reopen_form if feedback.can_be_reopened else None,
-        "update_form": update_form if feedback.is_open else None,
-    })
+    return render(
+        request,
+        "feedback/track.html",
+        {
+            "feedback": feedback,
+            "timeline": _public_timeline(feedback),
+            "rating_form": rating_form if feedback.rating is None and feedback.resolved_at else None,
+            "reopen_form": reopen_form if feedback.can_be_reopened else None,
+            "update_form": update_form if feedback.is_open else None,
+        },
+    )
 
 
 def _public_queryset():
@@ -198,8 +228,9 @@ def public_list(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            items = items.filter(moderation=Feedback.Moderation.PUBLISHED,
-                                 public_search_key__contains=search_key(data["q"]))
+            items = items.filter(
+                moderation=Feedback.Moderation.PUBLISHED, public_search_key__contains=search_key(data["q"])
+            )
         if data["sector"]:
             items = items.filter(category__sector=data["sector"])
         if data["kind"]:
@@ -215,10 +246,19 @@ def public_list(request):
     query.pop("page", None)
     year = timezone.localdate().year
     national = stats.summary(Stat.Scope.NATIONAL, 0)
-    return render(request, "feedback/public_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "national": national,
-        "map": maps.national_map(), "area_counts": _area_counts(year), "year": year,
-    })
+    return render(
+        request,
+        "feedback/public_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "national": national,
+            "map": maps.national_map(),
+            "area_counts": _area_counts(year),
+            "year": year,
+        },
+    )
 
 
 def _area_counts(year):
@@ -237,18 +277,26 @@ def public_detail(request, code):
     if feedback.privacy == Feedback.Privacy.PUBLIC:
         reporter_name = feedback.reporter.name if hasattr(feedback, "reporter") else ""
     attachments = feedback.attachments.filter(is_public=True) if feedback.shows_text_publicly else []
-    return render(request, "feedback/public_detail.html", {
-        "feedback": feedback, "timeline": _public_timeline(feedback), "reporter_name": reporter_name,
-        "attachments": attachments,
-    })
+    return render(
+        request,
+        "feedback/public_detail.html",
+        {
+            "feedback": feedback,
+            "timeline": _public_timeline(feedback),
+            "reporter_name": reporter_name,
+            "attachments": attachments,
+        },
+    )
 
 
 def statistics(request):
     year = _year_param(request)
     national = stats.summary(Stat.Scope.NATIONAL, 0, year)
     units = list(AdminUnit.objects.current().top_level().order_by("level", "name"))
-    by_unit = {s.scope_id: s for s in Stat.objects.filter(scope=Stat.Scope.ADMIN_UNIT, year=year,
-                                                            scope_id__in=[u.pk for u in units])}
+    by_unit = {
+        s.scope_id: s
+        for s in Stat.objects.filter(scope=Stat.Scope.ADMIN_UNIT, year=year, scope_id__in=[u.pk for u in units])
+    }
     rows = []
     for unit in units:
         row = by_unit.get(unit.pk)
@@ -257,8 +305,9 @@ def statistics(request):
             for name in ("received", "resolved", "resolved_on_time", "rating_sum", "rating_count", "solved_yes"):
                 setattr(summary, name, getattr(row, name))
         rows.append((unit, summary))
-    return render(request, "feedback/statistics.html", {"year": year, "national": national, "rows": rows,
-                                                         "years": _years()})
+    return render(
+        request, "feedback/statistics.html", {"year": year, "national": national, "rows": rows, "years": _years()}
+    )
 
 
 def _year_param(request) -> int:
@@ -282,18 +331,18 @@ def organization_report(request, org_code):
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
         return tabular_response(f"iltod-petitions-{organization.code}-{year}", report.header, report.rows(), fmt)
-    return render(request, "feedback/organization_report.html",
-                  {"organization": organization, "year": year, "report": report})
+    return render(
+        request, "feedback/organization_report.html", {"organization": organization, "year": year, "report": report}
+    )
 
 
 def facility_panel(request, facility):
     """Section of the facility page: statistics and the latest public items."""
     summary = stats.summary(Stat.Scope.FACILITY, facility.pk)
-    latest = (
-        _public_queryset().filter(service_unit=facility).select_related("category").order_by("-received_at")[:5]
+    latest = _public_queryset().filter(service_unit=facility).select_related("category").order_by("-received_at")[:5]
+    return render_to_string(
+        "feedback/panels/facility.html", {"summary": summary, "latest": latest, "facility": facility}, request=request
     )
-    return render_to_string("feedback/panels/facility.html",
-                            {"summary": summary, "latest": latest, "facility": facility}, request=request)
 
 
 def admin_unit_panel(request, unit):

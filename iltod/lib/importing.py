@@ -25,7 +25,6 @@ class ImportCommand(BaseCommand):
         verb = "would be" if report.dry_run else "were"
         self.stdout.write(
             self.style.SUCCESS(
-                f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged "
-                f"({verb} saved)."
+                f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged ({verb} saved)."
             )
         )

@@ -65,9 +65,7 @@ def search_key(text: str) -> str:
         return ""
     latin = to_latin(text.lower()).lower()
     # Strip accents that are not Mongolian letters (é → e) but keep ö/ü for the folds below.
-    latin = "".join(
-        ch if ch in "öü" else unicodedata.normalize("NFKD", ch)[0] for ch in latin
-    )
+    latin = "".join(ch if ch in "öü" else unicodedata.normalize("NFKD", ch)[0] for ch in latin)
     for source, target in _FOLDS:
         latin = latin.replace(source, target)
     latin = _NOT_ALNUM.sub("", latin)

@@ -40,8 +40,9 @@ def add_days(
     return current
 
 
-def days_between(start: date, end: date, *, working: bool, holidays: Collection[date] = (),
-                 worked_weekends: Collection[date] = ()) -> int:
+def days_between(
+    start: date, end: date, *, working: bool, holidays: Collection[date] = (), worked_weekends: Collection[date] = ()
+) -> int:
     """Days from ``start`` to ``end`` (0 when ``end`` is not after ``start``)."""
     if end <= start:
         return 0

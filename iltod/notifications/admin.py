@@ -16,7 +16,17 @@ def send_again(modeladmin, request, queryset):
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ["created_at", "channel", "recipient", "subject", "status", "attempts", "sent_at"]
-    export_fields = ["created_at", "channel", "recipient", "language", "subject", "status", "attempts", "sent_at", "last_error"]
+    export_fields = [
+        "created_at",
+        "channel",
+        "recipient",
+        "language",
+        "subject",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
     list_filter = ["status", "channel", "language"]
     search_fields = ["recipient", "subject", "message_id"]
     readonly_fields = [f.name for f in OutboundMessage._meta.fields]

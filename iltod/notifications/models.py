@@ -47,7 +47,11 @@ class OutboundMessage(models.Model):
     provider_id = models.CharField(_("provider's id"), max_length=128, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     dedupe_key = models.CharField(
-        _("deduplication key"), max_length=200, null=True, blank=True, unique=True,
+        _("deduplication key"),
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
         help_text=_("Queuing twice with the same key sends once."),
     )
     related_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)

@@ -71,8 +71,13 @@ def queue_templated(*, channel, recipient, template, context, language="mn", rel
         subject, _sep, text = text.partition("\n")
         text = text.strip()
     return queue_message(
-        channel=channel, recipient=recipient, body=text, subject=subject.strip(), language=language,
-        related=related, dedupe_key=dedupe_key,
+        channel=channel,
+        recipient=recipient,
+        body=text,
+        subject=subject.strip(),
+        language=language,
+        related=related,
+        dedupe_key=dedupe_key,
     )
 
 
@@ -124,9 +129,9 @@ def deliver_due(batch: int = 100, now=None) -> dict[str, int]:
     counts = {"sent": 0, "retry": 0, "failed": 0}
     candidates = list(OutboundMessage.objects.due(now).order_by("next_attempt_at").values_list("pk", flat=True)[:batch])
     for pk in candidates:
-        claimed = OutboundMessage.objects.filter(
-            Q(pk=pk), Q(status=OutboundMessage.Status.PENDING)
-        ).update(status=OutboundMessage.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        claimed = OutboundMessage.objects.filter(Q(pk=pk), Q(status=OutboundMessage.Status.PENDING)).update(
+            status=OutboundMessage.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
         if not claimed:
             continue  # another worker took it
         message = OutboundMessage.objects.get(pk=pk)
@@ -146,7 +151,9 @@ def deliver_due(batch: int = 100, now=None) -> dict[str, int]:
             counts["failed" if give_up else "retry"] += 1
             continue
         OutboundMessage.objects.filter(pk=pk).update(
-            status=OutboundMessage.Status.SENT, sent_at=timezone.now(), provider_id=str(provider_id)[:128],
+            status=OutboundMessage.Status.SENT,
+            sent_at=timezone.now(),
+            provider_id=str(provider_id)[:128],
             last_error="",
         )
         counts["sent"] += 1

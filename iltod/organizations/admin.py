@@ -18,8 +18,29 @@ class NetworkMemberInline(admin.TabularInline):
 @admin.register(Organization)
 class OrganizationAdmin(ExportMixin, TabbedTranslationAdmin):
     list_display = ["name", "short_name", "kind", "home_unit", "parent", "is_public", "is_active"]
-    export_fields = ["code", "name_mn", "name_en", "short_name", "kind", "home_unit", "parent", "year_founded", "email", "phone", "website", "is_public", "is_active"]
-    list_filter = ["kind", "sectors", "is_public", "is_active", missing_translation_filter("name"), missing_translation_filter("mission")]
+    export_fields = [
+        "code",
+        "name_mn",
+        "name_en",
+        "short_name",
+        "kind",
+        "home_unit",
+        "parent",
+        "year_founded",
+        "email",
+        "phone",
+        "website",
+        "is_public",
+        "is_active",
+    ]
+    list_filter = [
+        "kind",
+        "sectors",
+        "is_public",
+        "is_active",
+        missing_translation_filter("name"),
+        missing_translation_filter("mission"),
+    ]
     search_fields = ["code", "name_mn", "name_en", "short_name", "search_key", "registration_number"]
     list_select_related = ["home_unit", "parent"]
     raw_id_fields = ["parent", "home_unit"]

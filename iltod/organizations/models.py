@@ -57,9 +57,7 @@ class Organization(models.Model):
         MEDIUM = "50-249", _("50–249 people")
         LARGE = "250+", _("250 people or more")
 
-    code = models.CharField(
-        _("public code"), max_length=12, unique=True, default=new_public_code, editable=False
-    )
+    code = models.CharField(_("public code"), max_length=12, unique=True, default=new_public_code, editable=False)
     kind = models.CharField(_("type"), max_length=32, choices=Kind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=64, blank=True)
@@ -183,9 +181,7 @@ class NetworkMembership(models.Model):
         verbose_name_plural = _("network memberships")
         constraints = [
             models.UniqueConstraint(fields=["network", "member"], name="networkmembership_unique"),
-            models.CheckConstraint(
-                condition=~Q(network=models.F("member")), name="networkmembership_not_self"
-            ),
+            models.CheckConstraint(condition=~Q(network=models.F("member")), name="networkmembership_not_self"),
         ]
 
     def __str__(self) -> str:

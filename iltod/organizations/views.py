@@ -10,7 +10,6 @@ from iltod.accounts.capabilities import Capability, Role
 from iltod.accounts.models import Membership
 from iltod.accounts.permissions import has_capability
 from iltod.accounts.services import revoke_membership
-
 from iltod.places.models import AdminUnit
 
 from .forms import MemberForm, OrganizationSearchForm
@@ -40,8 +39,9 @@ def organization_list(request):
     page = Paginator(organizations.order_by("name", "pk"), PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "organizations/organization_list.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "organizations/organization_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 def organization_detail(request, code):
@@ -63,8 +63,10 @@ def organization_detail(request, code):
         .select_related("network")
     )
     # Subnetworks are the child organisations of kind network; other children are listed as units.
-    subnetworks = organization.children.public().networks().annotate(
-        member_count=Count("network_memberships", filter=Q(network_memberships__left_on__isnull=True))
+    subnetworks = (
+        organization.children.public()
+        .networks()
+        .annotate(member_count=Count("network_memberships", filter=Q(network_memberships__left_on__isnull=True)))
     )
     covered = organization.covered_admin_units.exclude(level=AdminUnit.Level.COUNTRY).order_by("code")[:50]
     operated = organization.operated_units.filter(is_active=True).select_related("admin_unit")
@@ -96,19 +98,31 @@ def member_list(request, code):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         membership, created_user = add_member(
-            actor=request.user, organization=organization, email=data["email"], role=data["role"],
-            full_name=data["full_name"], title=data["title"], request=request,
+            actor=request.user,
+            organization=organization,
+            email=data["email"],
+            role=data["role"],
+            full_name=data["full_name"],
+            title=data["title"],
+            request=request,
         )
         if created_user:
-            messages.success(request, _("Account created for %(email)s; a link to set a password was sent.")
-                             % {"email": data["email"]})
+            messages.success(
+                request,
+                _("Account created for %(email)s; a link to set a password was sent.") % {"email": data["email"]},
+            )
         else:
-            messages.success(request, _("%(user)s is now %(role)s.")
-                             % {"user": membership.user, "role": membership.get_role_display()})
+            messages.success(
+                request,
+                _("%(user)s is now %(role)s.") % {"user": membership.user, "role": membership.get_role_display()},
+            )
         return redirect("organizations:members", code=organization.code)
     memberships = organization.memberships.filter(is_active=True).select_related("user").order_by("user__email")
-    return render(request, "organizations/member_list.html",
-                  {"organization": organization, "memberships": memberships, "form": form})
+    return render(
+        request,
+        "organizations/member_list.html",
+        {"organization": organization, "memberships": memberships, "form": form},
+    )
 
 
 @login_required

@@ -16,25 +16,61 @@ class SectorAdmin(ExportMixin, TabbedTranslationAdmin):
 @admin.register(AdminUnit)
 class AdminUnitAdmin(ImportMixin, ExportMixin, TabbedTranslationAdmin):
     list_display = ["code", "name", "level", "parent", "iso_3166_2", "valid_from", "valid_to"]
-    export_fields = ["code", "name_mn", "name_en", "level", "parent", "iso_3166_2", "latitude", "longitude", "valid_from", "valid_to"]
+    export_fields = [
+        "code",
+        "name_mn",
+        "name_en",
+        "level",
+        "parent",
+        "iso_3166_2",
+        "latitude",
+        "longitude",
+        "valid_from",
+        "valid_to",
+    ]
     list_filter = ["level", missing_translation_filter("name"), ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name_mn", "name_en", "search_key"]
     list_select_related = ["parent"]
     raw_id_fields = ["parent"]
     list_per_page = 50
     importer = staticmethod(import_admin_units)
-    import_columns = "code, parent_code, level, name_mn, name_en, iso_3166_2, center_name_mn, center_name_en, lat, lon, valid_from, valid_to, boundary"
+    import_columns = (
+        "code, parent_code, level, name_mn, name_en, iso_3166_2, center_name_mn, center_name_en, lat, lon, "
+        "valid_from, valid_to, boundary"
+    )
 
 
 @admin.register(ServiceUnit)
 class ServiceUnitAdmin(ImportMixin, ExportMixin, TabbedTranslationAdmin):
     list_display = ["name", "code", "kind", "sector", "admin_unit", "operator", "is_active"]
-    export_fields = ["code", "name_mn", "name_en", "kind", "sector", "admin_unit", "address_mn", "latitude", "longitude", "registry_code", "operator", "is_active"]
-    list_filter = ["sector", "kind", "is_active", missing_translation_filter("name"), ("admin_unit__parent", admin.RelatedOnlyFieldListFilter)]
+    export_fields = [
+        "code",
+        "name_mn",
+        "name_en",
+        "kind",
+        "sector",
+        "admin_unit",
+        "address_mn",
+        "latitude",
+        "longitude",
+        "registry_code",
+        "operator",
+        "is_active",
+    ]
+    list_filter = [
+        "sector",
+        "kind",
+        "is_active",
+        missing_translation_filter("name"),
+        ("admin_unit__parent", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["code", "registry_code", "name_mn", "name_en", "search_key"]
     list_select_related = ["sector", "admin_unit", "operator"]
     raw_id_fields = ["admin_unit", "operator"]
     readonly_fields = ["code", "created_at", "updated_at"]
     list_per_page = 50
     importer = staticmethod(import_service_units)
-    import_columns = "code, name_mn, name_en, kind, sector, admin_unit_code, address_mn, address_en, lat, lon, registry_code, operator_code, phone, email, active"
+    import_columns = (
+        "code, name_mn, name_en, kind, sector, admin_unit_code, address_mn, address_en, lat, lon, registry_code, "
+        "operator_code, phone, email, active"
+    )

@@ -113,12 +113,13 @@ class FacilitySearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. 5-р сургууль or surguuli")}),
     )
     sector = forms.ModelChoiceField(
-        queryset=Sector.objects.all(), required=False, to_field_name="code", label=_("Sector"),
+        queryset=Sector.objects.all(),
+        required=False,
+        to_field_name="code",
+        label=_("Sector"),
         empty_label=_("All sectors"),
     )
-    kind = forms.ChoiceField(
-        choices=[("", _("All kinds")), *ServiceUnit.Kind.choices], required=False, label=_("Kind")
-    )
+    kind = forms.ChoiceField(choices=[("", _("All kinds")), *ServiceUnit.Kind.choices], required=False, label=_("Kind"))
     area = forms.ModelChoiceField(
         queryset=AdminUnit.objects.top_level(),
         required=False,

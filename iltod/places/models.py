@@ -94,9 +94,7 @@ class AdminUnit(models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    boundary = models.JSONField(
-        _("boundary"), null=True, blank=True, help_text=_("GeoJSON Polygon or MultiPolygon.")
-    )
+    boundary = models.JSONField(_("boundary"), null=True, blank=True, help_text=_("GeoJSON Polygon or MultiPolygon."))
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     search_key = models.CharField(max_length=600, blank=True, editable=False)
@@ -121,13 +119,11 @@ class AdminUnit(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
         super().save(*args, **kwargs)
 
-    def build_search_key(self) -> str:
-        return search_keys(
-            getattr(self, "name_mn", "") or self.name, getattr(self, "name_en", ""), self.code
-        )
-
     def get_absolute_url(self) -> str:
         return reverse("places:admin_unit", args=[self.code])
+
+    def build_search_key(self) -> str:
+        return search_keys(getattr(self, "name_mn", "") or self.name, getattr(self, "name_en", ""), self.code)
 
     @property
     def is_top_level(self) -> bool:
@@ -208,9 +204,7 @@ class ServiceUnit(models.Model):
         Kind.OTHER: "other",
     }
 
-    code = models.CharField(
-        _("public code"), max_length=12, unique=True, default=new_public_code, editable=False
-    )
+    code = models.CharField(_("public code"), max_length=12, unique=True, default=new_public_code, editable=False)
     name = models.CharField(_("name"), max_length=255)
     sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -297,8 +291,11 @@ def admin_unit_at(lon: float, lat: float) -> "AdminUnit | None":
 
     levels = [AdminUnit.Level.DISTRICT, AdminUnit.Level.SOUM, AdminUnit.Level.CAPITAL, AdminUnit.Level.AIMAG]
     for group in (levels[:2], levels[2:]):
-        for unit in AdminUnit.objects.current().filter(level__in=group).exclude(boundary=None).only(
-            "pk", "code", "level", "boundary", "parent_id", "name", "name_mn", "name_en"
+        for unit in (
+            AdminUnit.objects.current()
+            .filter(level__in=group)
+            .exclude(boundary=None)
+            .only("pk", "code", "level", "boundary", "parent_id", "name", "name_mn", "name_en")
         ):
             box = bounds([unit.boundary])
             if box and box[0] <= lon <= box[2] and box[1] <= lat <= box[3] and contains(unit.boundary, lon, lat):

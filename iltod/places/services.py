@@ -77,15 +77,20 @@ def import_admin_units(rows: list[Row], *, actor=None, dry_run=False, source="")
                 report.add_error(row.number, "parent_code", _("no unit with code %(code)s") % {"code": parent})
             elif known_levels[parent] not in PARENT_LEVELS[data["level"]]:
                 report.add_error(
-                    row.number, "parent_code", _("a unit of level “%(level)s” cannot be inside a unit of level “%(parent)s”")
-                    % {"level": AdminUnit.Level(data["level"]).label, "parent": AdminUnit.Level(known_levels[parent]).label}
+                    row.number,
+                    "parent_code",
+                    _("a unit of level “%(level)s” cannot be inside a unit of level “%(parent)s”")
+                    % {
+                        "level": AdminUnit.Level(data["level"]).label,
+                        "parent": AdminUnit.Level(known_levels[parent]).label,
+                    },
                 )
     if not report.ok:
         transaction.set_rollback(True)
         return report
 
     by_code = dict(existing)
-    for row, data in sorted(valid, key=lambda rd: LEVEL_ORDER.index(rd[1]["level"])):
+    for _row, data in sorted(valid, key=lambda rd: LEVEL_ORDER.index(rd[1]["level"])):
         unit = by_code.get(data["code"]) or AdminUnit(code=data["code"])
         is_new = unit.pk is None
         values = {
@@ -122,7 +127,9 @@ def import_admin_units(rows: list[Row], *, actor=None, dry_run=False, source="")
     if dry_run:
         transaction.set_rollback(True)
     else:
-        log_event(actor, "places.admin_units_imported", None, source=source, created=report.created, updated=report.updated)
+        log_event(
+            actor, "places.admin_units_imported", None, source=source, created=report.created, updated=report.updated
+        )
     return report
 
 
@@ -156,7 +163,11 @@ def import_service_units(rows: list[Row], *, actor=None, dry_run=False, source="
     for row, data in forms_ok:
         unit = units.get(data["admin_unit_code"])
         if unit is None:
-            report.add_error(row.number, "admin_unit_code", _("no administrative unit with code %(code)s") % {"code": data["admin_unit_code"]})
+            report.add_error(
+                row.number,
+                "admin_unit_code",
+                _("no administrative unit with code %(code)s") % {"code": data["admin_unit_code"]},
+            )
             continue
         sector_code = data["sector"] or ServiceUnit.KIND_SECTOR.get(data["kind"], "other")
         sector = sectors.get(sector_code)
@@ -167,7 +178,11 @@ def import_service_units(rows: list[Row], *, actor=None, dry_run=False, source="
         if data["operator_code"]:
             operator = operators.get(data["operator_code"])
             if operator is None:
-                report.add_error(row.number, "operator_code", _("no organisation with code %(code)s") % {"code": data["operator_code"]})
+                report.add_error(
+                    row.number,
+                    "operator_code",
+                    _("no organisation with code %(code)s") % {"code": data["operator_code"]},
+                )
                 continue
         if data["code"] and data["code"] not in by_code:
             report.add_error(row.number, "code", _("no facility with code %(code)s") % {"code": data["code"]})
@@ -175,7 +190,9 @@ def import_service_units(rows: list[Row], *, actor=None, dry_run=False, source="
         if data["registry_code"]:
             if data["registry_code"] in seen_registry:
                 report.add_error(
-                    row.number, "registry_code", _("duplicate of row %(row)s") % {"row": seen_registry[data["registry_code"]]}
+                    row.number,
+                    "registry_code",
+                    _("duplicate of row %(row)s") % {"row": seen_registry[data["registry_code"]]},
                 )
                 continue
             seen_registry[data["registry_code"]] = row.number
@@ -229,7 +246,9 @@ def import_service_units(rows: list[Row], *, actor=None, dry_run=False, source="
     if dry_run:
         transaction.set_rollback(True)
     else:
-        log_event(actor, "places.facilities_imported", None, source=source, created=report.created, updated=report.updated)
+        log_event(
+            actor, "places.facilities_imported", None, source=source, created=report.created, updated=report.updated
+        )
     return report
 
 
@@ -240,8 +259,13 @@ def load_reference_data(directory: Path = REFERENCE_DIR) -> dict[str, int]:
 
     country, _created = AdminUnit.objects.get_or_create(
         code="MN",
-        defaults={"level": AdminUnit.Level.COUNTRY, "name": "Монгол Улс", "name_mn": "Монгол Улс",
-                  "name_en": "Mongolia", "iso_3166_2": "MN"},
+        defaults={
+            "level": AdminUnit.Level.COUNTRY,
+            "name": "Монгол Улс",
+            "name_mn": "Монгол Улс",
+            "name_en": "Mongolia",
+            "iso_3166_2": "MN",
+        },
     )
     rows = read_rows(str(directory / "mn_admin_units.csv"))
     for row in rows:

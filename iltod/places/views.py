@@ -22,9 +22,7 @@ def admin_unit_list(request):
     )
     counts = _facility_counts_by_top_unit()
     rows = [(u, counts.get(u.pk, 0)) for u in units]
-    return render(
-        request, "places/admin_unit_list.html", {"rows": rows, "map": maps.national_map()}
-    )
+    return render(request, "places/admin_unit_list.html", {"rows": rows, "map": maps.national_map()})
 
 
 def _facility_counts_by_top_unit() -> dict[int, int]:
@@ -51,9 +49,7 @@ def admin_unit_detail(request, code):
     unit = get_object_or_404(AdminUnit.objects.select_related("parent"), code=code)
     children = (
         unit.children.current()
-        .annotate(
-            facility_count=Count("service_units", filter=Q(service_units__is_active=True), distinct=True)
-        )
+        .annotate(facility_count=Count("service_units", filter=Q(service_units__is_active=True), distinct=True))
         .order_by("name")
     )
     facilities = ServiceUnit.objects.active().in_area(unit)
@@ -76,9 +72,7 @@ def admin_unit_detail(request, code):
 
 def facility_search(request):
     form = FacilitySearchForm(request.GET or None)
-    facilities = ServiceUnit.objects.active().select_related(
-        "admin_unit", "admin_unit__parent", "sector"
-    )
+    facilities = ServiceUnit.objects.active().select_related("admin_unit", "admin_unit__parent", "sector")
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -107,13 +101,34 @@ EXPORT_LIMIT = 50_000
 
 
 def _export_facilities(facilities, fmt):
-    header = ["code", "name_mn", "name_en", "sector", "kind", "admin_unit_code", "admin_unit",
-              "aimag", "address_mn", "lat", "lon", "registry_code"]
+    header = [
+        "code",
+        "name_mn",
+        "name_en",
+        "sector",
+        "kind",
+        "admin_unit_code",
+        "admin_unit",
+        "aimag",
+        "address_mn",
+        "lat",
+        "lon",
+        "registry_code",
+    ]
     rows = (
         [
-            f.code, f.name_mn, f.name_en, f.sector.code, f.kind, f.admin_unit.code, f.admin_unit.name,
-            f.admin_unit.parent.name if f.admin_unit.parent else "", f.address_mn, f.latitude,
-            f.longitude, f.registry_code,
+            f.code,
+            f.name_mn,
+            f.name_en,
+            f.sector.code,
+            f.kind,
+            f.admin_unit.code,
+            f.admin_unit.name,
+            f.admin_unit.parent.name if f.admin_unit.parent else "",
+            f.address_mn,
+            f.latitude,
+            f.longitude,
+            f.registry_code,
         ]
         for f in facilities[:EXPORT_LIMIT].iterator(chunk_size=2000)
     )
@@ -127,7 +142,9 @@ def facility_detail(request, code):
         ),
         code=code,
     )
-    area_chain = [a for a in [*facility.admin_unit.ancestors(), facility.admin_unit] if a.level != AdminUnit.Level.COUNTRY]
+    area_chain = [
+        a for a in [*facility.admin_unit.ancestors(), facility.admin_unit] if a.level != AdminUnit.Level.COUNTRY
+    ]
     return render(
         request,
         "places/facility_detail.html",

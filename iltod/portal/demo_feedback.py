@@ -100,7 +100,8 @@ def seed_feedback(scale: int = 1) -> tuple[int, int]:
     categories = {c.code: c for c in Category.objects.filter(code__in=TEXTS).select_related("sector")}
     facilities = list(
         ServiceUnit.objects.filter(registry_code__startswith=REGISTRY_PREFIX, is_active=True)
-        .select_related("sector", "admin_unit", "operator").order_by("registry_code")
+        .select_related("sector", "admin_unit", "operator")
+        .order_by("registry_code")
     )
     if admin is None or not facilities or not categories:
         return 0, 0
@@ -119,19 +120,30 @@ def seed_feedback(scale: int = 1) -> tuple[int, int]:
         sector_codes = [c for c, cat in categories.items() if cat.sector_id == facility.sector_id] or list(categories)
         code = rng.choice(sorted(sector_codes))
         received_at = now - timedelta(days=rng.randint(1, 200), hours=rng.randint(0, 23))
-        channel = rng.choice([Feedback.Channel.WEB] * 5 + [Feedback.Channel.PHONE, Feedback.Channel.SMS,
-                                                           Feedback.Channel.WALK_IN])
-        privacy = rng.choice([Feedback.Privacy.NAME_HIDDEN] * 4 + [Feedback.Privacy.PUBLIC,
-                                                                   Feedback.Privacy.CONFIDENTIAL,
-                                                                   Feedback.Privacy.ANONYMOUS])
+        channel = rng.choice(
+            [Feedback.Channel.WEB] * 5 + [Feedback.Channel.PHONE, Feedback.Channel.SMS, Feedback.Channel.WALK_IN]
+        )
+        privacy = rng.choice(
+            [Feedback.Privacy.NAME_HIDDEN] * 4
+            + [Feedback.Privacy.PUBLIC, Feedback.Privacy.CONFIDENTIAL, Feedback.Privacy.ANONYMOUS]
+        )
         phone = f"+9769{rng.randint(1000000, 9999999)}" if privacy != Feedback.Privacy.ANONYMOUS else ""
-        feedback, _new = services.submit_feedback(services.Submission(
-            kind=rng.choice(["complaint"] * 6 + ["petition", "proposal", "question", "compliment"]),
-            category=categories[code], description=rng.choice(TEXTS[code]), service_unit=facility,
-            privacy=privacy, reporter_name=rng.choice(["Бат", "Сарантуяа", "Дорж", "Оюун", "Ганаа"]),
-            reporter_phone=phone, notify=False, channel=channel, external_id=external_id,
-            received_at=received_at, quiet=True,
-        ))
+        feedback, _new = services.submit_feedback(
+            services.Submission(
+                kind=rng.choice(["complaint"] * 6 + ["petition", "proposal", "question", "compliment"]),
+                category=categories[code],
+                description=rng.choice(TEXTS[code]),
+                service_unit=facility,
+                privacy=privacy,
+                reporter_name=rng.choice(["Бат", "Сарантуяа", "Дорж", "Оюун", "Ганаа"]),
+                reporter_phone=phone,
+                notify=False,
+                channel=channel,
+                external_id=external_id,
+                received_at=received_at,
+                quiet=True,
+            )
+        )
         feedback.tracking_code = _tracking_code(rng, received_at.year)
         while Feedback.objects.filter(tracking_code=feedback.tracking_code).exists():
             feedback.tracking_code = _tracking_code(rng, received_at.year)
@@ -154,8 +166,12 @@ def _play(feedback: Feedback, rng, admin, now) -> None:
     if outcome == "received":
         return
     if outcome == "duplicate":
-        original = (Feedback.objects.filter(service_unit=feedback.service_unit, external_id__startswith=EXTERNAL_PREFIX)
-                    .exclude(pk=feedback.pk).order_by("pk").first())
+        original = (
+            Feedback.objects.filter(service_unit=feedback.service_unit, external_id__startswith=EXTERNAL_PREFIX)
+            .exclude(pk=feedback.pk)
+            .order_by("pk")
+            .first()
+        )
         if original is not None:
             services.mark_duplicate(feedback, actor=admin, original=original)
         return
@@ -167,26 +183,36 @@ def _play(feedback: Feedback, rng, admin, now) -> None:
 
         target = routing.governors_office(feedback.admin_unit) or routing.ministry(feedback.category.sector.code)
         if target is not None and target.pk != feedback.handling_organization_id:
-            services.refer(feedback, actor=admin, organization=target,
-                           reason="Асуудал нь орон нутгийн төсөвтэй холбоотой тул Засаг даргын Тамгын газарт шилжүүлэв.")
+            services.refer(
+                feedback,
+                actor=admin,
+                organization=target,
+                reason="Асуудал нь орон нутгийн төсөвтэй холбоотой тул Засаг даргын Тамгын газарт шилжүүлэв.",
+            )
         return
     services.change_status(feedback, Feedback.Status.IN_PROGRESS, actor=admin)
     if outcome == "extended":
-        services.extend_deadline(feedback, actor=admin, days=30,
-                                 reason="Төсвийн шийдвэр гарахыг хүлээж байгаа тул хугацааг сунгав.")
+        services.extend_deadline(
+            feedback, actor=admin, days=30, reason="Төсвийн шийдвэр гарахыг хүлээж байгаа тул хугацааг сунгав."
+        )
         return
     if outcome == "in_progress":
         return
     if outcome == "action_scheduled":
-        services.change_status(feedback, Feedback.Status.ACTION_SCHEDULED, actor=admin,
-                               text="Дараа сарын 15-нд засварын ажил эхэлнэ.")
+        services.change_status(
+            feedback, Feedback.Status.ACTION_SCHEDULED, actor=admin, text="Дараа сарын 15-нд засварын ажил эхэлнэ."
+        )
         return
     status = Feedback.Status.RESOLVED if outcome == "resolved" else Feedback.Status.NO_FURTHER_ACTION
-    text = rng.choice(RESPONSES) if outcome == "resolved" else "Шалгахад зөрчил илрээгүй тул нэмэлт арга хэмжээ авахгүй."
+    text = (
+        rng.choice(RESPONSES) if outcome == "resolved" else "Шалгахад зөрчил илрээгүй тул нэмэлт арга хэмжээ авахгүй."
+    )
     services.change_status(feedback, status, actor=admin, text=text)
     days = min(rng.randint(3, 45), max((now - feedback.received_at).days, 1))
     resolved_at = feedback.received_at + timedelta(days=days)
-    Feedback.objects.filter(pk=feedback.pk).update(resolved_at=resolved_at, reopen_until=resolved_at + timedelta(days=30))
+    Feedback.objects.filter(pk=feedback.pk).update(
+        resolved_at=resolved_at, reopen_until=resolved_at + timedelta(days=30)
+    )
     Event.objects.filter(feedback=feedback, new_status=status).update(created_at=resolved_at)
     if outcome == "resolved" and rng.random() < 0.6:
         feedback.refresh_from_db()

@@ -21,10 +21,16 @@ def photo() -> SimpleUploadedFile:
 @pytest.fixture
 def item(personas, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    feedback, _ = services.submit_feedback(services.Submission(
-        kind="complaint", category=Category.objects.get(code="edu-building"), description="Цонх хагарсан",
-        service_unit=personas.school, privacy=Feedback.Privacy.CONFIDENTIAL, files=[photo()],
-    ))
+    feedback, _ = services.submit_feedback(
+        services.Submission(
+            kind="complaint",
+            category=Category.objects.get(code="edu-building"),
+            description="Цонх хагарсан",
+            service_unit=personas.school,
+            privacy=Feedback.Privacy.CONFIDENTIAL,
+            files=[photo()],
+        )
+    )
     return feedback
 
 

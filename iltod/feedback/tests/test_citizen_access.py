@@ -12,11 +12,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def resolved(personas):
-    feedback, _ = services.submit_feedback(services.Submission(
-        kind="complaint", category=Category.objects.get(code="edu-meals"), service_unit=personas.school,
-        description="Миний хүүхэд Бат-Эрдэнэ өлсөж ирдэг, утас 99112233", reporter_email="ээж@example.mn",
-        privacy=Feedback.Privacy.CONFIDENTIAL,
-    ))
+    feedback, _ = services.submit_feedback(
+        services.Submission(
+            kind="complaint",
+            category=Category.objects.get(code="edu-meals"),
+            service_unit=personas.school,
+            description="Миний хүүхэд Бат-Эрдэнэ өлсөж ирдэг, утас 99112233",
+            reporter_email="ээж@example.mn",
+            privacy=Feedback.Privacy.CONFIDENTIAL,
+        )
+    )
     services.change_status(feedback, Feedback.Status.RESOLVED, actor=personas.officer, text="Хоолыг сайжруулав.")
     return Feedback.objects.get(pk=feedback.pk)
 

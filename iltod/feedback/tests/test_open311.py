@@ -25,16 +25,26 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def world(personas):
     category = Category.objects.get(code="edu-meals")
     CategoryQuestion.objects.create(
-        category=category, code="meal", question="Аль хоол?", question_mn="Аль хоол?", question_en="Which meal?",
-        datatype=CategoryQuestion.Datatype.MULTI, required=True,
+        category=category,
+        code="meal",
+        question="Аль хоол?",
+        question_mn="Аль хоол?",
+        question_en="Which meal?",
+        datatype=CategoryQuestion.Datatype.MULTI,
+        required=True,
         choices=[{"key": "breakfast", "name": "Өглөөний цай"}, {"key": "lunch", "name": "Үдийн хоол"}],
     )
     _key, write = create_api_key(actor=personas.admin, organization=personas.cso, name="app", scope=ApiKey.Scope.WRITE)
     _key, read = create_api_key(actor=personas.admin, organization=personas.cso, name="ro", scope=ApiKey.Scope.READ)
-    feedback, _ = services.submit_feedback(services.Submission(
-        kind="complaint", category=category, description="Үдийн хоол хүйтэн, утас 99112233",
-        service_unit=personas.school, reporter_phone="99112233",
-    ))
+    feedback, _ = services.submit_feedback(
+        services.Submission(
+            kind="complaint",
+            category=category,
+            description="Үдийн хоол хүйтэн, утас 99112233",
+            service_unit=personas.school,
+            reporter_phone="99112233",
+        )
+    )
     services.moderate(feedback, actor=personas.provider, publish=True)
     return {"personas": personas, "category": category, "write": write, "read": read, "feedback": feedback}
 
@@ -115,8 +125,9 @@ def test_requests_filter_by_status_date_and_ids(live_server, world):
 
 def test_a_window_longer_than_90_days_and_bad_values_are_400(live_server, world):
     base = f"{live_server.url}/open311/v2/requests.json"
-    too_long = requests.get(base, params={"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"},
-                            timeout=10)
+    too_long = requests.get(
+        base, params={"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"}, timeout=10
+    )
     assert too_long.status_code == 400
     assert too_long.json()[0]["code"] == 400
     assert requests.get(base, params={"start_date": "yesterday"}, timeout=10).status_code == 400
@@ -126,10 +137,14 @@ def test_a_window_longer_than_90_days_and_bad_values_are_400(live_server, world)
 
 def test_pagination_extension(live_server, world):
     for i in range(3):
-        services.submit_feedback(services.Submission(
-            kind="complaint", category=world["category"], description=f"Асуудал {i}",
-            service_unit=world["personas"].school,
-        ))
+        services.submit_feedback(
+            services.Submission(
+                kind="complaint",
+                category=world["category"],
+                description=f"Асуудал {i}",
+                service_unit=world["personas"].school,
+            )
+        )
     base = f"{live_server.url}/open311/v2/requests.json"
     first = requests.get(base, params={"page_size": 2, "page": 1}, timeout=10).json()
     second = requests.get(base, params={"page_size": 2, "page": 2}, timeout=10).json()
@@ -138,11 +153,21 @@ def test_pagination_extension(live_server, world):
 
 
 def test_post_with_the_api_key_in_the_body_and_multi_value_attributes(live_server, world):
-    response = post(live_server, {
-        "api_key": world["write"], "service_code": "edu-meals", "lat": "47.75", "long": "101.75",
-        "description": "Өглөөний цай ирдэггүй", "first_name": "Бат", "last_name": "Дорж", "email": "bat@example.mn",
-        "attribute[meal][]": ["breakfast", "lunch"], "attribute[kind]": "petition",
-    })
+    response = post(
+        live_server,
+        {
+            "api_key": world["write"],
+            "service_code": "edu-meals",
+            "lat": "47.75",
+            "long": "101.75",
+            "description": "Өглөөний цай ирдэггүй",
+            "first_name": "Бат",
+            "last_name": "Дорж",
+            "email": "bat@example.mn",
+            "attribute[meal][]": ["breakfast", "lunch"],
+            "attribute[kind]": "petition",
+        },
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     code = body[0]["service_request_id"]
@@ -158,20 +183,32 @@ def test_post_with_the_api_key_in_the_body_and_multi_value_attributes(live_serve
 
 def test_post_with_the_api_key_in_the_query_and_a_facility_as_location_in_xml(live_server, world):
     school = world["personas"].school
-    response = post(live_server, {
-        "service_code": "edu-meals", "address_id": school.code, "description": "Хоол муу",
-        "attribute[meal]": "lunch",
-    }, fmt="xml", params={"api_key": world["write"]})
+    response = post(
+        live_server,
+        {
+            "service_code": "edu-meals",
+            "address_id": school.code,
+            "description": "Хоол муу",
+            "attribute[meal]": "lunch",
+        },
+        fmt="xml",
+        params={"api_key": world["write"]},
+    )
     assert response.status_code == 200, response.content
     code = xmltodict.parse(response.content)["service_requests"]["request"]["service_request_id"]
     assert Feedback.objects.get(tracking_code=code).service_unit == school
 
 
 def test_post_by_address_string_finds_the_soum(live_server, world):
-    response = post(live_server, {
-        "api_key": world["write"], "service_code": "other", "address_string": "Архангай аймаг, Батцэнгэл сум",
-        "description": "Замын асуудал",
-    })
+    response = post(
+        live_server,
+        {
+            "api_key": world["write"],
+            "service_code": "other",
+            "address_string": "Архангай аймаг, Батцэнгэл сум",
+            "description": "Замын асуудал",
+        },
+    )
     assert response.status_code == 200, response.content
     assert Feedback.objects.get(tracking_code=response.json()[0]["service_request_id"]).admin_unit.code == "6504"
 
@@ -195,8 +232,14 @@ def test_post_by_address_string_finds_the_soum(live_server, world):
     ],
 )
 def test_bad_posts_get_the_right_code_and_save_nothing(live_server, world, change, status):
-    data = {"api_key": world["write"], "service_code": "edu-meals", "lat": "47.47", "long": "101.45",
-            "description": "Хоол", "attribute[meal][]": ["lunch"]}
+    data = {
+        "api_key": world["write"],
+        "service_code": "edu-meals",
+        "lat": "47.47",
+        "long": "101.45",
+        "description": "Хоол",
+        "attribute[meal][]": ["lunch"],
+    }
     data.update(change)
     if data["api_key"] == "READ":
         data["api_key"] = world["read"]
@@ -213,11 +256,21 @@ def test_jurisdiction_limits_reads_and_writes(live_server, world):
     arkhangai = client(live_server, jurisdiction="65").get_service_requests()
     assert feedback.tracking_code in [r["service_request_id"] for r in arkhangai]
     assert client(live_server, jurisdiction="84").get_service_requests() == []
-    outside = post(live_server, {"api_key": world["write"], "service_code": "other", "jurisdiction_id": "84",
-                                 "lat": "47.47", "long": "101.45", "description": "x"})
+    outside = post(
+        live_server,
+        {
+            "api_key": world["write"],
+            "service_code": "other",
+            "jurisdiction_id": "84",
+            "lat": "47.47",
+            "long": "101.45",
+            "description": "x",
+        },
+    )
     assert outside.status_code == 400
-    unknown = requests.get(f"{live_server.url}/open311/v2/services.json", params={"jurisdiction_id": "nowhere"},
-                           timeout=10)
+    unknown = requests.get(
+        f"{live_server.url}/open311/v2/services.json", params={"jurisdiction_id": "nowhere"}, timeout=10
+    )
     assert unknown.status_code == 404
 
 
@@ -231,8 +284,11 @@ def test_status_mapping_and_update_history(live_server, world):
     updates = requests.get(f"{live_server.url}/open311/v2/servicerequestupdates.json", timeout=10).json()
     mine = [u for u in updates if u["service_request_id"] == feedback.tracking_code]
     assert any(u["status"] == "closed" and u["description"] == "Засав." for u in mine)
-    extended = requests.get(f"{live_server.url}/open311/v2/requests/{feedback.tracking_code}.json",
-                            params={"extensions": "true"}, timeout=10).json()[0]
+    extended = requests.get(
+        f"{live_server.url}/open311/v2/requests/{feedback.tracking_code}.json",
+        params={"extensions": "true"},
+        timeout=10,
+    ).json()[0]
     assert extended["extended_attributes"]["detailed_status"] == "resolved"
 
 
@@ -245,8 +301,11 @@ def test_discovery_in_both_formats(live_server, world):
 
 def test_duplicates_and_unknown_formats_are_not_served(live_server, world):
     feedback = world["feedback"]
-    other, _ = services.submit_feedback(services.Submission(
-        kind="complaint", category=world["category"], description="Хоол", service_unit=world["personas"].school))
+    other, _ = services.submit_feedback(
+        services.Submission(
+            kind="complaint", category=world["category"], description="Хоол", service_unit=world["personas"].school
+        )
+    )
     services.mark_duplicate(other, actor=world["personas"].provider, original=feedback)
     response = requests.get(f"{live_server.url}/open311/v2/requests/{other.tracking_code}.json", timeout=10)
     assert response.status_code == 404

@@ -58,7 +58,12 @@ def test_adding_a_new_person_creates_an_account_and_mails_a_set_password_link(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             members_url(personas.education_dept),
-            {"email": "New.Officer@Example.mn", "full_name": "Шинэ ажилтан", "role": Role.OFFICER, "title": "мэргэжилтэн"},
+            {
+                "email": "New.Officer@Example.mn",
+                "full_name": "Шинэ ажилтан",
+                "role": Role.OFFICER,
+                "title": "мэргэжилтэн",
+            },
         )
     assert response.status_code == 302
     user = User.objects.get(email="new.officer@example.mn")
@@ -70,7 +75,10 @@ def test_adding_a_new_person_creates_an_account_and_mails_a_set_password_link(
     client.logout()
     form_page = client.get(path, follow=True)
     assert form_page.status_code == 200
-    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": "a-long-new-pass-2026", "new_password2": "a-long-new-pass-2026"})
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-long-new-pass-2026", "new_password2": "a-long-new-pass-2026"},
+    )
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a-long-new-pass-2026")
@@ -89,9 +97,7 @@ def test_changing_the_role_of_an_existing_member_updates_capabilities(client, pe
 
 def test_a_network_admin_cannot_grant_the_admin_role(client, personas):
     client.force_login(personas.network_admin)
-    response = client.post(
-        members_url(personas.network), {"email": "someone@example.mn", "role": Role.ADMIN}
-    )
+    response = client.post(members_url(personas.network), {"email": "someone@example.mn", "role": Role.ADMIN})
     assert response.status_code == 200
     assert "role" in response.context["form"].errors
     assert not User.objects.filter(email="someone@example.mn").exists()

@@ -81,8 +81,14 @@ class PageLog:
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.page_errors.append(f"{page.url}: {error}"))
         page.on("request", self._on_request)
-        page.on("requestfailed", lambda r: self.failed_requests.append(f"{r.url} ({r.failure})"))
+        page.on("requestfailed", self._on_failed)
         page.on("requestfinished", self._on_finished)
+
+    def _on_failed(self, request) -> None:
+        # ERR_ABORTED: the browser dropped the request itself, e.g. the favicon of a page the test
+        # navigated away from. Errors of the server (404, 500) are console errors, not failures.
+        if request.failure != "net::ERR_ABORTED":
+            self.failed_requests.append(f"{request.url} ({request.failure})")
 
     def _on_finished(self, request) -> None:
         self.finished.append(request)
@@ -127,47 +133,139 @@ class PageLog:
         return sum(max(r.sizes()["responseBodySize"], 0) for r in self.finished[mark:])
 
 
-def _hand_over_database_connections(connections_before: dict) -> None:
-    """Keep using Django's database connections once Playwright has started.
+def _restores_serialized_contents(request) -> list[str]:
+    """The databases whose serialized contents pytest-django is about to restore for this test."""
+    from pytest_django.fixtures import validate_django_db
 
-    Django keeps connections in an ``asgiref.local.Local(thread_critical=True)``: thread-local while
-    no asyncio loop runs in the thread, context-local once one does. Playwright's sync API marks its
-    loop as running in this thread from its start to its end, so the tests after that would get new
-    connection objects, without the state the test database setup left on the old ones (such as the
-    serialized contents that ``serialized_rollback`` restores). Hand the same objects over.
-    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional, reset_sequences, databases, serialized, _apps = (
+        validate_django_db(marker) if marker else (False, False, None, False, None)
+    )
+    transactional = (
+        transactional or reset_sequences or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+    )
+    serialized = serialized or "django_db_serialized_rollback" in request.fixturenames
+    if not (transactional and serialized):
+        return []
+    if databases is None:
+        return ["default"]
     from django.db import connections
 
-    for alias, connection in connections_before.items():
-        connections[alias] = connection
+    return list(connections) if databases == "__all__" else list(databases)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Let a ``serialized_rollback`` test start from exactly the serialized database.
+
+    A transactional test without serialized rollback ends with a flush that recreates content types
+    and permissions (post_migrate) under new ids; restoring the serialized rows on top of them then
+    fails on their unique constraints. Empty the tables first, as the serialized tests' own flush
+    does, so that the order of transactional tests in the run does not matter.
+    """
+    if fixturedef.argname == "_django_db_helper" and not getattr(request.node, "cls", None):
+        aliases = _restores_serialized_contents(request)
+        if aliases:
+            from django.contrib.contenttypes.models import ContentType
+            from django.core.management import call_command
+            from django.db import connections
+
+            with request.getfixturevalue("django_db_blocker").unblock():
+                for alias in aliases:
+                    if getattr(connections[alias], "_test_serialized_contents", None) is not None:
+                        call_command("flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True)
+            ContentType.objects.clear_cache()
+    return (yield)
+
+
+class _Chromium:
+    """Playwright and one Chromium, started on first use and stopped when the browser tests pause.
+
+    While Playwright's sync API is started it marks an asyncio loop as running in this thread, which
+    changes how Django behaves here: database queries are refused (SynchronousOnlyOperation) unless
+    ``DJANGO_ALLOW_ASYNC_UNSAFE`` is set, ``async_to_sync`` refuses to run, and Django's connections
+    come from another storage. So the browser runs only for as long as browser tests follow each
+    other (see ``pytest_runtest_teardown``), with the variable set for that time only, and with the
+    same connection objects.
+    """
+
+    def __init__(self) -> None:
+        self._playwright = None
+        self._browser = None
+        self._env_before: str | None = None
+
+    def get(self):
+        if self._browser is None:
+            self._start()
+        return self._browser
+
+    def _start(self) -> None:
+        from django.db import connections
+        from playwright.sync_api import sync_playwright
+
+        connections_before = {alias: connections[alias] for alias in connections}
+        self._env_before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        try:
+            self._playwright = sync_playwright().start()
+            # Django keeps connections in an asgiref Local that is thread-local while no loop runs
+            # and context-local once one does: hand the same objects (with the state the test
+            # database setup left on them, such as the serialized contents) over.
+            for alias, connection in connections_before.items():
+                connections[alias] = connection
+            self._browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        browser, playwright = self._browser, self._playwright
+        self._browser = self._playwright = None
+        try:
+            if browser is not None:
+                browser.close()
+        finally:
+            try:
+                if playwright is not None:
+                    playwright.stop()
+            finally:
+                if self._env_before is None:
+                    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+                else:
+                    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self._env_before
+
+
+_chromium = _Chromium()
+
+
+class SharedBrowser:
+    """The session's Chromium (a Playwright ``Browser``), started again if it was stopped."""
+
+    def __getattr__(self, name):
+        return getattr(_chromium.get(), name)
+
+    def __repr__(self) -> str:
+        return f"<SharedBrowser {CHROMIUM}>"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Stop the browser after the last of a run of browser tests, once the test is torn down."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or "browser" not in getattr(nextitem, "fixturenames", ()):
+            _chromium.stop()
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator:
-    """One headless Chromium for the whole run."""
+def browser() -> Iterator[SharedBrowser]:
+    """One headless Chromium for the whole run (stopped while other tests run, see ``_Chromium``)."""
     require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an asyncio loop running in this thread; Django would otherwise
-    # refuse the test code's (synchronous) database queries with SynchronousOnlyOperation.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
-        from django.db import connections
-
-        connections_before = {alias: connections[alias] for alias in connections}
-        with sync_playwright() as playwright:
-            _hand_over_database_connections(connections_before)
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                yield chromium
-            finally:
-                chromium.close()
+        yield SharedBrowser()
     finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+        _chromium.stop()
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ class Command(BaseCommand):
         result = load_reference_data()
         self.stdout.write(
             self.style.SUCCESS(
-                "Reference data: {created} units created, {updated} updated, {boundaries} boundaries set.".format(**result)
+                "Reference data: {created} units created, {updated} updated, {boundaries} boundaries set.".format(
+                    **result
+                )
             )
         )
