@@ -101,6 +101,30 @@ class FeedbackForm(forms.Form):
             raise forms.ValidationError(_("Leave this field empty."))
         return ""
 
+    def submission(self, *, facility, area, channel, received_at=None):
+        """The validated form as a submission for ``services.submit_feedback``."""
+        from django.utils import translation
+
+        from .services import Submission
+
+        data = self.cleaned_data
+        return Submission(
+            kind=data["kind"],
+            category=data["category"],
+            description=data["description"],
+            service_unit=facility,
+            admin_unit=area,
+            location_text=data["location_text"],
+            privacy=data["privacy"],
+            reporter_name=data["name"],
+            reporter_phone=data["phone"],
+            reporter_email=data["email"],
+            language=translation.get_language() or "mn",
+            channel=channel,
+            received_at=received_at,
+            files=data["files"],
+        )
+
     def clean(self):
         data = super().clean()
         privacy = data.get("privacy")

@@ -121,26 +121,20 @@ def _tell_reporter(feedback: Feedback, template: str, **context):
         return
     context = {"feedback": feedback, "site_url": settings.SITE_URL, **context}
     key = context.pop("dedupe", None)
-    if reporter.email:
-        queue_templated(
-            channel=OutboundMessage.Channel.EMAIL,
-            recipient=reporter.email,
-            template=f"feedback/messages/{template}",
-            context=context,
-            language=feedback.language,
-            related=feedback,
-            dedupe_key=f"{key}:email" if key else None,
-        )
-    if reporter.phone:
-        queue_templated(
-            channel=OutboundMessage.Channel.SMS,
-            recipient=reporter.phone,
-            template=f"feedback/messages/{template}",
-            context=context,
-            language=feedback.language,
-            related=feedback,
-            dedupe_key=f"{key}:sms" if key else None,
-        )
+    for channel, recipient in (
+        (OutboundMessage.Channel.EMAIL, reporter.email),
+        (OutboundMessage.Channel.SMS, reporter.phone),
+    ):
+        if recipient:
+            queue_templated(
+                channel=channel,
+                recipient=recipient,
+                template=f"feedback/messages/{template}",
+                context=context,
+                language=feedback.language,
+                related=feedback,
+                dedupe_key=f"{key}:{channel}" if key else None,
+            )
 
 
 def _tell_handlers(feedback: Feedback, organization, template: str, **context):

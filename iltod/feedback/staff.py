@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -356,22 +356,7 @@ def intake(request):
         data = form.cleaned_data
         try:
             feedback, _created = services.submit_feedback(
-                services.Submission(
-                    kind=data["kind"],
-                    category=data["category"],
-                    description=data["description"],
-                    service_unit=facility,
-                    admin_unit=area,
-                    location_text=data["location_text"],
-                    privacy=data["privacy"],
-                    reporter_name=data["name"],
-                    reporter_phone=data["phone"],
-                    reporter_email=data["email"],
-                    language=translation.get_language() or "mn",
-                    channel=data["channel"],
-                    received_at=data["received_at"],
-                    files=data["files"],
-                ),
+                form.submission(facility=facility, area=area, channel=data["channel"], received_at=data["received_at"]),
                 actor=request.user,
                 request=request,
             )

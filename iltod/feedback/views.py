@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
@@ -99,21 +99,7 @@ def submit(request):
             else:
                 try:
                     feedback, _created = services.submit_feedback(
-                        services.Submission(
-                            kind=data["kind"],
-                            category=data["category"],
-                            description=data["description"],
-                            service_unit=facility,
-                            admin_unit=area,
-                            location_text=data["location_text"],
-                            privacy=data["privacy"],
-                            reporter_name=data["name"],
-                            reporter_phone=data["phone"],
-                            reporter_email=data["email"],
-                            language=translation.get_language() or "mn",
-                            channel=Feedback.Channel.WEB,
-                            files=data["files"],
-                        ),
+                        form.submission(facility=facility, area=area, channel=Feedback.Channel.WEB),
                         request=request,
                     )
                 except ValidationError as exc:

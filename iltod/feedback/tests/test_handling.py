@@ -402,6 +402,7 @@ def test_the_track_page_reopens_the_item(world):
     feedback = submit(world)
     services.change_status(feedback, S.RESOLVED, actor=world.provider, text="Засагдсан.")
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.get(feedback.citizen_url)  # the citizen's own link opens their page in this browser
     url = reverse("feedback:track", args=[feedback.tracking_code])
     assert client.get(url).context["reopen_form"] is not None
     response = client.post(url, {"action": "reopen", "reopen-reason": "Засагдаагүй байна."})
@@ -440,6 +441,7 @@ def test_the_track_page_takes_a_rating_once(world):
     feedback = submit(world)
     services.change_status(feedback, S.RESOLVED, actor=world.provider, text="Засагдсан.")
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.get(feedback.citizen_url)  # the citizen's own link opens their page in this browser
     url = reverse("feedback:track", args=[feedback.tracking_code])
     response = client.post(url, {"action": "rate", "rate-rating": "5", "rate-problem_solved": "unsure"})
     assert response.status_code == 302
@@ -454,6 +456,7 @@ def test_the_track_page_takes_a_rating_once(world):
 def test_the_citizen_adds_information_that_only_staff_see(world):
     feedback = submit(world)
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.get(feedback.citizen_url)  # the citizen's own link opens their page in this browser
     url = reverse("feedback:track", args=[feedback.tracking_code])
     response = client.post(url, {"action": "update", "update-text": "Өнөөдөр ч бас хоол өгөөгүй."})
     assert response.status_code == 302
