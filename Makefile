@@ -35,6 +35,9 @@ run: setup
 test: install messages
 	DJANGO_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
 
+test-browser: install messages
+	DJANGO_ENV=test $(PY) -m pytest -m browser $(PYTEST_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

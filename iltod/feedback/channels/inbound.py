@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from iltod.accounts.services import log_event
 from iltod.lib.translit import has_cyrillic, to_cyrillic
 from iltod.organizations.models import Organization
+from iltod.places.models import CODE_ALPHABET
 
 from ..models import InboundMessage
 from ..permissions import handler_organization_ids
@@ -31,7 +32,9 @@ Status = InboundMessage.Status
 MAX_STORED_CHARS = 10_000  # longest string kept from a payload (a body is at most Django's upload limit)
 
 # Codes and numbers are kept as typed: IL-26-4F7K2, P4BYCB65, 99112233, 1-р.
-_KEEP_AS_TYPED = re.compile(r"^\W*(?=[\w-]*\d)[\w-]+\W*$")
+# Kept as typed: anything with a digit (tracking codes, numbers, "3-r") and facility codes, which
+# are 8 characters of the public-code alphabet and may happen to contain no digit at all.
+_KEEP_AS_TYPED = re.compile(r"^\W*(?:(?=[\w-]*\d)[\w-]+|[" + CODE_ALPHABET + r"]{8})\W*$")
 _TOKENS = re.compile(r"(\s+)")
 
 

@@ -451,3 +451,9 @@ def test_the_inbound_list_needs_the_same_number_of_queries_for_3_and_30_messages
     few = queries()
     add(27, 3)
     assert queries() == few
+
+
+def test_a_facility_code_without_digits_is_kept_as_typed():
+    from iltod.feedback.channels.inbound import transliterate
+
+    assert transliterate("HKMNPRST hool muu") == "HKMNPRST хоол муу"
