@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "iltod.organizations",
     "iltod.notifications",
     "iltod.feedback",
+    "iltod.engagement",
     "iltod.portal",
     "iltod.api",
 ]

@@ -1,0 +1,3 @@
+"""Pages of groups, members, meetings, attendance, local issues and projects."""
+
+urlpatterns: list = []
