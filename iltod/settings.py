@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "iltod.notifications",
     "iltod.feedback",
     "iltod.engagement",
+    "iltod.scorecards",
     "iltod.portal",
     "iltod.api",
 ]
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "iltod.core.middleware.DatabaseUnavailableMiddleware",  # 503 + Retry-After while the database is down
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -190,6 +192,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds: a silent SMTP server must not hold a worker
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Iltod <noreply@iltod.mn>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -206,6 +209,7 @@ if SMS_GATEWAY == "http" and not SMS_GATEWAY_URL:
 # Outbox delivery: attempts before giving up, and how long a claimed message may stay claimed.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 300)
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)  # first retry; doubles up to 6 hours
 
 # Background work: Celery workers when a broker is configured, in-process (eager) otherwise.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
@@ -214,6 +218,14 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# With a worker started with --beat: sweep the outbox, so messages queued while the broker was down
+# go out once it is back.
+CELERY_BEAT_SCHEDULE = {
+    "deliver-outbox": {
+        "task": "iltod.notifications.tasks.deliver_outbox",
+        "schedule": env_int("OUTBOX_SWEEP_SECONDS", 60),
+    },
+}
 
 # Feedback intake limits (django-ratelimit rates: "N/s|m|h|d").
 FEEDBACK_RATE_PER_IP = env_str("FEEDBACK_RATE_PER_IP", "20/h")

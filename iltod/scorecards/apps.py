@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScorecardsConfig(AppConfig):
+    name = "iltod.scorecards"
+    verbose_name = _("Community score cards")
+
+    def ready(self):
+        from iltod.core import panels
+
+        from . import views
+
+        panels.register("facility", views.facility_panel)

@@ -1,0 +1,317 @@
+"""Every change to a score card: atomic, audited. Views and imports call these functions."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iltod.accounts.services import log_event
+
+from .models import (
+    CycleIndicator,
+    FocusGroup,
+    InputItem,
+    Score,
+    ScorecardCycle,
+    ScoreRevision,
+    Stage,
+    StagePlan,
+)
+
+
+class ScorecardError(Exception):
+    """A change that is not allowed now; the message is translated and shown to the user."""
+
+
+@transaction.atomic
+def create_cycle(
+    *,
+    actor,
+    service_unit,
+    owner_organization,
+    title,
+    scale,
+    facilitator=None,
+    project=None,
+    planned_ends=None,
+    request=None,
+) -> ScorecardCycle:
+    """Start a cycle at a facility. A cycle started under a project pre-loads its indicators."""
+    cycle = ScorecardCycle.objects.create(
+        title=title,
+        service_unit=service_unit,
+        owner_organization=owner_organization,
+        facilitator=facilitator,
+        project=project,
+        scale=scale,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    planned_ends = planned_ends or {}
+    StagePlan.objects.bulk_create(
+        StagePlan(cycle=cycle, stage=stage, planned_end=planned_ends.get(stage)) for stage in Stage.values
+    )
+    if project is not None:
+        library = project.indicators.filter(is_active=True).order_by("sector__order", "order", "code")
+        CycleIndicator.objects.bulk_create(
+            CycleIndicator(
+                cycle=cycle,
+                number=number,
+                indicator=indicator,
+                text_mn=indicator.text_mn or indicator.text,
+                text_en=indicator.text_en or "",
+            )
+            for number, indicator in enumerate(library, start=1)
+        )
+    log_event(
+        actor,
+        "scorecards.cycle_created",
+        cycle,
+        request=request,
+        facility=service_unit.code,
+        organization=owner_organization.code,
+        project=project.code if project else "",
+    )
+    return cycle
+
+
+@transaction.atomic
+def update_plan(*, actor, cycle, planned_ends: dict, request=None) -> None:
+    """Set the planned end date of each stage."""
+    changed = {}
+    for plan in cycle.plans.select_for_update():
+        if plan.stage in planned_ends and planned_ends[plan.stage] != plan.planned_end:
+            plan.planned_end = planned_ends[plan.stage]
+            plan.save(update_fields=["planned_end"])
+            changed[plan.stage] = plan.planned_end.isoformat() if plan.planned_end else ""
+    if changed:
+        log_event(actor, "scorecards.plan_changed", cycle, request=request, **changed)
+
+
+@transaction.atomic
+def advance_stage(*, actor, cycle, to_stage=None, request=None) -> ScorecardCycle:
+    """Move the cycle forward (to the next stage, or to a later one); the stages passed are
+    completed today. Closing the cycle publishes its report."""
+    cycle = ScorecardCycle.objects.select_for_update().get(pk=cycle.pk)
+    target = to_stage or cycle.next_stage()
+    if target is None or target not in Stage.values or Stage.index(target) <= cycle.stage_index:
+        raise ScorecardError(_("A cycle only moves forward: choose a later stage."))
+    if target == Stage.CLOSED and cycle.groups.filter(status=FocusGroup.SheetStatus.SUBMITTED).exists():
+        raise ScorecardError(_("Some score sheets are waiting for approval: approve or return them first."))
+    today = timezone.localdate()
+    passed = Stage.values[cycle.stage_index : Stage.index(target)]
+    cycle.plans.filter(stage__in=passed, completed_on__isnull=True).update(completed_on=today)
+    before = cycle.stage
+    cycle.stage = target
+    fields = ["stage"]
+    if target == Stage.CLOSED:
+        cycle.plans.filter(stage=Stage.CLOSED, completed_on__isnull=True).update(completed_on=today)
+        cycle.closed_at = timezone.now()
+        fields.append("closed_at")
+    cycle.save(update_fields=fields)
+    log_event(actor, "scorecards.stage_changed", cycle, request=request, before=before, after=target)
+    return cycle
+
+
+@transaction.atomic
+def add_indicator(*, actor, cycle, text_mn, text_en="", indicator=None, request=None) -> CycleIndicator:
+    """Add a library indicator or one the community proposed to a cycle."""
+    if cycle.stage == Stage.CLOSED:
+        raise ScorecardError(_("The cycle is closed."))
+    if indicator is not None and cycle.indicators.filter(indicator=indicator).exists():
+        raise ScorecardError(_("This indicator is already in the cycle."))
+    ScorecardCycle.objects.select_for_update().filter(pk=cycle.pk).first()  # numbers are given one at a time
+    last = cycle.indicators.order_by("-number").values_list("number", flat=True).first() or 0
+    item = CycleIndicator.objects.create(
+        cycle=cycle,
+        number=last + 1,
+        indicator=indicator,
+        text_mn=(text_mn or "").strip() or (text_en or "").strip(),
+        text_en=(text_en or "").strip(),
+        is_community_generated=indicator is None,
+    )
+    log_event(actor, "scorecards.indicator_added", cycle, request=request, number=item.number, text=item.text_mn)
+    return item
+
+
+INPUT_FIELDS = ("name", "unit", "entitled", "actual", "source", "checked_by", "checked_on", "note")
+
+
+@transaction.atomic
+def record_input(*, actor, cycle, data: dict, item: InputItem | None = None, request=None) -> InputItem:
+    """Add or correct one line of input tracking."""
+    if cycle.stage == Stage.CLOSED:
+        raise ScorecardError(_("The cycle is closed."))
+    item = item or InputItem(cycle=cycle)
+    for name in INPUT_FIELDS:
+        if name in data:
+            setattr(item, name, data[name])
+    item.save()
+    log_event(
+        actor,
+        "scorecards.input_recorded",
+        cycle,
+        request=request,
+        input=item.name,
+        entitled=str(item.entitled) if item.entitled is not None else "",
+        actual=str(item.actual) if item.actual is not None else "",
+    )
+    return item
+
+
+GROUP_FIELDS = ("kind", "name", "held_on", "facilitator_name", "participants_female", "participants_male")
+
+
+@transaction.atomic
+def add_group(*, actor, cycle, data: dict, request=None) -> FocusGroup:
+    """Register a focus group (or the provider's self-evaluation group) of the cycle."""
+    if cycle.stage == Stage.CLOSED:
+        raise ScorecardError(_("The cycle is closed."))
+    group = FocusGroup(cycle=cycle, **{name: data[name] for name in GROUP_FIELDS if name in data})
+    group.save()
+    log_event(actor, "scorecards.group_added", cycle, request=request, group=group.code, kind=group.kind)
+    return group
+
+
+@dataclass
+class Entry:
+    value: int | None
+    reason: str = ""
+
+
+def _check_value(cycle, number: int, value) -> None:
+    low, high = cycle.bounds
+    if value is not None and not (low <= value <= high):
+        raise ScorecardError(
+            _("Indicator %(number)s: the score must be between %(low)s and %(high)s.")
+            % {"number": number, "low": low, "high": high}
+        )
+
+
+@transaction.atomic
+def save_scores(
+    *, actor, group, entries: dict[int, Entry], source=ScoreRevision.Source.GRID, submit=False, request=None
+) -> int:
+    """Write a group's scores by indicator number; every change is kept in the score's history.
+    ``submit`` hands the sheet to a checker. Returns the number of scores that changed."""
+    group = FocusGroup.objects.select_for_update().select_related("cycle").get(pk=group.pk)
+    cycle = group.cycle
+    if cycle.stage == Stage.CLOSED:
+        raise ScorecardError(_("The cycle is closed."))
+    if group.is_locked:
+        raise ScorecardError(
+            _("The scores of %(group)s are %(status)s: they can be changed only after they are returned.")
+            % {"group": group.label, "status": group.get_status_display()}
+        )
+    indicators = {i.number: i for i in cycle.indicators.all()}
+    unknown = sorted(set(entries) - set(indicators))
+    if unknown:
+        raise ScorecardError(
+            _("Unknown indicator numbers: %(numbers)s.") % {"numbers": ", ".join(str(n) for n in unknown)}
+        )
+    for number, entry in entries.items():
+        _check_value(cycle, number, entry.value)
+    existing = {s.indicator_id: s for s in group.scores.all()}
+    actor_or_none = actor if getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
+    changed = 0
+    for number, entry in sorted(entries.items()):
+        indicator = indicators[number]
+        reason = (entry.reason or "").strip()
+        score = existing.get(indicator.pk)
+        if score is None:
+            if entry.value is None and not reason:
+                continue
+            score = Score(group=group, indicator=indicator)
+            previous = None
+        elif score.value == entry.value and score.reason == reason:
+            continue
+        else:
+            previous = score.value
+        score.value, score.reason, score.updated_at, score.updated_by = entry.value, reason, now, actor_or_none
+        score.save()
+        ScoreRevision.objects.create(
+            score=score,
+            value=entry.value,
+            reason=reason,
+            previous_value=previous,
+            source=source,
+            changed_by=actor_or_none,
+            changed_at=now,
+        )
+        changed += 1
+    fields = []
+    if changed or group.entered_by_id is None:
+        group.entered_by = actor_or_none
+        fields.append("entered_by")
+    if submit:
+        if not group.scores.filter(value__isnull=False).exists():
+            raise ScorecardError(_("Enter at least one score before sending the sheet for approval."))
+        group.status = FocusGroup.SheetStatus.SUBMITTED
+        fields.append("status")
+    elif group.status == FocusGroup.SheetStatus.RETURNED and changed:
+        group.status = FocusGroup.SheetStatus.DRAFT
+        fields.append("status")
+    if fields:
+        group.save(update_fields=fields)
+    log_event(
+        actor,
+        "scorecards.scores_saved",
+        cycle,
+        request=request,
+        group=group.code,
+        changed=changed,
+        source=source,
+        submitted=submit,
+    )
+    return changed
+
+
+@transaction.atomic
+def submit_sheet(*, actor, group, request=None) -> FocusGroup:
+    group = FocusGroup.objects.select_for_update().get(pk=group.pk)
+    if group.status not in {FocusGroup.SheetStatus.DRAFT, FocusGroup.SheetStatus.RETURNED}:
+        raise ScorecardError(_("Only a sheet being entered can be sent for approval."))
+    if not group.scores.filter(value__isnull=False).exists():
+        raise ScorecardError(_("Enter at least one score before sending the sheet for approval."))
+    group.status = FocusGroup.SheetStatus.SUBMITTED
+    group.save(update_fields=["status"])
+    log_event(actor, "scorecards.sheet_submitted", group.cycle, request=request, group=group.code)
+    return group
+
+
+@transaction.atomic
+def approve_sheet(*, actor, group, request=None) -> FocusGroup:
+    """The checker approves what the maker entered: the scores then count in the report."""
+    group = FocusGroup.objects.select_for_update().get(pk=group.pk)
+    if group.status != FocusGroup.SheetStatus.SUBMITTED:
+        raise ScorecardError(_("Only a sheet waiting for approval can be approved."))
+    if group.entered_by_id is not None and group.entered_by_id == getattr(actor, "pk", None):
+        raise ScorecardError(_("Someone other than the person who entered the scores must approve them."))
+    group.status = FocusGroup.SheetStatus.APPROVED
+    group.approved_by = actor
+    group.approved_at = timezone.now()
+    group.return_reason = ""
+    group.save(update_fields=["status", "approved_by", "approved_at", "return_reason"])
+    log_event(actor, "scorecards.sheet_approved", group.cycle, request=request, group=group.code)
+    return group
+
+
+@transaction.atomic
+def return_sheet(*, actor, group, reason: str, request=None) -> FocusGroup:
+    """Send a sheet back to be corrected (also an approved one, while the cycle is open)."""
+    group = FocusGroup.objects.select_for_update().select_related("cycle").get(pk=group.pk)
+    if group.status not in {FocusGroup.SheetStatus.SUBMITTED, FocusGroup.SheetStatus.APPROVED}:
+        raise ScorecardError(_("Only a submitted or approved sheet can be returned."))
+    if group.cycle.stage == Stage.CLOSED:
+        raise ScorecardError(_("The cycle is closed."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ScorecardError(_("Say what needs correcting."))
+    group.status = FocusGroup.SheetStatus.RETURNED
+    group.return_reason = reason
+    group.approved_by = None
+    group.approved_at = None
+    group.save(update_fields=["status", "return_reason", "approved_by", "approved_at"])
+    log_event(actor, "scorecards.sheet_returned", group.cycle, request=request, group=group.code, reason=reason)
+    return group
