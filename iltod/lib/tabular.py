@@ -8,6 +8,7 @@ the row number a person sees in their spreadsheet program, so that import errors
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -165,7 +166,7 @@ def tabular_response(filename: str, header: list[str], rows: Iterable[list], fmt
         sheet = workbook.create_sheet()
         sheet.append([str(h) for h in header])
         for row in rows:
-            sheet.append([_xlsx_value(v) for v in row])
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
@@ -175,10 +176,27 @@ def tabular_response(filename: str, header: list[str], rows: Iterable[list], fmt
     writer = csv.writer(buffer)
     writer.writerow([str(h) for h in header])
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([_csv_value(v) for v in row])
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
+
+
+# A cell a spreadsheet program would run as a formula: "=HYPERLINK(…)", "@SUM(…)", "+1+cmd|…".
+# A leading + or - followed only by digits and phone punctuation is a number or a phone, not a formula.
+_FORMULA_START = re.compile(r"^(?:[=@\t\r]|[+-](?![\d\s().+-]*$))")
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return timezone.localtime(value)  # the local time people see on the site, with its offset
+    if isinstance(value, (int, float, date, datetime, time)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    # Quote text that would run as a formula when the file is opened (CSV injection).
+    return "'" + text if _FORMULA_START.match(text) else text
 
 
 def _xlsx_value(value):
@@ -190,3 +208,15 @@ def _xlsx_value(value):
             return timezone.localtime(value).replace(tzinfo=None)
         return value
     return str(value)
+
+
+def _xlsx_cell(sheet, value):
+    """A cell for a write-only sheet: text that looks like a formula is stored as text, unchanged."""
+    from openpyxl.cell import WriteOnlyCell
+
+    value = _xlsx_value(value)
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value

@@ -232,3 +232,38 @@ def test_excels_unicode_text_export_is_read():
 def test_a_binary_file_is_refused_as_not_text():
     with pytest.raises(TabularError, match="UTF-8"):
         read_rows(b"code\x00name\x00\x01\x02", "units.csv")
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ('=HYPERLINK("http://evil.example","click")', '\'=HYPERLINK("http://evil.example","click")'),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+        ("+976 9911-2233", "+976 9911-2233"),
+        ("-12.5", "-12.5"),
+        ("Сургууль = school", "Сургууль = school"),
+    ],
+)
+def test_csv_export_quotes_text_a_spreadsheet_would_run_as_a_formula(text, written):
+    response = tabular_response("x", ["note"], [[text]])
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1] == [written]
+
+
+def test_csv_export_writes_the_local_time_people_see_on_the_site(settings):
+    settings.TIME_ZONE = "Asia/Ulaanbaatar"
+    response = tabular_response("x", ["at"], [[dt.datetime(2024, 5, 1, 4, 0, tzinfo=dt.UTC)]])
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1] == ["2024-05-01 12:00:00+08:00"]
+
+
+def test_xlsx_export_keeps_formula_like_text_as_text():
+    formula = '=HYPERLINK("http://evil.example","click")'
+    response = tabular_response("x", ["note", "n"], [[formula, 3]], "xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    cell = sheet["A2"]
+    assert cell.value == formula
+    assert cell.data_type == "s"
+    assert sheet["B2"].value == 3
