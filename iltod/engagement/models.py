@@ -123,6 +123,7 @@ class GroupMember(models.Model):
         SECRETARY = "secretary", _("secretary")
         MEMBER = "member", _("member")
 
+    code = models.CharField(_("public code"), max_length=12, unique=True, default=new_public_code, editable=False)
     group = models.ForeignKey(Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
