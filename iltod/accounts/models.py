@@ -109,8 +109,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def acts_for_organization(self) -> bool:
-        """Staff roles: anyone with back-office access or an active membership."""
-        return self.is_staff or self.memberships.filter(is_active=True).exists()
+        """Staff roles: anyone with back-office access or an active membership of an active organisation."""
+        return self.is_staff or self.memberships.active().exists()
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -310,3 +310,13 @@ def test_nothing_is_required_when_the_setting_is_off(client, personas, settings)
     settings.REQUIRE_STAFF_2FA = False
     client.force_login(personas.officer)
     assert client.get(ACCOUNT).status_code == 200
+
+
+def test_a_member_of_a_deactivated_organisation_is_no_longer_required_to(client, personas, settings):
+    settings.REQUIRE_STAFF_2FA = True
+    personas.ministry.is_active = False
+    personas.ministry.save(update_fields=["is_active"])
+    client.force_login(personas.analyst)
+    assert client.get(ACCOUNT).status_code == 200
+    client.force_login(personas.officer)  # the education department is still active
+    assert client.get(ACCOUNT).status_code == 302
