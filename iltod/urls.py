@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/", include("iltod.accounts.urls")),
     path("organizations/", include("iltod.organizations.urls")),
     path("engagement/", include("iltod.engagement.urls")),
+    path("scorecards/", include("iltod.scorecards.urls")),
     path("api/", include("iltod.api.urls")),
     path("open311/v2/", include("iltod.feedback.open311_urls")),
     path("", include("iltod.feedback.urls")),

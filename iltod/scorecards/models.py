@@ -233,6 +233,10 @@ class StagePlan(models.Model):
         return f"{self.cycle} · {self.get_stage_display()}"
 
     @property
+    def is_late(self) -> bool:
+        return self.completed_on is None and self.planned_end is not None and self.planned_end < timezone.localdate()
+
+    @property
     def days_late(self) -> int:
         if self.planned_end is None:
             return 0

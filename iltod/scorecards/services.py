@@ -315,3 +315,85 @@ def return_sheet(*, actor, group, reason: str, request=None) -> FocusGroup:
     group.save(update_fields=["status", "return_reason", "approved_by", "approved_at"])
     log_event(actor, "scorecards.sheet_returned", group.cycle, request=request, group=group.code, reason=reason)
     return group
+
+
+def _number(value) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+@transaction.atomic
+def hold_interface_meeting(*, actor, cycle, held_on, venue="", count=3, due_on=None, request=None) -> ScorecardCycle:
+    """One click: the interface meeting in the facility's group, and a joint action plan seeded
+    with the indicators that scored lowest or diverged most between community and provider."""
+    from iltod.engagement import services as engagement
+    from iltod.engagement.models import Meeting
+
+    from .aggregation import build_report
+
+    cycle = ScorecardCycle.objects.select_for_update().select_related("service_unit").get(pk=cycle.pk)
+    if cycle.action_plan_id:
+        raise ScorecardError(_("This cycle already has its interface meeting and action plan."))
+    if cycle.stage == Stage.CLOSED:
+        raise ScorecardError(_("The cycle is closed."))
+    report = build_report(cycle, compare=False)
+    priorities = report.priorities(count)
+    if not priorities:
+        raise ScorecardError(_("There are no approved community scores yet: approve the score sheets first."))
+    facility = cycle.service_unit
+    group = engagement.ensure_facility_group(
+        actor=actor, service_unit=facility, convening_organization=cycle.owner_organization, request=request
+    )
+    agenda = "\n".join(
+        [_("Results of the community score card"), _("Provider self-evaluation")]
+        + [
+            _("Indicator %(number)s: %(text)s") % {"number": r.indicator.number, "text": r.indicator.text}
+            for r in priorities
+        ]
+        + [_("Joint action plan")]
+    )
+    meeting = engagement.create_meeting(
+        actor=actor,
+        group=group,
+        title=_("Interface meeting: %(facility)s") % {"facility": facility.name},
+        held_on=held_on,
+        kind=Meeting.Kind.INTERFACE,
+        venue=venue,
+        agenda=agenda,
+        request=request,
+    )
+    plan = engagement.create_action_plan(
+        actor=actor,
+        group=group,
+        title=_("Score card action plan: %(facility)s") % {"facility": facility.name},
+        description=_("Agreed at the interface meeting of the score card “%(title)s”.") % {"title": cycle.title},
+        meeting=meeting,
+        service_unit=facility,
+        source=cycle,
+        request=request,
+    )
+    for result in priorities:
+        description = _(
+            "Community score %(community)s, provider self-evaluation %(provider)s, difference %(divergence)s."
+        ) % {
+            "community": _number(result.community),
+            "provider": _number(result.provider),
+            "divergence": _number(result.divergence),
+        }
+        reasons = "; ".join(reason for _group, reason in result.reasons[:5])
+        if reasons:
+            description += "\n" + _("Reasons given: %(reasons)s") % {"reasons": reasons}
+        engagement.add_action(
+            actor=actor,
+            plan=plan,
+            title=(_("Improve: %(indicator)s") % {"indicator": result.indicator.text})[:255],
+            description=description,
+            lead_organization=facility.operator,
+            due_on=due_on,
+            request=request,
+        )
+    cycle.interface_meeting, cycle.action_plan = meeting, plan
+    cycle.save(update_fields=["interface_meeting", "action_plan"])
+    log_event(actor, "scorecards.interface_meeting_held", cycle, request=request, meeting=meeting.code, plan=plan.code)
+    if cycle.stage_index < Stage.index(Stage.ACTION_PLANNING):
+        cycle = advance_stage(actor=actor, cycle=cycle, to_stage=Stage.ACTION_PLANNING, request=request)
+    return cycle

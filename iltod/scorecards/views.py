@@ -1,11 +1,555 @@
-from django.template.loader import render_to_string
+"""Score card pages: public reports of finished cycles and aggregated views; staff pages to run a
+cycle (plan, inputs, focus groups, score sheets, approval, field forms, interface meeting)."""
 
-from .models import ScorecardCycle
+import logging
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from iltod.feedback.webhooks import _body as webhook_body
+from iltod.feedback.webhooks import _refuse as webhook_refusal
+from iltod.lib.tabular import XLSX_CONTENT_TYPE, tabular_response
+from iltod.organizations.models import Organization
+
+from . import charts, fieldwork, forms, permissions, services
+from .aggregation import aggregate, build_report
+from .models import FocusGroup, Indicator, ScorecardCycle, Stage, StagePlan
+from .xlsform import XLSFormError, generate_xlsform
+
+log = logging.getLogger("iltod.scorecards")
+
+PER_PAGE = 25
+EXPORT_LIMIT = 10_000
+CYCLE_RELATED = ("service_unit__admin_unit__parent", "service_unit__sector", "owner_organization")
+
+
+def _in_area(prefix: str, unit) -> Q:
+    path = f"{prefix}admin_unit"
+    return Q(**{path: unit}) | Q(**{f"{path}__parent": unit}) | Q(**{f"{path}__parent__parent": unit})
+
+
+# ---------------------------------------------------------------------------------------------
+# Public pages
+
+
+def public_list(request):
+    form = forms.PublicFilterForm(request.GET or None)
+    cycles = ScorecardCycle.objects.public().select_related(*CYCLE_RELATED).order_by("-closed_at", "-pk")
+    if form.is_valid():
+        if form.cleaned_data["aimag"]:
+            cycles = cycles.filter(_in_area("service_unit__", form.cleaned_data["aimag"]))
+        if form.cleaned_data["sector"]:
+            cycles = cycles.filter(service_unit__sector=form.cleaned_data["sector"])
+    page = Paginator(cycles, PER_PAGE).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
+    return render(request, "scorecards/public_list.html", {"form": form, "page": page, "query": query})
+
+
+def _report_context(request, cycle, *, public: bool) -> dict:
+    report = build_report(cycle)
+    plan = cycle.action_plan if cycle.action_plan_id else None
+    return {
+        "cycle": cycle,
+        "report": report,
+        "chart": charts.comparison_chart(report),
+        "plans": list(cycle.plans.all()),
+        "inputs": list(cycle.inputs.all()),
+        "plan": plan,
+        "actions": list(plan.actions.select_related("lead_organization")) if plan else [],
+        "public": public,
+        "faces": cycle.scale == "five",
+    }
+
+
+def _report_export(cycle, report):
+    groups = report.groups
+    header = [
+        _("Number"),
+        _("Indicator"),
+        _("Community"),
+        _("Provider"),
+        _("Difference"),
+        _("Last cycle"),
+        _("Change"),
+        *(g.label for g in groups),
+        _("Reasons"),
+    ]
+    rows = (
+        [
+            result.indicator.number,
+            result.indicator.text,
+            result.community,
+            result.provider,
+            result.divergence,
+            result.previous,
+            result.change,
+            *scores,
+            " | ".join(f"{group.label}: {reason}" for group, reason in result.reasons),
+        ]
+        for result, scores in report.group_rows()
+    )
+    return tabular_response(f"iltod-scorecard-{cycle.code}", header, rows, "xlsx")
+
+
+def _render_report(request, cycle, *, public: bool):
+    context = _report_context(request, cycle, public=public)
+    if request.GET.get("export") == "xlsx":
+        return _report_export(cycle, context["report"])
+    template = "scorecards/report_print.html" if request.GET.get("print") else "scorecards/report.html"
+    return render(request, template, context)
+
+
+def public_report(request, code):
+    return _render_report(request, permissions.get_public_cycle(code), public=True)
+
+
+def overview(request):
+    """Finished cycles compared across facilities: by aimag, sector or indicator, in % of the scale."""
+    form = forms.OverviewForm(request.GET or None)
+    cycles = ScorecardCycle.objects.public()
+    by = "aimag"
+    if form.is_valid():
+        data = form.cleaned_data
+        by = data["by"] or "aimag"
+        if data["aimag"]:
+            cycles = cycles.filter(_in_area("service_unit__", data["aimag"]))
+        if data["sector"]:
+            cycles = cycles.filter(service_unit__sector=data["sector"])
+        if data["project"]:
+            cycles = cycles.filter(project=data["project"])
+    rows = aggregate(cycles, by)
+    labels = {"aimag": _("By aimag"), "sector": _("By sector"), "indicator": _("By indicator")}
+    if request.GET.get("export") in {"csv", "xlsx"}:
+        header = [labels[by], _("Cycles"), _("Community %"), _("Provider %"), _("Difference")]
+        export = (
+            [r.label or r.key, r.cycle_count, r.community_percent, r.provider_percent, r.divergence] for r in rows
+        )
+        return tabular_response(f"iltod-scorecards-{by}", header, export, request.GET["export"])
+    query = urlencode({k: v for k, v in request.GET.items() if k != "export" and v})
+    return render(
+        request,
+        "scorecards/overview.html",
+        {
+            "form": form,
+            "rows": rows,
+            "by": by,
+            "chart": charts.aggregate_chart(rows, labels[by]),
+            "cycle_count": cycles.count(),
+            "query": query,
+        },
+    )
 
 
 def facility_panel(request, facility):
-    """Section of the facility page: the facility's finished score cards."""
+    """Section of the facility page: the facility's finished score cards, and a start link for runners."""
     cycles = list(ScorecardCycle.objects.public().filter(service_unit=facility).order_by("-closed_at")[:5])
+    can_start = permissions.can_start_cycles(request.user)
+    if not cycles and not can_start:
+        return ""
     return render_to_string(
-        "scorecards/panels/facility.html", {"cycles": cycles, "facility": facility}, request=request
+        "scorecards/panels/facility.html",
+        {"cycles": cycles, "facility": facility, "can_start": can_start},
+        request=request,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff pages
+
+
+@login_required
+def staff_list(request):
+    if not permissions.staff_cycles(request.user).exists() and not permissions.can_start_cycles(request.user):
+        raise Http404
+    form = forms.StaffFilterForm(request.GET or None)
+    cycles = (
+        permissions.staff_cycles(request.user)
+        .select_related(*CYCLE_RELATED, "facilitator")
+        .annotate(group_count=Count("groups"))
+        .order_by("-created_at", "-pk")
+    )
+    if form.is_valid():
+        if form.cleaned_data["stage"]:
+            cycles = cycles.filter(stage=form.cleaned_data["stage"])
+        if form.cleaned_data["q"]:
+            text = form.cleaned_data["q"]
+            cycles = cycles.filter(Q(title__icontains=text) | Q(service_unit__name__icontains=text))
+    export = request.GET.get("export")
+    if export in {"csv", "xlsx"}:
+        header = [_("Code"), _("Title"), _("Facility"), _("Owner organisation"), _("Stage"), _("Focus groups")]
+        rows = (
+            [c.code, c.title, c.service_unit.name, c.owner_organization.name, c.get_stage_display(), c.group_count]
+            for c in cycles[:EXPORT_LIMIT]
+        )
+        return tabular_response("iltod-scorecard-cycles", header, rows, export)
+    page = Paginator(cycles, PER_PAGE).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in request.GET.items() if k not in {"page", "export"} and v})
+    return render(
+        request,
+        "scorecards/staff_list.html",
+        {"form": form, "page": page, "query": query, "can_start": permissions.can_start_cycles(request.user)},
+    )
+
+
+@login_required
+def behind_schedule(request):
+    """Open cycles whose current stage should have ended by now, the most late first."""
+    today = timezone.localdate()
+    plans = (
+        StagePlan.objects.filter(
+            cycle__in=permissions.staff_cycles(request.user).open(),
+            stage=F("cycle__stage"),
+            completed_on__isnull=True,
+            planned_end__lt=today,
+        )
+        .select_related("cycle__service_unit__admin_unit", "cycle__owner_organization", "cycle__facilitator")
+        .order_by("planned_end", "pk")
+    )
+    export = request.GET.get("export")
+    if export in {"csv", "xlsx"}:
+        header = [
+            _("Code"),
+            _("Title"),
+            _("Facility"),
+            _("Owner organisation"),
+            _("Stage"),
+            _("Planned end"),
+            _("Days late"),
+        ]
+        rows = (
+            [
+                p.cycle.code,
+                p.cycle.title,
+                p.cycle.service_unit.name,
+                p.cycle.owner_organization.name,
+                p.get_stage_display(),
+                p.planned_end,
+                p.days_late,
+            ]
+            for p in plans[:EXPORT_LIMIT]
+        )
+        return tabular_response("iltod-scorecards-behind-schedule", header, rows, export)
+    page = Paginator(plans, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "scorecards/behind_schedule.html", {"page": page})
+
+
+@login_required
+def library(request):
+    if not (permissions.can_start_cycles(request.user) or permissions.staff_cycles(request.user).exists()):
+        raise Http404
+    indicators = Indicator.objects.active().select_related("sector").prefetch_related("projects")
+    page = Paginator(indicators, 100).get_page(request.GET.get("page"))
+    return render(request, "scorecards/library.html", {"page": page})
+
+
+@login_required
+def cycle_create(request):
+    if not permissions.can_start_cycles(request.user):
+        raise Http404
+    if request.user.is_superuser:
+        organizations = Organization.objects.filter(is_active=True)
+    else:
+        organizations = Organization.objects.filter(pk__in=permissions.runner_organization_ids(request.user))
+    form = forms.CycleForm(
+        request.POST or None,
+        organizations=organizations,
+        initial={"facility": request.GET.get("facility", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        cycle = services.create_cycle(
+            actor=request.user,
+            service_unit=data["facility"],
+            owner_organization=data["owner_organization"],
+            title=data["title"],
+            scale=data["scale"],
+            facilitator=request.user,
+            project=data["project"],
+            request=request,
+        )
+        messages.success(request, _("The cycle is started. Plan its stages and add its indicators."))
+        return redirect(cycle.get_staff_url())
+    return render(request, "scorecards/cycle_form.html", {"form": form})
+
+
+@login_required
+def cycle_detail(request, code):
+    cycle = permissions.get_cycle_for_staff(request.user, code)
+    can_run = permissions.can_run(request.user, cycle)
+    is_provider = permissions.is_provider_staff(request.user, cycle)
+    plans = list(cycle.plans.all())
+    groups = list(cycle.groups.select_related("entered_by", "approved_by").annotate(scored=Count("scores__value")))
+    for group in groups:
+        group.cycle = cycle
+    indicators = list(cycle.indicators.select_related("indicator"))
+    in_cycle = {i.indicator_id for i in indicators if i.indicator_id}
+    library_choices = (
+        Indicator.objects.active().filter(sector=cycle.service_unit.sector).exclude(pk__in=in_cycle) if can_run else []
+    )
+    next_stages = [(s, Stage(s).label) for s in Stage.values[cycle.stage_index + 1 :]]
+    group_form = forms.GroupForm()
+    if not can_run:
+        group_form.fields["kind"].choices = [(FocusGroup.Kind.PROVIDER, FocusGroup.Kind.PROVIDER.label)]
+    return render(
+        request,
+        "scorecards/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "can_run": can_run,
+            "is_provider": is_provider,
+            "plans": plans,
+            "plan_form": forms.PlanForm(plans=plans),
+            "next_stages": next_stages,
+            "indicators": indicators,
+            "library_choices": library_choices,
+            "indicator_form": forms.IndicatorForm(),
+            "inputs": list(cycle.inputs.all()),
+            "input_form": forms.InputForm(),
+            "groups": groups,
+            "group_form": group_form,
+            "interface_form": forms.InterfaceMeetingForm(initial={"held_on": timezone.localdate()}),
+            "upload_form": forms.UploadForm(),
+            "submissions": list(cycle.submissions.select_related("group")[:10]),
+            "webhook_on": bool(settings.KOBO_WEBHOOK_SECRET),
+        },
+    )
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+@login_required
+@require_POST
+def cycle_action(request, code):
+    """Every change made from the cycle page: one form per ``action``."""
+    cycle = permissions.get_cycle_for_staff(request.user, code)
+    action = request.POST.get("action", "")
+    can_run = permissions.can_run(request.user, cycle)
+    provider_group = action == "group" and request.POST.get("kind") == FocusGroup.Kind.PROVIDER
+    if not can_run and not (provider_group and permissions.is_provider_staff(request.user, cycle)):
+        raise Http404
+    try:
+        if action == "plan":
+            form = forms.PlanForm(request.POST, plans=list(cycle.plans.all()))
+            if form.is_valid():
+                services.update_plan(actor=request.user, cycle=cycle, planned_ends=form.cleaned_data, request=request)
+                messages.success(request, _("The plan is saved."))
+            else:
+                _form_errors(request, form)
+        elif action == "advance":
+            form = forms.AdvanceForm(request.POST)
+            if form.is_valid():
+                cycle = services.advance_stage(
+                    actor=request.user, cycle=cycle, to_stage=form.cleaned_data["stage"], request=request
+                )
+                messages.success(request, _("The cycle is now at: %(stage)s.") % {"stage": cycle.get_stage_display()})
+            else:
+                _form_errors(request, form)
+        elif action == "indicator":
+            form = forms.IndicatorForm(request.POST)
+            if form.is_valid():
+                services.add_indicator(actor=request.user, cycle=cycle, request=request, **form.cleaned_data)
+                messages.success(request, _("The indicator is added."))
+            else:
+                _form_errors(request, form)
+        elif action == "library":
+            indicator = Indicator.objects.active().filter(code=request.POST.get("indicator", "")).first()
+            if indicator is None:
+                messages.error(request, _("Choose an indicator of the library."))
+            else:
+                services.add_indicator(
+                    actor=request.user,
+                    cycle=cycle,
+                    text_mn=indicator.text_mn or indicator.text,
+                    text_en=indicator.text_en or "",
+                    indicator=indicator,
+                    request=request,
+                )
+                messages.success(request, _("The indicator is added."))
+        elif action == "input":
+            form = forms.InputForm(request.POST)
+            if form.is_valid():
+                services.record_input(actor=request.user, cycle=cycle, data=form.cleaned_data, request=request)
+                messages.success(request, _("The input is recorded."))
+            else:
+                _form_errors(request, form)
+        elif action == "group":
+            form = forms.GroupForm(request.POST)
+            if form.is_valid():
+                group = services.add_group(actor=request.user, cycle=cycle, data=form.cleaned_data, request=request)
+                messages.success(request, _("The group is added. Enter its scores."))
+                return redirect("scorecards:sheet", cycle.code, group.code)
+            _form_errors(request, form)
+        elif action == "interface":
+            form = forms.InterfaceMeetingForm(request.POST)
+            if form.is_valid():
+                services.hold_interface_meeting(actor=request.user, cycle=cycle, request=request, **form.cleaned_data)
+                messages.success(request, _("The interface meeting and its joint action plan are created."))
+            else:
+                _form_errors(request, form)
+        elif action == "upload":
+            form = forms.UploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                report = fieldwork.import_file(request.FILES["file"], actor=request.user, cycle=cycle)
+                messages.success(
+                    request,
+                    _("Imported: %(imported)s, already imported: %(duplicates)s, with errors: %(errors)s.")
+                    % {"imported": report.imported, "duplicates": report.duplicates, "errors": len(report.errors)},
+                )
+                for error in report.errors[:20]:
+                    messages.error(request, error)
+            else:
+                _form_errors(request, form)
+        else:
+            messages.error(request, _("Unknown action."))
+    except (services.ScorecardError, fieldwork.FieldworkError) as exc:
+        messages.error(request, str(exc))
+    return redirect(cycle.get_staff_url())
+
+
+@login_required
+def sheet(request, code, group_code):
+    """A group's score sheet: the grid to type a paper sheet in, approval, and the edit history."""
+    cycle = permissions.get_cycle_for_staff(request.user, code)
+    group = permissions.get_group(cycle, group_code)
+    can_enter = permissions.can_enter(request.user, group)
+    can_approve = permissions.can_approve(request.user, group)
+    indicators = list(cycle.indicators.all())
+    scores = {s.indicator_id: s for s in group.scores.all()}
+    initial = {}
+    for indicator in indicators:
+        score = scores.get(indicator.pk)
+        if score is not None:
+            initial[f"score_{indicator.number}"] = score.value
+            initial[f"reason_{indicator.number}"] = score.reason
+    form = forms.SheetForm(initial=initial, indicators=indicators, scale=cycle.scale)
+    return_form = forms.ReturnForm()
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action in {"save", "submit"}:
+                if not can_enter:
+                    raise Http404
+                form = forms.SheetForm(request.POST, indicators=indicators, scale=cycle.scale)
+                if form.is_valid():
+                    changed = services.save_scores(
+                        actor=request.user,
+                        group=group,
+                        entries=form.entries(),
+                        submit=action == "submit",
+                        request=request,
+                    )
+                    if action == "submit":
+                        messages.success(request, _("The scores are saved and sent for approval."))
+                    else:
+                        messages.success(request, _("%(count)s scores saved.") % {"count": changed})
+                    return redirect("scorecards:sheet", cycle.code, group.code)
+                messages.error(request, _("Some scores are not valid: see the marked lines."))
+            elif action == "approve":
+                if not permissions.can_run(request.user, cycle):
+                    raise Http404
+                services.approve_sheet(actor=request.user, group=group, request=request)
+                messages.success(request, _("The scores are approved."))
+                return redirect("scorecards:sheet", cycle.code, group.code)
+            elif action == "return":
+                if not permissions.can_run(request.user, cycle):
+                    raise Http404
+                return_form = forms.ReturnForm(request.POST)
+                if return_form.is_valid():
+                    services.return_sheet(
+                        actor=request.user, group=group, reason=return_form.cleaned_data["reason"], request=request
+                    )
+                    messages.success(request, _("The sheet is returned for correction."))
+                    return redirect("scorecards:sheet", cycle.code, group.code)
+            else:
+                messages.error(request, _("Unknown action."))
+        except services.ScorecardError as exc:
+            messages.error(request, str(exc))
+            group.refresh_from_db()
+    from .models import ScoreRevision
+
+    history = (
+        ScoreRevision.objects.filter(score__group=group)
+        .select_related("score__indicator", "changed_by")
+        .order_by("-changed_at", "-pk")[:200]
+    )
+    return render(
+        request,
+        "scorecards/sheet.html",
+        {
+            "cycle": cycle,
+            "group": group,
+            "form": form,
+            "return_form": return_form,
+            "can_enter": can_enter and not group.is_locked,
+            "can_approve": can_approve and group.status == FocusGroup.SheetStatus.SUBMITTED,
+            "can_return": permissions.can_run(request.user, cycle)
+            and group.status in {FocusGroup.SheetStatus.SUBMITTED, FocusGroup.SheetStatus.APPROVED}
+            and cycle.stage != Stage.CLOSED,
+            "history": history,
+            "low": cycle.bounds[0],
+            "high": cycle.bounds[1],
+        },
+    )
+
+
+@login_required
+def staff_report(request, code):
+    cycle = permissions.get_cycle_for_staff(request.user, code)
+    return _render_report(request, cycle, public=False)
+
+
+@login_required
+def xlsform_download(request, code):
+    cycle = permissions.get_cycle_for_staff(request.user, code)
+    if not permissions.can_run(request.user, cycle):
+        raise Http404
+    if not cycle.groups.exists() or not cycle.indicators.exists():
+        messages.error(request, _("Add the indicators and the focus groups before making the field form."))
+        return redirect(cycle.get_staff_url())
+    try:
+        form = generate_xlsform(cycle)
+    except XLSFormError as exc:
+        log.error("the score card XLSForm of %s does not convert: %s", cycle.code, exc)
+        messages.error(request, _("The field form could not be made: %(error)s") % {"error": exc})
+        return redirect(cycle.get_staff_url())
+    response = HttpResponse(form.content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{form.form_id}-{form.version}.xlsx"'
+    return response
+
+
+@csrf_exempt
+def kobo_webhook(request):
+    """KoBoToolbox REST Service: one JSON submission per POST, same secret as the feedback form's."""
+    refused = webhook_refusal(request, settings.KOBO_WEBHOOK_SECRET)
+    if refused is not None:
+        return refused
+    body = webhook_body(request)
+    if body is None:
+        return JsonResponse({"status": "error", "error": "The body is too large."}, status=400)
+    with translation.override(settings.LANGUAGE_CODE):
+        outcome = fieldwork.receive(body)
+    if outcome.submission is None:
+        status = 400
+    elif outcome.error:
+        status = 202  # kept with its error; KoBo need not retry
+    elif outcome.duplicate:
+        status = 200
+    else:
+        status = 201
+    return JsonResponse(outcome.as_json(), status=status, json_dumps_params={"ensure_ascii": False})
