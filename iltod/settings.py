@@ -288,7 +288,9 @@ SPECTACULAR_SETTINGS = {
     # The docs page loads Swagger UI from static/vendor/swagger-ui (no CDN); see iltod.api.schema.
     "SWAGGER_UI_DIST": STATIC_URL + "vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": STATIC_URL + "vendor/swagger-ui/favicon-32x32.png",
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "defaultModelsExpandDepth": 0},
+    # No deep links: Swagger UI puts them inside the operation's toggle button (a link nested in a
+    # button, which screen readers and keyboards cannot use; axe-core: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None, "defaultModelsExpandDepth": 0},
 }
 
 # Maps: boundaries are drawn from the reference GeoJSON; a tile layer is optional.

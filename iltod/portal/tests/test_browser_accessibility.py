@@ -1,0 +1,165 @@
+"""Every public page, in Mongolian and in English, passes axe-core with no serious or critical violation.
+
+axe-core (``axe/axe.min.js``, see ``axe/README.md``) runs inside Debian's Chromium on each page of
+``PUBLIC_PAGES``. One browser context per language visits the pages in the table's order, so that a
+page may rely on what an earlier one left in the session (the tracked item's key opens the thanks
+page). To check a new public page, add a row: ``path`` may name any of the codes that the
+``public_world`` fixture returns, in ``{braces}``; extend the fixture when a page needs new data.
+
+Moderate and minor findings are printed (``pytest -s``) but do not fail the test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from iltod.core import testing
+from iltod.feedback import services
+from iltod.feedback.models import Category, Feedback, Kind
+from iltod.places.services import load_reference_data
+
+from .browser import DESKTOP, log_of, visit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+AXE_SOURCE = Path(__file__).with_name("axe").joinpath("axe.min.js").read_text(encoding="utf-8")
+FAILING_IMPACTS = {"serious", "critical"}
+LANGUAGES = {"mn": "mn-MN", "en": "en-GB"}
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    name: str
+    path: str  # may name codes of ``public_world`` in {braces}
+    ready: str = ""  # a selector to wait for when the page draws itself with JavaScript
+    submit: str = ""  # a submit button to press first, to check the page as it comes back with errors
+    language: str = ""  # the page's one language, when it does not follow the visitor's
+
+
+PUBLIC_PAGES = [
+    PublicPage("home", "/"),
+    PublicPage("about", "/about/"),
+    PublicPage("facility search", "/facilities/"),
+    PublicPage("facility search results", "/facilities/?q=battsengel"),
+    PublicPage("facility", "/facilities/{facility}/"),
+    PublicPage("aimag list", "/places/"),
+    PublicPage("aimag", "/places/{aimag}/"),
+    PublicPage("soum", "/places/{soum}/"),
+    PublicPage("organisation list", "/organizations/"),
+    PublicPage("organisation profile", "/organizations/{organisation}/"),
+    PublicPage("feedback: choose the place", "/feedback/new/"),
+    PublicPage("feedback: search a facility", "/feedback/new/?q=battsengel"),
+    PublicPage("feedback: choose a soum", "/feedback/new/?area={aimag}"),
+    PublicPage("feedback form", "/feedback/new/?facility={facility}"),
+    PublicPage(
+        "feedback form with errors", "/feedback/new/?facility={facility}", submit="form.feedback-form [type=submit]"
+    ),
+    PublicPage("feedback form about a place", "/feedback/new/?place={soum}"),
+    PublicPage("tracked item, open", "/feedback/track/{open_item}/?key={open_key}"),
+    PublicPage("thanks", "/feedback/thanks/{open_item}/"),
+    PublicPage("tracked item, resolved", "/feedback/track/{resolved_item}/?key={resolved_key}"),
+    PublicPage("tracking look-up", "/feedback/track/"),
+    PublicPage("tracking look-up with an unknown code", "/feedback/track/?code=IL-26-ZZZZZ"),
+    PublicPage("public feedback list", "/feedback/"),
+    PublicPage("public feedback item", "/feedback/{resolved_item}/"),
+    PublicPage("statistics", "/feedback/statistics/"),
+    PublicPage("annual report", "/feedback/report/{organisation}/"),
+    PublicPage("log in", "/account/login/"),
+    PublicPage("log in with errors", "/account/login/", submit="main form [type=submit]"),
+    PublicPage("password reset", "/account/password-reset/"),
+    PublicPage("API docs", "/api/docs/", ready=".swagger-ui .info", language="en"),
+]
+
+RUN_AXE = """async (source) => {
+    if (!window.axe) { (0, eval)(source); }
+    const results = await window.axe.run(document, { resultTypes: ["violations"] });
+    return results.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.map((n) => n.target.join(" ")),
+    }));
+}"""
+
+
+@pytest.fixture
+def public_world(settings) -> dict[str, str]:
+    """Mongolia's units, the personas, an open item and a resolved one with a public answer."""
+    settings.MAP_TILE_URL = ""  # no third-party tile server
+    load_reference_data()
+    personas = testing.make_personas()
+    meals = Category.objects.get(code="edu-meals")
+
+    def submit(description: str) -> Feedback:
+        feedback, _created = services.submit_feedback(
+            services.Submission(
+                kind=Kind.COMPLAINT,
+                category=meals,
+                description=description,
+                service_unit=personas.school,
+                reporter_name="Бат Дорж",
+                reporter_phone="+97699112233",
+            )
+        )
+        return feedback
+
+    open_item = submit("Үдийн цай хүйтэн, хоол хангалтгүй байна.")
+    resolved = submit("Ангийн цонх хагарсан, хүйтэн байна.")
+    officer = personas.provider  # the school answers for itself
+    services.change_status(resolved, Feedback.Status.ACKNOWLEDGED, actor=officer)
+    services.respond(resolved, actor=officer, text="Захиралтай уулзаж, цонхыг солиулна.", public=True)
+    services.change_status(resolved, Feedback.Status.RESOLVED, actor=officer, text="Цонхыг сольсон.")
+    return {
+        "facility": personas.school.code,
+        "aimag": personas.geo.aimag.code,
+        "soum": personas.geo.soum.code,
+        "organisation": personas.education_dept.code,
+        "open_item": open_item.tracking_code,
+        "open_key": open_item.citizen_key,
+        "resolved_item": resolved.tracking_code,
+        "resolved_key": resolved.citizen_key,
+    }
+
+
+def axe_violations(page, public_page: PublicPage, codes: dict[str, str]) -> list[dict]:
+    visit(page, public_page.path.format(**codes))
+    if public_page.submit:
+        with page.expect_navigation():
+            page.locator(public_page.submit).first.click()
+    if public_page.ready:
+        page.wait_for_selector(public_page.ready)
+    return page.evaluate(RUN_AXE, AXE_SOURCE)
+
+
+def describe(findings: list[tuple[str, str, dict]]) -> str:
+    lines = []
+    for language, page_name, violation in findings:
+        lines.append(f"[{language}] {page_name}: {violation['id']} ({violation['impact']}) {violation['help']}")
+        lines.extend(f"    {target}" for target in violation["targets"][:10])
+        if len(violation["targets"]) > 10:
+            lines.append(f"    … and {len(violation['targets']) - 10} more")
+    return "\n".join(lines)
+
+
+def test_every_public_page_has_no_serious_or_critical_accessibility_violation(
+    new_page, page_logs, public_world, capsys
+):
+    serious, other, wrong_language = [], [], []
+    for language, locale in LANGUAGES.items():
+        page = new_page(DESKTOP, locale=locale)
+        for public_page in PUBLIC_PAGES:
+            violations = axe_violations(page, public_page, public_world)
+            if page.locator("html").get_attribute("lang") != (public_page.language or language):
+                wrong_language.append(f"[{language}] {public_page.name}")
+            for violation in violations:
+                finding = (language, public_page.name, violation)
+                (serious if violation["impact"] in FAILING_IMPACTS else other).append(finding)
+        log_of(page_logs, page).assert_clean()
+    if other:
+        with capsys.disabled():
+            print("\naxe-core, moderate and minor findings:\n" + describe(other))
+    assert not serious, "axe-core found serious or critical violations:\n" + describe(serious)
+    assert not wrong_language, "pages not in the browser's language:\n" + "\n".join(wrong_language)
