@@ -1,0 +1,62 @@
+"""One click: the interface meeting and the joint action plan in the engagement app."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from iltod.engagement.models import Meeting
+from iltod.scorecards import services
+from iltod.scorecards.models import FocusGroup, Stage
+
+from .helpers import add_group, score
+
+K = FocusGroup.Kind
+
+
+@pytest.fixture
+def scored(personas, cycle):
+    score(personas, add_group(personas, cycle, K.WOMEN), {1: 2, 2: 4, 3: 1, 4: 4})
+    score(personas, add_group(personas, cycle, K.PUPILS), {1: 2, 2: 4, 3: 2, 4: 4})
+    score(personas, add_group(personas, cycle, K.PROVIDER), {1: 5, 2: 4, 3: 2, 4: 1}, actor=personas.provider)
+
+
+def test_the_plan_is_seeded_with_the_lowest_and_most_divergent_indicators(personas, cycle, scored):
+    cycle = services.hold_interface_meeting(
+        actor=personas.coordinator, cycle=cycle, held_on=datetime.date(2026, 4, 2), venue="Сургуулийн заал", count=2
+    )
+    meeting, plan = cycle.interface_meeting, cycle.action_plan
+    assert meeting.kind == Meeting.Kind.INTERFACE and meeting.venue == "Сургуулийн заал"
+    assert meeting.group.service_unit == personas.school
+    assert plan.meeting == meeting and plan.source == cycle and plan.service_unit == personas.school
+    # lowest community: 3 (1.5), 1 (2.0); most divergent: 1 (-3), 4 (+3)
+    texts = [a.title for a in plan.actions.order_by("order")]
+    numbers = [cycle.indicators.get(number=n).text for n in (3, 1, 4)]
+    assert [t.split(": ", 1)[1] for t in texts] == numbers
+    assert all(a.lead_organization == personas.school_org for a in plan.actions.all())
+    assert cycle.stage == Stage.ACTION_PLANNING
+
+
+def test_it_happens_once(personas, cycle, scored):
+    services.hold_interface_meeting(actor=personas.coordinator, cycle=cycle, held_on=datetime.date(2026, 4, 2))
+    with pytest.raises(services.ScorecardError):
+        services.hold_interface_meeting(actor=personas.coordinator, cycle=cycle, held_on=datetime.date(2026, 4, 3))
+    assert Meeting.objects.count() == 1
+
+
+def test_without_approved_scores_there_is_nothing_to_plan(personas, cycle):
+    with pytest.raises(services.ScorecardError):
+        services.hold_interface_meeting(actor=personas.coordinator, cycle=cycle, held_on=datetime.date(2026, 4, 2))
+
+
+def test_the_button_on_the_cycle_page(client, personas, cycle, scored):
+    client.force_login(personas.monitor)
+    url = reverse("scorecards:cycle_action", args=[cycle.code])
+    client.post(url, {"action": "interface", "held_on": "", "count": "3"})
+    cycle.refresh_from_db()
+    assert cycle.action_plan is None  # the date is required: the form says so
+    client.post(url, {"action": "interface", "held_on": "2026-04-02", "count": "3"})
+    cycle.refresh_from_db()
+    assert cycle.action_plan is not None
+    page = client.get(reverse("scorecards:cycle", args=[cycle.code]))
+    assert cycle.action_plan.title in page.content.decode()
