@@ -183,10 +183,16 @@ def test_the_periodic_command_escalates_closes_and_sends(world, time_machine):
     time_machine.move_to(JUST_AFTER_DEADLINE + timedelta(days=1), tick=False)
     out = io.StringIO()
     call_command("run_periodic", stdout=out)
-    assert out.getvalue().strip() == f"escalated 1, closed 1, sent {pending + 2}, to retry 0, failed 0"
+    lines = out.getvalue().splitlines()
+    assert "feedback.escalate_overdue: escalated 1" in lines
+    assert "feedback.close_expired: closed 1" in lines
+    assert lines[-1] == f"notifications.deliver_due: sent {pending + 2}, to retry 0, failed 0"  # delivery runs last
     assert reload(late).escalated_to == world.education_dept
     assert reload(done).status == S.CLOSED
     assert not OutboundMessage.objects.exclude(status=OutboundMessage.Status.SENT).exists()
     out = io.StringIO()
     call_command("run_periodic", stdout=out)
-    assert out.getvalue().strip() == "escalated 0, closed 0, sent 0, to retry 0, failed 0"
+    lines = out.getvalue().splitlines()
+    assert "feedback.escalate_overdue: escalated 0" in lines
+    assert "feedback.close_expired: closed 0" in lines
+    assert lines[-1] == "notifications.deliver_due: sent 0, to retry 0, failed 0"
