@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class EngagementConfig(AppConfig):
     name = "iltod.engagement"
     verbose_name = _("Constructive engagement")
+
+    def ready(self):
+        from django.utils import timezone
+
+        from iltod.core import panels, periodic
+
+        from .services import remind_overdue_actions
+        from .views import groups, plans
+
+        panels.register("admin_unit", groups.admin_unit_panel)
+        panels.register("facility", plans.facility_panel)
+        periodic.register(
+            "engagement.remind_overdue_actions",
+            lambda now: f"overdue actions reminded {remind_overdue_actions(timezone.localdate(now))}",
+        )

@@ -34,3 +34,40 @@ def group(personas):
         role=GroupMember.Role.MEMBER,
     )
     return group
+
+
+# --- joint action plans ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def plan(group, personas):
+    """An agreed, public plan of ``group`` about the Battsengel school, with one action (see ``action``)."""
+    import datetime
+
+    from iltod.engagement.models import ActionPlan
+
+    plan = services.create_action_plan(
+        actor=personas.coordinator,
+        group=group,
+        title="Сургуулийн ариун цэврийн өрөөг засах",
+        description="Засвар, ус хангамж.",
+        service_unit=personas.school,
+    )
+    services.add_action(
+        actor=personas.coordinator,
+        plan=plan,
+        title="Засварын төсөв гаргах",
+        lead_organization=personas.education_dept,
+        co_responsible=[personas.school_org],
+        responsible_person="Б. Болд",
+        due_on=datetime.date(2026, 3, 1),
+        resources="2 сая төгрөг",
+    )
+    services.change_plan_status(plan, ActionPlan.Status.AGREED, actor=personas.coordinator)
+    return plan
+
+
+@pytest.fixture
+def action(plan):
+    """The first action of ``plan``: lead by the education department, due 2026-03-01."""
+    return plan.actions.get()
