@@ -170,12 +170,13 @@ def facility_panel(request, facility):
 
 @login_required
 def staff_list(request):
-    if not permissions.staff_cycles(request.user).exists() and not permissions.can_start_cycles(request.user):
+    can_start = permissions.can_start_cycles(request.user)
+    visible = permissions.staff_cycles(request.user)
+    if not can_start and not visible.exists():
         raise Http404
     form = forms.StaffFilterForm(request.GET or None)
     cycles = (
-        permissions.staff_cycles(request.user)
-        .select_related(*CYCLE_RELATED, "facilitator")
+        visible.select_related(*CYCLE_RELATED, "facilitator")
         .annotate(group_count=Count("groups"))
         .order_by("-created_at", "-pk")
     )
@@ -198,7 +199,7 @@ def staff_list(request):
     return render(
         request,
         "scorecards/staff_list.html",
-        {"form": form, "page": page, "query": query, "can_start": permissions.can_start_cycles(request.user)},
+        {"form": form, "page": page, "query": query, "can_start": can_start},
     )
 
 
