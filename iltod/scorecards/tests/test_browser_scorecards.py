@@ -1,0 +1,113 @@
+"""The score card in a real browser: a facilitator starts a cycle and types a paper score sheet
+into the grid, the school director self-evaluates, the coordinator approves and holds the
+interface meeting, which produces the joint action plan, and anyone reads the public report with
+its charts on a phone, without JavaScript."""
+
+import re
+
+import pytest
+
+from iltod.core import testing
+from iltod.portal.tests.browser import DESKTOP, PHONE, visit
+from iltod.scorecards.library import load_library
+from iltod.scorecards.models import FocusGroup, ScorecardCycle, Stage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PAPER_SHEET = {1: (2, "Багш нар хашгирдаг"), 2: (3, "Хоцордог"), 3: (1, "Сурах бичиг хүрэлцдэггүй")}
+
+
+@pytest.fixture
+def world(settings):
+    settings.MAP_TILE_URL = ""
+    personas = testing.make_personas()
+    load_library()
+    return personas
+
+
+def log_in(page, email):
+    visit(page, "/account/login/")
+    page.fill("#id_identifier", email)
+    page.fill("#id_password", testing.PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/account/$"))
+
+
+def fill_sheet(page, values):
+    for number, (value, reason) in values.items():
+        page.fill(f"#id_score_{number}", str(value))
+        page.fill(f"#id_reason_{number}", reason)
+    page.get_by_role("button", name="Save and send for approval").click()
+    page.wait_for_load_state("load")
+
+
+def test_facilitator_provider_and_coordinator_run_a_cycle_to_a_public_report(new_page, world):
+    # The facilitator of the CSO starts a cycle from the facility's page.
+    facilitator = new_page(DESKTOP, locale="en-GB")
+    log_in(facilitator, world.monitor.email)
+    visit(facilitator, world.school.get_absolute_url())
+    facilitator.get_by_role("link", name="Start a score card here").click()
+    facilitator.fill("#id_title", "Spring 2026")
+    facilitator.select_option("#id_project", label="School community score card")
+    facilitator.get_by_role("button", name="Start the cycle").click()
+    facilitator.wait_for_url(re.compile(r"/scorecards/staff/[0-9A-Z]+/$"))
+    cycle = ScorecardCycle.objects.get(title="Spring 2026")
+    assert cycle.service_unit == world.school and cycle.indicators.count() > 3
+
+    # A focus group of women met; their paper sheet is typed into the grid.
+    group_form = facilitator.locator("form.group-form")
+    group_form.locator("#id_kind").select_option("women")
+    group_form.locator("#id_participants_female").fill("11")
+    group_form.get_by_role("button", name="Add the group").click()
+    facilitator.wait_for_url(re.compile(r"/groups/[0-9A-Z]+/$"))
+    fill_sheet(facilitator, PAPER_SHEET)
+    women = cycle.groups.get(kind=FocusGroup.Kind.WOMEN)
+    assert women.status == FocusGroup.SheetStatus.SUBMITTED
+    assert dict(women.scores.values_list("indicator__number", "value")) == {1: 2, 2: 3, 3: 1}
+    assert facilitator.locator(".timeline li").count() == 3  # the edit history
+
+    # The school director evaluates the school on the same indicators.
+    director = new_page(DESKTOP, locale="en-GB")
+    log_in(director, world.provider.email)
+    visit(director, cycle.get_staff_url())
+    director.locator("summary", has_text="Start the provider's self-evaluation").click()
+    director.locator("form.group-form #id_participants_male").fill("4")
+    director.locator("form.group-form").get_by_role("button", name="Add the group").click()
+    director.wait_for_url(re.compile(r"/groups/[0-9A-Z]+/$"))
+    fill_sheet(director, {1: (5, ""), 2: (4, ""), 3: (3, "")})
+
+    # The coordinator checks both sheets and holds the interface meeting.
+    coordinator = new_page(DESKTOP, locale="en-GB")
+    log_in(coordinator, world.coordinator.email)
+    for group in cycle.groups.all():
+        visit(coordinator, f"{cycle.get_staff_url()}groups/{group.code}/")
+        coordinator.get_by_role("button", name="Approve the scores").click()
+        coordinator.wait_for_load_state("load")
+    assert set(cycle.groups.values_list("status", flat=True)) == {FocusGroup.SheetStatus.APPROVED}
+    visit(coordinator, cycle.get_staff_url())
+    meeting = coordinator.locator("form.interface-form")
+    meeting.locator("#id_held_on").fill("2026-04-02")
+    meeting.locator("#id_venue").fill("School hall")
+    meeting.get_by_role("button", name="Hold the interface meeting").click()
+    coordinator.wait_for_load_state("load")
+    cycle.refresh_from_db()
+    plan = cycle.action_plan
+    assert plan is not None and cycle.interface_meeting.venue == "School hall"
+    titles = list(plan.actions.values_list("title", flat=True))
+    assert any("Teachers treat pupils with respect" in t for t in titles)  # lowest and most divergent
+    assert plan.title in coordinator.locator("main").inner_text()
+    coordinator.select_option("#id_stage", "closed")
+    coordinator.get_by_role("button", name="Move the cycle forward").click()
+    coordinator.wait_for_load_state("load")
+    cycle.refresh_from_db()
+    assert cycle.stage == Stage.CLOSED
+
+    # Anyone, on a phone and without JavaScript, reads the report with its charts.
+    reader = new_page(PHONE, java_script_enabled=False)
+    visit(reader, cycle.get_absolute_url())
+    assert reader.locator("svg.chart").count() == 1
+    assert reader.locator("svg.chart g rect.s-community").count() == 3
+    assert reader.locator("svg.chart g rect.s-provider").count() == 3
+    body = reader.locator("main").inner_text()
+    assert "Сурах бичиг хүрэлцдэггүй" in body and plan.title in body
+    assert reader.locator("script").count() == 0
