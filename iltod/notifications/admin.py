@@ -15,7 +15,16 @@ def send_again(modeladmin, request, queryset):
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(ExportMixin, admin.ModelAdmin):
-    list_display = ["created_at", "channel", "recipient", "subject", "status", "attempts", "sent_at"]
+    list_display = [
+        "created_at",
+        "channel",
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "sent_at",
+        "may_be_duplicate",
+    ]
     export_fields = [
         "created_at",
         "channel",
@@ -26,8 +35,9 @@ class OutboundMessageAdmin(ExportMixin, admin.ModelAdmin):
         "attempts",
         "sent_at",
         "last_error",
+        "may_be_duplicate",
     ]
-    list_filter = ["status", "channel", "language"]
+    list_filter = ["status", "channel", "language", "may_be_duplicate"]
     search_fields = ["recipient", "subject", "message_id"]
     readonly_fields = [f.name for f in OutboundMessage._meta.fields]
     actions = [*ExportMixin.actions, send_again]

@@ -46,6 +46,14 @@ class OutboundMessage(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     provider_id = models.CharField(_("provider's id"), max_length=128, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    may_be_duplicate = models.BooleanField(
+        _("may have been delivered twice"),
+        default=False,
+        help_text=_(
+            "A worker stopped while sending this message, so it was sent again with the same message id; "
+            "the receiving server can use the id to drop the copy."
+        ),
+    )
     dedupe_key = models.CharField(
         _("deduplication key"),
         max_length=200,

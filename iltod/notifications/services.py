@@ -58,7 +58,10 @@ def _schedule_once():
     """One delivery run per transaction, however many messages it queued."""
     connection = transaction.get_connection()
     if not any(callback is schedule_delivery for _sids, callback, *_rest in connection.run_on_commit):
-        transaction.on_commit(schedule_delivery)
+        # robust: the change that queued the message is committed; a failure to start delivery
+        # (database or broker gone just after the commit) must not turn it into an error for the
+        # user. The rows wait for the next run.
+        transaction.on_commit(schedule_delivery, robust=True)
 
 
 def queue_templated(*, channel, recipient, template, context, language="mn", related=None, dedupe_key=None):
@@ -95,18 +98,32 @@ def schedule_delivery():
 
 
 def backoff(attempts: int) -> timedelta:
-    """1, 2, 4, 8 … minutes, at most 6 hours."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+    """OUTBOX_RETRY_SECONDS (1 minute), then 2, 4, 8 … times as long, at most 6 hours."""
+    return timedelta(seconds=min(settings.OUTBOX_RETRY_SECONDS * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
 def release_stale_claims(now=None) -> int:
-    """Messages claimed by a worker that died are made pending again (they may be sent twice;
-    the message id travels with them so the receiving side can drop the duplicate)."""
+    """Messages claimed by a worker that died are made pending again.
+
+    The worker may have died after the SMTP server or gateway accepted the message but before
+    marking it sent, so it may be delivered twice: it keeps its message id (the Message-ID header,
+    the gateway's ``message_id`` and ``Idempotency-Key``) for the receiving side to drop the copy,
+    and is flagged ``may_be_duplicate`` and logged for staff.
+    """
     now = now or timezone.now()
     limit = now - timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
-    return OutboundMessage.objects.filter(status=OutboundMessage.Status.SENDING, claimed_at__lt=limit).update(
-        status=OutboundMessage.Status.PENDING, next_attempt_at=now
-    )
+    stale = OutboundMessage.objects.filter(status=OutboundMessage.Status.SENDING, claimed_at__lt=limit)
+    released = 0
+    for pk, message_id in stale.values_list("pk", "message_id"):
+        released += OutboundMessage.objects.filter(pk=pk, status=OutboundMessage.Status.SENDING).update(
+            status=OutboundMessage.Status.PENDING, next_attempt_at=now, claimed_at=None, may_be_duplicate=True
+        )
+        log.warning(
+            "outbox message %s was claimed by a worker that stopped; sending it again with the same id "
+            "(the receiver may get it twice)",
+            message_id,
+        )
+    return released
 
 
 def _send(message: OutboundMessage) -> str:
@@ -129,8 +146,10 @@ def deliver_due(batch: int = 100, now=None) -> dict[str, int]:
     counts = {"sent": 0, "retry": 0, "failed": 0}
     candidates = list(OutboundMessage.objects.due(now).order_by("next_attempt_at").values_list("pk", flat=True)[:batch])
     for pk in candidates:
+        # claimed_at is the time of this claim, not of the start of the run: a long run must not
+        # look abandoned to another worker while it is still sending
         claimed = OutboundMessage.objects.filter(Q(pk=pk), Q(status=OutboundMessage.Status.PENDING)).update(
-            status=OutboundMessage.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            status=OutboundMessage.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
         )
         if not claimed:
             continue  # another worker took it
@@ -152,6 +171,7 @@ def deliver_due(batch: int = 100, now=None) -> dict[str, int]:
             continue
         OutboundMessage.objects.filter(pk=pk).update(
             status=OutboundMessage.Status.SENT,
+            claimed_at=None,
             sent_at=timezone.now(),
             provider_id=str(provider_id)[:128],
             last_error="",
@@ -165,4 +185,4 @@ def retry_now(message: OutboundMessage) -> None:
     OutboundMessage.objects.filter(pk=message.pk, status=OutboundMessage.Status.FAILED).update(
         status=OutboundMessage.Status.PENDING, next_attempt_at=timezone.now(), attempts=0
     )
-    transaction.on_commit(schedule_delivery)
+    transaction.on_commit(schedule_delivery, robust=True)

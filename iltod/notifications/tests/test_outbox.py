@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils.timezone import now as timezone_now
 
 from iltod.notifications import services
 from iltod.notifications.models import OutboundMessage
@@ -152,6 +153,12 @@ def test_a_message_is_given_up_after_the_maximum_number_of_attempts(db, frozen, 
     assert len(gateway.requests) == 3
 
 
+def test_the_first_retry_waits_outbox_retry_seconds_and_doubles_from_there(settings):
+    settings.OUTBOX_RETRY_SECONDS = 1
+    assert [services.backoff(n) for n in (1, 2, 3, 4)] == [timedelta(seconds=s) for s in (1, 2, 4, 8)]
+    assert services.backoff(40) == timedelta(hours=6)
+
+
 def test_the_backoff_doubles_up_to_six_hours():
     assert [services.backoff(n) for n in (1, 2, 3, 4, 9, 10, 30)] == [
         timedelta(minutes=1),
@@ -221,6 +228,39 @@ def test_a_message_claimed_by_a_dead_worker_is_released_and_delivered(db, frozen
     assert (abandoned.status, abandoned.attempts) == (Status.SENT, 2)
     assert busy.status == Status.SENDING  # its worker may still be sending it
     assert gateway.delivered == {str(abandoned.message_id): 1}
+    assert (abandoned.may_be_duplicate, busy.may_be_duplicate) == (True, False)
+
+
+def test_a_message_released_from_a_dead_worker_is_reported_as_a_possible_duplicate(db, frozen, gateway, caplog):
+    abandoned = sms(status=Status.SENDING, attempts=1, claimed_at=T0 - timedelta(hours=1))
+    with caplog.at_level("WARNING", logger="iltod.outbox"):
+        assert services.release_stale_claims() == 1
+    abandoned = reload(abandoned)
+    assert (abandoned.status, abandoned.claimed_at, abandoned.may_be_duplicate) == (Status.PENDING, None, True)
+    assert str(abandoned.message_id) in caplog.text
+    assert "may get it twice" in caplog.text
+    services.deliver_due()
+    # sent again under the same id, so the gateway can drop the copy it may already have
+    assert gateway.requests[0]["headers"]["Idempotency-Key"] == str(abandoned.message_id)
+    assert reload(abandoned).may_be_duplicate is True
+
+
+def test_a_message_claimed_late_in_a_long_run_carries_the_time_of_its_claim(db, frozen, gateway, monkeypatch):
+    """A run that started long ago must not make its latest claim look abandoned to other workers."""
+    first, second = sms(), sms(recipient="+97688112233", next_attempt_at=T0 + timedelta(seconds=1))
+    frozen.move_to(T0 + timedelta(seconds=1), tick=False)
+    real_send = services._send
+    claims = {}
+
+    def slow_send(message):
+        claims[message.pk] = reload(message).claimed_at
+        frozen.move_to(timezone_now() + timedelta(minutes=10), tick=False)  # a slow gateway
+        return real_send(message)
+
+    monkeypatch.setattr(services, "_send", slow_send)
+    services.deliver_due()
+    assert claims == {first.pk: T0 + timedelta(seconds=1), second.pk: T0 + timedelta(minutes=10, seconds=1)}
+    assert reload(second).claimed_at is None  # cleared once sent
 
 
 def test_a_worker_never_sends_a_message_that_another_worker_claimed(db, frozen, gateway, monkeypatch):
@@ -320,6 +360,22 @@ def test_one_delivery_run_is_scheduled_per_transaction_and_it_sends_on_commit(db
     assert len(callbacks) == 1
     assert sorted(m.to[0] for m in mail.outbox) == ["person0@example.mn", "person1@example.mn", "person2@example.mn"]
     assert set(OutboundMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_a_failure_to_start_delivery_after_the_commit_does_not_undo_or_break_the_change(
+    db, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """The database or the broker may vanish just after the commit: the message waits in the outbox."""
+    from django.db import OperationalError
+
+    def database_gone(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "deliver_due", database_gone)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.queue_message(channel="sms", recipient="+97699112233", body="Таны код: IL-26-4F7K2")
+    assert OutboundMessage.objects.get().status == Status.PENDING
+    assert "server closed the connection unexpectedly" in caplog.text
 
 
 def test_retry_now_sends_a_failed_message_again(db, frozen, gateway, django_capture_on_commit_callbacks):

@@ -1,0 +1,67 @@
+"""Answer "temporarily unavailable" while the database is down, instead of an error page.
+
+A restarting or unreachable PostgreSQL raises ``OperationalError`` or ``InterfaceError``. Clients
+then get ``503 Service Unavailable`` with ``Retry-After`` (a JSON error for the API, Open311 and
+webhooks, so that gateways and programs retry; a small translated page for people), never a 500.
+Nothing else is needed to recover: Django opens a new connection on the next request
+(``conn_health_checks`` drops a persistent connection that died with the server).
+"""
+
+import logging
+import sys
+
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+log = logging.getLogger("iltod.unavailable")
+
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
+JSON_PREFIXES = ("/api/", "/open311/", "/webhooks/")
+
+
+def unavailable_response(request) -> HttpResponse:
+    """The 503 answer, in the request's language; renders without touching the database."""
+    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
+    with translation.override(language):
+        message = _("The service is temporarily unavailable. Please try again in a few minutes.")
+        if request.path.startswith(JSON_PREFIXES):
+            body = {"error": {"code": "unavailable", "message": message, "fields": {}}}
+            response = JsonResponse(body, status=503, json_dumps_params={"ensure_ascii": False})
+        else:
+            html = render_to_string(
+                "core/unavailable.html", {"message": message, "language": translation.get_language()}
+            )
+            response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _note_database_error(sender, request=None, **kwargs):
+    """A database error raised outside the view (e.g. saving the session) became a 500 before
+    reaching us: mark the request so that the middleware answers 503 instead."""
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        request.database_unavailable = True
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        got_request_exception.connect(_note_database_error, dispatch_uid="iltod.core.database_unavailable")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "database_unavailable", False):
+            return unavailable_response(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN):
+            log.warning("database unavailable, answering 503 to %s %s: %s", request.method, request.path, exception)
+            return unavailable_response(request)
+        return None

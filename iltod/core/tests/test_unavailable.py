@@ -1,0 +1,67 @@
+"""While the database is down, every answer is a 503 with Retry-After, never a 500."""
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import OperationalError
+from django.test import Client
+
+pytestmark = pytest.mark.urls("iltod.core.tests.unavailable_urls")
+
+
+@pytest.fixture
+def anonymous():
+    # Answer like a real server: do not re-raise the view's exception into the test.
+    return Client(raise_request_exception=False)
+
+
+def test_a_page_answers_503_with_retry_after_in_mongolian_by_default(anonymous):
+    response = anonymous.get("/page/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert response["Cache-Control"] == "no-store"
+    page = response.content.decode()
+    assert '<html lang="mn">' in page
+    assert "Үйлчилгээ түр ажиллахгүй байна" in page
+    assert "Internal" not in page and "Traceback" not in page
+
+
+def test_a_page_answers_in_english_when_asked(anonymous):
+    response = anonymous.get("/page/", headers={"Accept-Language": "en"})
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert '<html lang="en">' in page
+    assert "The service is temporarily unavailable. Please try again in a few minutes." in page
+
+
+def test_a_closed_connection_is_an_outage_too(anonymous):
+    assert anonymous.get("/closed/").status_code == 503
+
+
+@pytest.mark.parametrize("path", ["/api/v1/thing/", "/open311/v2/requests.json", "/webhooks/sms/"])
+def test_programs_get_a_json_error_they_can_retry(anonymous, path):
+    response = anonymous.post(path, headers={"Accept-Language": "en"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert response.json() == {
+        "error": {
+            "code": "unavailable",
+            "message": "The service is temporarily unavailable. Please try again in a few minutes.",
+            "fields": {},
+        }
+    }
+
+
+def test_an_outage_met_after_the_view_while_saving_the_session_answers_503(anonymous, monkeypatch):
+    def refuse(self, must_create=False):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(SessionStore, "save", refuse)
+    response = anonymous.get("/session/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+
+
+def test_a_bug_is_still_a_server_error_and_not_hidden_as_an_outage(anonymous):
+    response = anonymous.get("/broken/")
+    assert response.status_code == 500
+    assert "Retry-After" not in response
