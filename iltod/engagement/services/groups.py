@@ -411,7 +411,7 @@ def add_evidence(
         request=request,
         kind=kind,
         feedback=feedback.tracking_code if feedback else "",
-        target=str(target) if target is not None else "",
+        record=str(target) if target is not None else "",
         url=url,
     )
     return evidence

@@ -2,7 +2,6 @@
 
 import datetime
 
-import pytest
 from django.urls import reverse
 
 from iltod.accounts.services import events_for
@@ -17,9 +16,11 @@ def test_the_group_list_shows_public_groups_and_filters_by_aimag_and_sector(
     personas, group, django_assert_max_num_queries
 ):
     khovd = services.create_group(
-        actor=personas.admin, name="Ховд аймгийн олон талт бүлэг", admin_unit=personas.geo.other_aimag,
+        actor=personas.admin,
+        name="Ховд аймгийн олон талт бүлэг",
+        admin_unit=personas.geo.other_aimag,
         sectors=[sector("health")],
-    )  # fmt: skip
+    )
     services.create_group(actor=personas.admin, name="Нууц бүлэг", admin_unit=personas.geo.aimag, is_public=False)
     client = client_for(personas, "anonymous")
     with django_assert_max_num_queries(8):
@@ -49,14 +50,23 @@ def test_the_group_list_paginates_with_a_constant_number_of_queries(personas, dj
 def test_the_public_group_page_counts_members_without_showing_their_contacts(personas, group):
     add_members(group, personas.coordinator, SOME_MEMBERS)
     services.add_member(
-        actor=personas.coordinator, group=group, person_name="Хуучин гишүүн", stakeholder_type=StakeholderType.KHURAL,
-        phone="+97699001122", email="secret@example.mn", joined_on=datetime.date(2024, 1, 1),
+        actor=personas.coordinator,
+        group=group,
+        person_name="Хуучин гишүүн",
+        stakeholder_type=StakeholderType.KHURAL,
+        phone="+97699001122",
+        email="secret@example.mn",
+        joined_on=datetime.date(2024, 1, 1),
         left_on=datetime.date(2025, 1, 1),
-    )  # fmt: skip
+    )
     services.add_member(
-        actor=personas.coordinator, group=group, person_name="Утастай гишүүн", stakeholder_type=StakeholderType.ACADEMIA,
-        phone="+97688776655", email="member@example.mn",
-    )  # fmt: skip
+        actor=personas.coordinator,
+        group=group,
+        person_name="Утастай гишүүн",
+        stakeholder_type=StakeholderType.ACADEMIA,
+        phone="+97688776655",
+        email="member@example.mn",
+    )
     response = client_for(personas, "anonymous").get(group.get_absolute_url())
     assert response.status_code == 200
     members = response.context["members"]
@@ -213,17 +223,25 @@ def test_a_member_needs_a_name_an_organisation_or_an_account(personas, group):
     assert "Give the member's name" in response.context["form"].non_field_errors()[0]
     unknown = client_for(personas, "coordinator").post(
         reverse("engagement:member_add", args=[group.code]),
-        {"user_email": "nobody@example.mn", "stakeholder_type": "citizen", "sex": "male", "age_band": "unknown",
-         "role": "member"},
-    )  # fmt: skip
+        {
+            "user_email": "nobody@example.mn",
+            "stakeholder_type": "citizen",
+            "sex": "male",
+            "age_band": "unknown",
+            "role": "member",
+        },
+    )
     assert "user_email" in unknown.context["form"].errors
 
 
 def test_the_members_list_shows_contacts_to_coordinators_only(personas, group, django_assert_max_num_queries):
     services.add_member(
-        actor=personas.coordinator, group=group, person_name="Утастай гишүүн", stakeholder_type=StakeholderType.MEDIA,
+        actor=personas.coordinator,
+        group=group,
+        person_name="Утастай гишүүн",
+        stakeholder_type=StakeholderType.MEDIA,
         phone="+97688776655",
-    )  # fmt: skip
+    )
     add_members(group, personas.coordinator, SOME_MEMBERS * 5)
     coordinator = client_for(personas, "coordinator")
     with django_assert_max_num_queries(14):
