@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install migrate demo messages test test-browser lint format bench clean
+.PHONY: run setup install migrate demo messages test test-browser lint format bench faults clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ format: install
 
 bench:
 	@echo "No benchmarks yet: they arrive with the benchmark issue (see docs/benchmarks.md)."
+
+# Fault tests (docs/faults.md): a throwaway PostgreSQL cluster and a private Redis on their own
+# ports; the machine's servers are left alone. FAULTS=short leaves out the long variants (CI).
+faults: install messages
+	@{ command -v redis-server && { ls /usr/lib/postgresql/*/bin/initdb || command -v initdb; }; } >/dev/null 2>&1 || \
+		{ [ "$$(id -u)" = 0 ] && apt-get update -q && apt-get install -y -q postgresql redis-server; } || \
+		{ echo "make faults needs the Debian packages postgresql and redis-server"; exit 1; }
+	$(PY) -m pytest -c faults/pytest.ini faults $(if $(filter short,$(FAULTS)),-m "not long") $(PYTEST_ARGS)
 
 clean:
 	rm -rf var/iltod.sqlite3 var/static
