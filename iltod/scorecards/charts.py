@@ -4,13 +4,13 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-WIDTH = 640
+WIDTH = 420
 LABEL_HEIGHT = 18
 BAR_HEIGHT = 11
 BAR_GAP = 3
 ROW_GAP = 12
-VALUE_SPACE = 44
-MAX_LABEL = 80
+VALUE_SPACE = 36
+MAX_LABEL = 58
 
 
 def _short(label: str) -> str:

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -381,7 +382,7 @@ class FocusGroup(models.Model):
 
     @property
     def label(self) -> str:
-        kind = self.get_kind_display()
+        kind = capfirst(self.get_kind_display())
         return f"{kind}: {self.name}" if self.name else str(kind)
 
     @property

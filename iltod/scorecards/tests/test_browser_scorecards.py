@@ -8,7 +8,7 @@ import re
 import pytest
 
 from iltod.core import testing
-from iltod.portal.tests.browser import DESKTOP, PHONE, visit
+from iltod.portal.tests.browser import DESKTOP, PHONE, log_of, visit
 from iltod.scorecards.library import load_library
 from iltod.scorecards.models import FocusGroup, ScorecardCycle, Stage
 
@@ -41,7 +41,7 @@ def fill_sheet(page, values):
     page.wait_for_load_state("load")
 
 
-def test_facilitator_provider_and_coordinator_run_a_cycle_to_a_public_report(new_page, world):
+def test_facilitator_provider_and_coordinator_run_a_cycle_to_a_public_report(new_page, page_logs, world):
     # The facilitator of the CSO starts a cycle from the facility's page.
     facilitator = new_page(DESKTOP, locale="en-GB")
     log_in(facilitator, world.monitor.email)
@@ -104,7 +104,10 @@ def test_facilitator_provider_and_coordinator_run_a_cycle_to_a_public_report(new
 
     # Anyone, on a phone and without JavaScript, reads the report with its charts.
     reader = new_page(PHONE, java_script_enabled=False)
+    mark = log_of(page_logs, reader).mark()
     visit(reader, cycle.get_absolute_url())
+    transferred, _responses = log_of(page_logs, reader).transferred_since(mark)
+    assert transferred < 100_000  # the page, its style sheets and icon: light on a phone
     assert reader.locator("svg.chart").count() == 1
     assert reader.locator("svg.chart g rect.s-community").count() == 3
     assert reader.locator("svg.chart g rect.s-provider").count() == 3
