@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -242,7 +243,11 @@ def test_a_coordinator_adds_and_edits_actions_with_co_responsible_organisations(
     assert changes["due_on"] == ["2026-04-01", "2026-05-01"]
     assert changes["co_responsible"][1] == [str(personas.cso)]
     page = client.get(action.get_absolute_url()).content.decode()
-    assert "Action edited" in page  # the history of the record
+    assert "Action edited" in page  # the history of the record, in words
+    assert "Due date: 2026-04-01 → 2026-05-01" in page
+    before, after = re.search(r"<li>Co-responsible organisations: ([^<]*) → ([^<]*)</li>", page).groups()
+    assert set(before.split(", ")) == {str(personas.education_dept), str(personas.cso)}
+    assert after == str(personas.cso)
 
 
 def test_an_action_form_with_bad_input_says_what_is_wrong(personas, plan):
@@ -378,3 +383,14 @@ def test_the_facility_page_shows_its_public_plans_with_progress(personas, plan, 
 def test_a_facility_without_plans_shows_no_plan_section(personas, plan):
     page = client_for(personas, "anonymous").get(personas.clinic.get_absolute_url()).content.decode()
     assert "Joint action plans" not in page
+
+
+def test_the_action_page_keeps_its_queries_bounded(personas, plan, django_assert_max_num_queries):
+    action = plan.actions.get()
+    for number in range(12):
+        services.post_update(action, actor=personas.monitor, text=f"Update {number}", new_progress=number)
+    client = client_for(personas, "coordinator")
+    with django_assert_max_num_queries(25):
+        response = client.get(action.get_absolute_url())
+    assert len(response.context["page"].object_list) == 12
+    assert "Plan status changed" not in response.content.decode()  # the plan's history stays on the plan

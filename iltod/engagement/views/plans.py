@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Prefetch, Q
 from django.http import FileResponse, Http404
@@ -97,10 +97,45 @@ def progress_of(actions) -> Progress:
     return Progress(bars, total, round(progress_sum / progress_n) if progress_n else 0, overdue)
 
 
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _status_label(value) -> str:
+    for choices in (ActionPlan.Status, Action.Status):
+        if value in choices.values:
+            return str(choices(value).label)
+    return value
+
+
+def _shown(name: str, value):
+    if name == "status":
+        return _status_label(value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or None
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
 def _history(obj):
+    """The record's audit events, newest first, each with a label and its changes in words."""
+    model = type(obj)
     events = list(events_for(obj)[:200])
     for event in events:
+        data = event.data or {}
         event.label = HISTORY_LABELS.get(event.action, event.action)
+        event.changes = []
+        if "old" in data and "new" in data:
+            event.changes.append((_("status"), _status_label(data["old"]), _status_label(data["new"])))
+        for name, values in (data.get("changes") or {}).items():
+            before, after = (_shown(name, value) for value in values)
+            event.changes.append((_field_label(model, name), before, after))
+        event.note = data.get("note", "")
+        event.update_code = data.get("update", "")
     return events
 
 
