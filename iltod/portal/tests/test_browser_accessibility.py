@@ -1,9 +1,10 @@
 """Every public page, in Mongolian and in English, passes axe-core with no serious or critical violation.
 
 axe-core (``axe/axe.min.js``, see ``axe/README.md``) runs inside Debian's Chromium on each page of
-``PUBLIC_PAGES``. One browser context per language visits the pages in the table's order, so that a
-page may rely on what an earlier one left in the session (the tracked item's key opens the thanks
-page). To check a new public page, add a row: ``path`` may name any of the codes that the
+``PUBLIC_PAGES``, on a desktop in both languages and on a 360px-wide phone in Mongolian; on the phone
+no page may scroll sideways either (WCAG 1.4.10, reflow). Each browser context visits the pages in the
+table's order, so that a page may rely on what an earlier one left in the session (the tracked item's
+key opens the thanks page). To check a new public page, add a row: ``path`` may name any of the codes that the
 ``public_world`` fixture returns, in ``{braces}``; extend the fixture when a page needs new data.
 
 Moderate and minor findings are printed (``pytest -s``) but do not fail the test.
@@ -21,13 +22,14 @@ from iltod.feedback import services
 from iltod.feedback.models import Category, Feedback, Kind
 from iltod.places.services import load_reference_data
 
-from .browser import DESKTOP, log_of, visit
+from .browser import DESKTOP, PHONE, log_of, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 AXE_SOURCE = Path(__file__).with_name("axe").joinpath("axe.min.js").read_text(encoding="utf-8")
 FAILING_IMPACTS = {"serious", "critical"}
-LANGUAGES = {"mn": "mn-MN", "en": "en-GB"}
+LOCALES = {"mn": "mn-MN", "en": "en-GB"}
+SCREENS = [("mn", DESKTOP), ("en", DESKTOP), ("mn", PHONE)]  # (language, viewport)
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,8 @@ def axe_violations(page, public_page: PublicPage, codes: dict[str, str]) -> list
 
 def describe(findings: list[tuple[str, str, dict]]) -> str:
     lines = []
-    for language, page_name, violation in findings:
-        lines.append(f"[{language}] {page_name}: {violation['id']} ({violation['impact']}) {violation['help']}")
+    for screen, page_name, violation in findings:
+        lines.append(f"[{screen}] {page_name}: {violation['id']} ({violation['impact']}) {violation['help']}")
         lines.extend(f"    {target}" for target in violation["targets"][:10])
         if len(violation["targets"]) > 10:
             lines.append(f"    … and {len(violation['targets']) - 10} more")
@@ -147,15 +149,20 @@ def describe(findings: list[tuple[str, str, dict]]) -> str:
 def test_every_public_page_has_no_serious_or_critical_accessibility_violation(
     new_page, page_logs, public_world, capsys
 ):
-    serious, other, wrong_language = [], [], []
-    for language, locale in LANGUAGES.items():
-        page = new_page(DESKTOP, locale=locale)
+    serious, other, wrong_language, sideways = [], [], [], []
+    for language, viewport in SCREENS:
+        screen = f"{language}, {viewport['width']}px"
+        page = new_page(viewport, locale=LOCALES[language])
         for public_page in PUBLIC_PAGES:
             violations = axe_violations(page, public_page, public_world)
             if page.locator("html").get_attribute("lang") != (public_page.language or language):
-                wrong_language.append(f"[{language}] {public_page.name}")
+                wrong_language.append(f"[{screen}] {public_page.name}")
+            if viewport is PHONE:
+                overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                if overflow > 0:
+                    sideways.append(f"[{screen}] {public_page.name} scrolls sideways by {overflow}px")
             for violation in violations:
-                finding = (language, public_page.name, violation)
+                finding = (screen, public_page.name, violation)
                 (serious if violation["impact"] in FAILING_IMPACTS else other).append(finding)
         log_of(page_logs, page).assert_clean()
     if other:
@@ -163,3 +170,4 @@ def test_every_public_page_has_no_serious_or_critical_accessibility_violation(
             print("\naxe-core, moderate and minor findings:\n" + describe(other))
     assert not serious, "axe-core found serious or critical violations:\n" + describe(serious)
     assert not wrong_language, "pages not in the browser's language:\n" + "\n".join(wrong_language)
+    assert not sideways, "pages too wide for a phone:\n" + "\n".join(sideways)
