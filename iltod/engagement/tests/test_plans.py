@@ -380,6 +380,22 @@ def test_the_facility_page_shows_its_public_plans_with_progress(personas, plan, 
     assert "Overall progress: 0%" in page
 
 
+def test_the_facility_panel_costs_two_queries_however_many_plans(personas, group, rf, django_assert_max_num_queries):
+    from iltod.engagement.views.plans import facility_panel
+
+    for number in range(5):
+        plan = services.create_action_plan(
+            actor=personas.coordinator, group=group, title=f"Plan {number}", service_unit=personas.school
+        )
+        for step in range(3):
+            services.add_action(actor=personas.coordinator, plan=plan, title=f"Step {step}")
+        services.change_plan_status(plan, Status.AGREED, actor=personas.coordinator)
+    request = rf.get("/")
+    with django_assert_max_num_queries(2):
+        html = facility_panel(request, personas.school)
+    assert html.count("<progress") == 5 * 5  # overall and four statuses for each plan
+
+
 def test_a_facility_without_plans_shows_no_plan_section(personas, plan):
     page = client_for(personas, "anonymous").get(personas.clinic.get_absolute_url()).content.decode()
     assert "Joint action plans" not in page

@@ -80,12 +80,10 @@ class Progress:
     overdue: int
 
 
-def progress_of(actions) -> Progress:
-    """Progress of a plan (or several) from its actions, in one query."""
-    today = timezone.localdate()
+def _progress(rows, today) -> Progress:
     counts = {status: 0 for status in Action.Status.values}
     progress_sum = progress_n = overdue = 0
-    for status, progress, due_on in actions.values_list("status", "progress", "due_on"):
+    for status, progress, due_on in rows:
         counts[status] += 1
         if status != Action.Status.CANCELLED:
             progress_sum += progress
@@ -95,6 +93,21 @@ def progress_of(actions) -> Progress:
     total = sum(counts.values())
     bars = [StatusBar(s, Action.Status(s).label, counts[s], total) for s in Action.Status.values]
     return Progress(bars, total, round(progress_sum / progress_n) if progress_n else 0, overdue)
+
+
+def progress_of(actions) -> Progress:
+    """Progress of a plan (or several together) from its actions, in one query."""
+    return _progress(actions.values_list("status", "progress", "due_on"), timezone.localdate())
+
+
+def progress_by_plan(plans) -> dict[int, Progress]:
+    """Progress of each of ``plans``, by plan id, in one query."""
+    rows: dict[int, list] = {plan.pk: [] for plan in plans}
+    actions = Action.objects.filter(plan__in=list(rows)).values_list("plan_id", "status", "progress", "due_on")
+    for plan_id, *row in actions:
+        rows[plan_id].append(row)
+    today = timezone.localdate()
+    return {plan_id: _progress(plan_rows, today) for plan_id, plan_rows in rows.items()}
 
 
 def _field_label(model, name: str) -> str:
@@ -520,8 +533,9 @@ def facility_panel(request, facility):
     )
     if not plans:
         return ""
+    progress = progress_by_plan(plans)
     for plan in plans:
-        plan.progress = progress_of(plan.actions.all())
+        plan.progress = progress[plan.pk]
     return render_to_string(
         "engagement/panels/facility_plans.html", {"plans": plans, "facility": facility}, request=request
     )
