@@ -12,3 +12,4 @@ class ScorecardsConfig(AppConfig):
         from . import views
 
         panels.register("facility", views.facility_panel)
+        panels.register("admin_unit", views.admin_unit_panel)

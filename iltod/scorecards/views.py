@@ -164,6 +164,22 @@ def facility_panel(request, facility):
     )
 
 
+def admin_unit_panel(request, unit):
+    """Section of an aimag or soum page: finished score cards in the area, with the area's average."""
+    if unit.level == "country":
+        return ""
+    cycles = ScorecardCycle.objects.public().filter(_in_area("service_unit__", unit))
+    count = cycles.count()
+    if not count:
+        return ""
+    rows = aggregate(cycles, "aimag")
+    return render_to_string(
+        "scorecards/panels/admin_unit.html",
+        {"unit": unit, "count": count, "row": rows[0] if len(rows) == 1 else None},
+        request=request,
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Staff pages
 

@@ -167,3 +167,10 @@ def test_the_facility_page_of_a_facility_without_score_cards_shows_nothing(clien
     facility = ServiceUnit.objects.get(pk=personas.clinic.pk)
     response = client.get(reverse("places:facility", args=[facility.code]))
     assert 'id="sc-h"' not in response.content.decode()
+
+
+def test_the_aimag_page_counts_finished_score_cards_with_their_average(client, personas, closed):
+    html = client.get(reverse("places:admin_unit", args=[personas.geo.aimag.code])).content.decode()
+    assert 'id="sc-area-h"' in html and "50 %" in html  # community 2 and 4 on 1-5: 25 % and 75 %
+    other = client.get(reverse("places:admin_unit", args=[personas.geo.other_aimag.code])).content.decode()
+    assert 'id="sc-area-h"' not in other
