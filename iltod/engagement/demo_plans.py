@@ -1,6 +1,6 @@
 """Demo joint action plans for the demo's multi-stakeholder groups (see ``demo.py``).
 
-``seed_plans_demo`` gives each of the first groups the demo coordinator coordinates a plan being
+``seed_plans_demo`` gives three groups (the demo coordinator's first) a plan being
 carried out (actions done, under way, overdue; updates approved, waiting for approval and rejected;
 an outcome story), an agreed plan and a draft. It runs after the groups are seeded, creates only
 what is missing (plans are keyed by group and title) and does nothing when there are no groups.
@@ -17,7 +17,7 @@ from iltod.organizations.models import Organization
 from iltod.places.models import ServiceUnit
 
 from . import services
-from .models import Action, ActionPlan, ActionUpdate, GroupMember
+from .models import Action, ActionPlan, ActionUpdate, Group, GroupMember
 from .permissions import can_coordinate, coordinated_groups
 
 DEMO_DOMAIN = "demo.iltod.mn"
@@ -226,14 +226,29 @@ def _seed_simple_plan(group, coordinator, title, *, status, leads, result) -> No
         services.change_plan_status(plan, status, actor=coordinator)
 
 
+def _groups_with_coordinators(demo_coordinator):
+    """The demo coordinator's groups first, then other groups with their coordinator (the platform
+    administrator where no coordinator has an account)."""
+    own = list(coordinated_groups(demo_coordinator).select_related("admin_unit").order_by("pk"))
+    for group in own:
+        yield group, demo_coordinator
+    admin = _user("admin")
+    others = Group.objects.exclude(pk__in=[g.pk for g in own]).select_related("admin_unit").order_by("pk")
+    for group in others:
+        coordinator = services.coordinator_users(group).first() or admin
+        if coordinator is not None:
+            yield group, coordinator
+
+
 def seed_plans_demo() -> PlansSeedResult:
-    """Add demo action plans to the demo coordinator's groups; safe to run again."""
+    """Add demo action plans to the demo coordinator's groups (then others); safe to run again."""
     result = PlansSeedResult()
-    coordinator = _user("coordinator")
-    if coordinator is None:
+    demo_coordinator = _user("coordinator")
+    if demo_coordinator is None:
         return result
-    groups = list(coordinated_groups(coordinator).select_related("admin_unit").order_by("pk")[:GROUPS_WITH_PLANS])
-    for group in groups:
+    for group, coordinator in _groups_with_coordinators(demo_coordinator):
+        if result.groups == GROUPS_WITH_PLANS:
+            break
         _seed_group(group, coordinator, result)
-    result.groups = len(groups)
+        result.groups += 1
     return result

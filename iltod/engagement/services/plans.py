@@ -30,6 +30,7 @@ __all__ = [
     "add_action",
     "add_story",
     "change_plan_status",
+    "coordinator_users",
     "create_action_plan",
     "edit_action",
     "edit_plan",
@@ -356,7 +357,7 @@ def _email_user(user, template: str, context: dict, *, related, dedupe_key=None)
     )
 
 
-def _coordinator_users(group):
+def coordinator_users(group):
     """Users who coordinate ``group``: its coordinator members and the convening organisation's
     members with the "coordinate groups" capability."""
     as_member = GroupMember.objects.current().filter(group=group, role=GroupMember.Role.COORDINATOR, user__isnull=False)
@@ -373,7 +374,7 @@ def _tell_coordinators_of_update(update_pk: int) -> None:
     if update is None or update.review != ActionUpdate.Review.PENDING:
         return
     with transaction.atomic():
-        for user in _coordinator_users(update.action.plan.group):
+        for user in coordinator_users(update.action.plan.group):
             if user.pk != update.author_id:
                 _email_user(
                     user,
@@ -455,7 +456,7 @@ def _reminder_recipients(action: Action) -> list[tuple[str, str, str]]:
             add(Channel.EMAIL, member.email, settings.LANGUAGE_CODE)
         elif member.phone or (member.user_id and member.user.phone):
             add(Channel.SMS, member.phone or member.user.phone, member.user.language if member.user_id else "")
-    for coordinator in _coordinator_users(group):
+    for coordinator in coordinator_users(group):
         add(Channel.EMAIL, coordinator.email, coordinator.language)
     return recipients
 
