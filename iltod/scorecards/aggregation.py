@@ -17,6 +17,8 @@ scale: 1–5 maps to 0, 25, 50, 75, 100.
 from dataclasses import dataclass, field
 from statistics import mean
 
+from django.utils.translation import get_language
+
 from .models import CycleIndicator, FocusGroup, Scale, Score, ScorecardCycle
 
 
@@ -209,6 +211,13 @@ def aggregate(cycles, by: str) -> list[AggregateRow]:
     """Approved scores of ``cycles`` as percentages, averaged by ``aimag``, ``sector`` or
     ``indicator``: each group's score of each indicator counts once. One query."""
     unit = "group__cycle__service_unit__admin_unit"
+    sector = "group__cycle__service_unit__sector"
+    # values_list reads columns, not modeltranslation's fields: take both languages, show the visitor's.
+    english = (get_language() or "").startswith("en")
+
+    def pick(mn, en):
+        return (en or mn or "") if english else (mn or en or "")
+
     rows = Score.objects.filter(
         group__cycle__in=cycles, group__status=FocusGroup.SheetStatus.APPROVED, value__isnull=False
     ).values_list(
@@ -216,29 +225,31 @@ def aggregate(cycles, by: str) -> list[AggregateRow]:
         "group__kind",
         "group__cycle_id",
         "group__cycle__scale",
-        "group__cycle__service_unit__sector__code",
-        "group__cycle__service_unit__sector__name",
+        f"{sector}__code",
+        f"{sector}__name_mn",
+        f"{sector}__name_en",
         "indicator__indicator__code",
-        "indicator__indicator__text",
-        "indicator__text_mn",
-        *(f"{unit}{'__parent' * depth}__{part}" for depth in range(3) for part in ("code", "level", "name")),
+        "indicator__indicator__text_mn",
+        "indicator__indicator__text_en",
+        *(
+            f"{unit}{'__parent' * depth}__{part}"
+            for depth in range(3)
+            for part in ("code", "level", "name_mn", "name_en")
+        ),
     )
     out: dict[str, AggregateRow] = {}
     for row in rows:
-        value, kind, cycle_id, scale, sector_code, sector_name, ind_code, ind_text, text_mn, *chain = row
+        value, kind, cycle_id, scale, sector_code, sector_mn, sector_en, ind_code, ind_mn, ind_en, *chain = row
         if by == "sector":
-            key, label = sector_code or "", sector_name or ""
+            key, label = sector_code or "", pick(sector_mn, sector_en)
         elif by == "indicator":
-            if not ind_code:
-                key, label = "community", ""
-            else:
-                key, label = ind_code, ind_text or text_mn
+            key, label = (ind_code, pick(ind_mn, ind_en)) if ind_code else ("community", "")
         else:
             key = label = ""
             for depth in range(3):
-                code, level, name = chain[depth * 3 : depth * 3 + 3]
+                code, level, name_mn, name_en = chain[depth * 4 : depth * 4 + 4]
                 if level in {"aimag", "capital"}:
-                    key, label = code, name
+                    key, label = code, pick(name_mn, name_en)
                     break
         entry = out.setdefault(key, AggregateRow(key=key, label=label))
         entry.cycles.add(cycle_id)

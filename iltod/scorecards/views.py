@@ -24,7 +24,7 @@ from iltod.organizations.models import Organization
 
 from . import charts, fieldwork, forms, permissions, services
 from .aggregation import aggregate, build_report
-from .models import FocusGroup, Indicator, ScorecardCycle, Stage, StagePlan
+from .models import FACES, FocusGroup, Indicator, Scale, ScorecardCycle, Stage, StagePlan
 from .xlsform import XLSFormError, generate_xlsform
 
 log = logging.getLogger("iltod.scorecards")
@@ -521,6 +521,7 @@ def sheet(request, code, group_code):
             "history": history,
             "low": cycle.bounds[0],
             "high": cycle.bounds[1],
+            "faces": sorted(FACES.items()) if cycle.scale == Scale.FIVE else [],
         },
     )
 

@@ -104,3 +104,14 @@ def test_aggregate_by_aimag_sector_and_indicator(personas, cycle, scored):
     by_indicator = {r.key: r for r in aggregate(ScorecardCycle.objects.all(), "indicator")}
     assert by_indicator["edu-respect"].community_percent == 25.0  # 2,3,1 -> 25,50,0
     assert by_indicator["edu-respect"].divergence == -75.0
+
+
+def test_aggregate_labels_are_in_the_visitors_language(personas, cycle, scored):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert aggregate(ScorecardCycle.objects.all(), "aimag")[0].label == "Arkhangai"
+        labels = {r.key: r.label for r in aggregate(ScorecardCycle.objects.all(), "indicator")}
+        assert labels["edu-respect"] == "Teachers treat pupils with respect"
+    with translation.override("mn"):
+        assert aggregate(ScorecardCycle.objects.all(), "aimag")[0].label == "Архангай"
