@@ -2,11 +2,16 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from iltod.accounts.capabilities import Capability
+from iltod.accounts.models import Membership
 from iltod.accounts.services import log_event
+from iltod.notifications.models import OutboundMessage
+from iltod.notifications.services import queue_templated
 
 from .models import (
     CycleIndicator,
@@ -173,6 +178,35 @@ def add_group(*, actor, cycle, data: dict, request=None) -> FocusGroup:
     return group
 
 
+MAX_CHECKERS_NOTIFIED = 5
+
+
+def _notify_checkers(group, maker) -> None:
+    """Tell who can approve a submitted sheet: the facilitator, else the owner's other runners."""
+    cycle = group.cycle
+    maker_id = getattr(maker, "pk", None)
+    if cycle.facilitator_id and cycle.facilitator_id != maker_id and cycle.facilitator.is_active:
+        checkers = [cycle.facilitator]
+    else:
+        checkers = [
+            m.user
+            for m in Membership.objects.with_capability(Capability.RUN_SCORECARDS)
+            .filter(organization_id=cycle.owner_organization_id, user__is_active=True)
+            .exclude(user_id=maker_id)
+            .select_related("user")
+            .order_by("pk")[:MAX_CHECKERS_NOTIFIED]
+        ]
+    for user in checkers:
+        queue_templated(
+            channel=OutboundMessage.Channel.EMAIL,
+            recipient=user.email,
+            template="scorecards/messages/sheet_submitted",
+            context={"group": group, "cycle": cycle, "maker": maker or "KoBo", "site_url": settings.SITE_URL},
+            language=user.language,
+            related=cycle,
+        )
+
+
 @dataclass
 class Entry:
     value: int | None
@@ -194,7 +228,7 @@ def save_scores(
 ) -> int:
     """Write a group's scores by indicator number; every change is kept in the score's history.
     ``submit`` hands the sheet to a checker. Returns the number of scores that changed."""
-    group = FocusGroup.objects.select_for_update().select_related("cycle").get(pk=group.pk)
+    group = FocusGroup.objects.select_for_update().select_related("cycle__facilitator").get(pk=group.pk)
     cycle = group.cycle
     if cycle.stage == Stage.CLOSED:
         raise ScorecardError(_("The cycle is closed."))
@@ -249,6 +283,7 @@ def save_scores(
             raise ScorecardError(_("Enter at least one score before sending the sheet for approval."))
         group.status = FocusGroup.SheetStatus.SUBMITTED
         fields.append("status")
+        _notify_checkers(group, actor_or_none)
     elif group.status == FocusGroup.SheetStatus.RETURNED and changed:
         group.status = FocusGroup.SheetStatus.DRAFT
         fields.append("status")
@@ -269,13 +304,14 @@ def save_scores(
 
 @transaction.atomic
 def submit_sheet(*, actor, group, request=None) -> FocusGroup:
-    group = FocusGroup.objects.select_for_update().get(pk=group.pk)
+    group = FocusGroup.objects.select_for_update().select_related("cycle__facilitator").get(pk=group.pk)
     if group.status not in {FocusGroup.SheetStatus.DRAFT, FocusGroup.SheetStatus.RETURNED}:
         raise ScorecardError(_("Only a sheet being entered can be sent for approval."))
     if not group.scores.filter(value__isnull=False).exists():
         raise ScorecardError(_("Enter at least one score before sending the sheet for approval."))
     group.status = FocusGroup.SheetStatus.SUBMITTED
     group.save(update_fields=["status"])
+    _notify_checkers(group, actor if getattr(actor, "is_authenticated", False) else None)
     log_event(actor, "scorecards.sheet_submitted", group.cycle, request=request, group=group.code)
     return group
 

@@ -193,7 +193,10 @@ def staff_list(request):
     form = forms.StaffFilterForm(request.GET or None)
     cycles = (
         visible.select_related(*CYCLE_RELATED, "facilitator")
-        .annotate(group_count=Count("groups"))
+        .annotate(
+            group_count=Count("groups"),
+            waiting=Count("groups", filter=Q(groups__status=FocusGroup.SheetStatus.SUBMITTED)),
+        )
         .order_by("-created_at", "-pk")
     )
     if form.is_valid():

@@ -91,3 +91,19 @@ def test_the_grid_saves_submits_and_the_checker_approves(client, personas, cycle
     group.refresh_from_db()
     assert group.status == S.APPROVED
     assert build_report(cycle).results[0].community == 2.0
+
+
+def test_a_submitted_sheet_is_announced_to_someone_who_can_approve_it(personas, cycle):
+    from iltod.notifications.models import OutboundMessage
+
+    group = add_group(personas, cycle)
+    # The facilitator entered it: the owner's other runner (the coordinator) is told.
+    services.save_scores(actor=personas.monitor, group=group, entries=entries({1: 2}), submit=True)
+    message = OutboundMessage.objects.get()
+    assert message.recipient == personas.coordinator.email
+    assert group.code in message.body
+    services.return_sheet(actor=personas.coordinator, group=group, reason="again")
+    # The director entered it: the facilitator is told.
+    provider_group = add_group(personas, cycle, FocusGroup.Kind.PROVIDER)
+    services.save_scores(actor=personas.provider, group=provider_group, entries=entries({1: 5}), submit=True)
+    assert OutboundMessage.objects.order_by("-pk").first().recipient == personas.monitor.email
