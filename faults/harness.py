@@ -283,9 +283,11 @@ class Service:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    stop_signal = signal.SIGTERM
+
     def stop(self, grace: float = 10.0) -> None:
         if self.process is not None:
-            stop_process(self.process, grace=grace)
+            stop_process(self.process, sig=self.stop_signal, grace=grace)
 
     def kill(self) -> None:
         """SIGKILL the whole process group: no cleanup, no chance to mark anything."""
@@ -299,6 +301,8 @@ class Service:
 
 class AppServer(Service):
     """The application under gunicorn (threaded workers, so concurrent requests really overlap)."""
+
+    stop_signal = signal.SIGINT  # gunicorn's quick shutdown: the test is over, nothing to finish
 
     def __init__(self, env: dict, workdir: Path, workers: int = 2, threads: int = 4):
         self.port = free_port()
@@ -319,6 +323,7 @@ class AppServer(Service):
             "30",
             "--graceful-timeout",
             "5",
+            "--preload",  # load the application once, then fork the workers: a faster start
         ]
         super().__init__("gunicorn", argv, env, workdir)
 
@@ -367,4 +372,6 @@ def celery_worker(env: dict, workdir: Path) -> Service:
         "--loglevel",
         "INFO",
     ]
-    return Service("celery", argv, env, workdir)
+    worker = Service("celery", argv, env, workdir)
+    worker.stop_signal = signal.SIGQUIT  # cold shutdown: the test is over
+    return worker

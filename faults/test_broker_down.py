@@ -33,8 +33,8 @@ def test_submissions_are_accepted_while_the_broker_is_down_and_delivered_once_it
     redis = site.start_redis()
     with FakeSmtpServer() as smtp, FakeSmsGateway() as gateway:
         env = {**outbox_settings(smtp, gateway), "CELERY_BROKER_URL": redis.url, "OUTBOX_SWEEP_SECONDS": 1}
+        worker = site.start_celery_worker(**env)  # starts while gunicorn does
         app = site.start_app(**env)
-        worker = site.start_celery_worker(**env)
         wait_until(lambda: "ready" in worker.output(), timeout=60, interval=0.3, what="the Celery worker is ready")
         citizen = citizen_factory(app)
 

@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import uuid
 
 import pytest
 import requests
@@ -10,6 +11,7 @@ from harness import PYTHON, ROOT
 from conftest import TIMEOUT, run_together
 
 COPIES = 5
+ROUNDS = 3
 CHANNEL_TESTS = ["iltod/feedback/tests/test_sms_channel.py", "iltod/feedback/tests/test_kobo_channel.py"]
 
 
@@ -17,60 +19,39 @@ def count(site, sql: str, params=()) -> int:
     return site.query(sql, params)[0][0]
 
 
-def test_the_same_sms_delivered_five_times_at_once_makes_one_feedback(site):
-    app = site.start_app()
-    message = {"message_id": "gw-race-1", "from": "+97699112233", "text": "surguuliin hool huiten baina"}
-
+def deliver_together(url: str, payload: dict, secret: str) -> list[requests.Response]:
     def deliver(_i):
-        return requests.post(
-            f"{app.url}/webhooks/sms/", json=message, headers={"X-Iltod-Secret": "fault-sms-secret"}, timeout=TIMEOUT
-        )
+        return requests.post(url, json=payload, headers={"X-Iltod-Secret": secret}, timeout=TIMEOUT)
 
     answers = run_together(COPIES, deliver)
     assert [type(a) for a in answers] == [requests.Response] * COPIES, answers
-    outcomes = sorted((a.status_code, a.json().get("duplicate", False)) for a in answers)
-    assert outcomes == [(200, False)] + [(200, True)] * (COPIES - 1)
-    assert len({a.json()["tracking_code"] for a in answers}) == 1
-    assert (
-        count(site, "SELECT count(*) FROM feedback_feedback WHERE channel = 'sms' AND external_id = %s", ("gw-race-1",))
-        == 1
-    )
-    assert count(site, "SELECT count(*) FROM feedback_inboundmessage") == 1
-    assert (
-        count(
-            site,
-            "SELECT count(*) FROM notifications_outboundmessage WHERE channel = 'sms' AND recipient = %s",
-            ("+97699112233",),
-        )
-        == 1
-    )  # one reply with the tracking code, not five
+    return answers
 
 
-def test_the_same_kobo_submission_delivered_five_times_at_once_makes_one_feedback(site):
+def test_the_same_sms_and_kobo_submission_delivered_five_times_at_once_make_one_feedback_each(site):
     app = site.start_app()
-    submission = site.seed["kobo_submission"]
+    for round_number in range(ROUNDS):
+        message_id = f"gw-race-{round_number}"
+        sender = f"+9769911{round_number:04d}"
+        message = {"message_id": message_id, "from": sender, "text": "surguuliin hool huiten baina"}
+        answers = deliver_together(f"{app.url}/webhooks/sms/", message, "fault-sms-secret")
+        outcomes = sorted((a.status_code, a.json().get("duplicate", False)) for a in answers)
+        assert outcomes == [(200, False)] + [(200, True)] * (COPIES - 1)
+        assert len({a.json()["tracking_code"] for a in answers}) == 1
+        sql = "SELECT count(*) FROM feedback_feedback WHERE channel = 'sms' AND external_id = %s"
+        assert count(site, sql, (message_id,)) == 1
+        sql = "SELECT count(*) FROM notifications_outboundmessage WHERE channel = 'sms' AND recipient = %s"
+        assert count(site, sql, (sender,)) == 1  # one reply with the tracking code, not five
 
-    def deliver(_i):
-        return requests.post(
-            f"{app.url}/webhooks/kobo/",
-            json=submission,
-            headers={"X-Iltod-Secret": "fault-kobo-secret"},
-            timeout=TIMEOUT,
-        )
-
-    answers = run_together(COPIES, deliver)
-    assert [type(a) for a in answers] == [requests.Response] * COPIES, answers
-    assert sorted(a.status_code for a in answers) == [200] * (COPIES - 1) + [201]
-    assert len({a.json()["tracking_code"] for a in answers}) == 1
-    assert (
-        count(
-            site,
-            "SELECT count(*) FROM feedback_feedback WHERE channel = 'kobo' AND external_id = %s",
-            (submission["_uuid"],),
-        )
-        == 1
-    )
-    assert count(site, "SELECT count(*) FROM feedback_inboundmessage") == 1
+        instance = str(uuid.UUID(int=round_number + 1))
+        submission = {**site.seed["kobo_submission"], "_uuid": instance, "meta/instanceID": f"uuid:{instance}"}
+        answers = deliver_together(f"{app.url}/webhooks/kobo/", submission, "fault-kobo-secret")
+        assert sorted(a.status_code for a in answers) == [200] * (COPIES - 1) + [201]
+        assert len({a.json()["tracking_code"] for a in answers}) == 1
+        sql = "SELECT count(*) FROM feedback_feedback WHERE channel = 'kobo' AND external_id = %s"
+        assert count(site, sql, (instance,)) == 1
+    assert count(site, "SELECT count(*) FROM feedback_feedback") == 2 * ROUNDS
+    assert count(site, "SELECT count(*) FROM feedback_inboundmessage") == 2 * ROUNDS
 
 
 @pytest.mark.long
