@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from iltod.accounts.capabilities import Capability
+from iltod.accounts.models import Membership, User
 from iltod.organizations.models import Organization
 from iltod.places.models import AdminUnit, Sector, ServiceUnit
 
@@ -24,6 +26,12 @@ class CycleForm(forms.Form):
         help_text=_("A cycle started under a project starts with the project's indicators."),
     )
     scale = forms.ChoiceField(label=_("Scale"), choices=Scale.choices, initial=Scale.FIVE)
+    facilitator = forms.ModelChoiceField(
+        label=_("Facilitator"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Someone who runs score cards in the owner organisation; you, if left empty."),
+    )
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,6 +39,25 @@ class CycleForm(forms.Form):
         if organizations.count() == 1:
             self.fields["owner_organization"].initial = organizations.first()
         self.fields["project"].queryset = Project.objects.filter(is_active=True)
+        self.fields["facilitator"].queryset = User.objects.filter(
+            is_active=True,
+            pk__in=Membership.objects.with_capability(Capability.RUN_SCORECARDS)
+            .filter(organization__in=organizations)
+            .values("user_id"),
+        ).order_by("full_name", "email")
+
+    def clean(self):
+        cleaned = super().clean()
+        facilitator, owner = cleaned.get("facilitator"), cleaned.get("owner_organization")
+        if (
+            facilitator is not None
+            and owner is not None
+            and not Membership.objects.with_capability(Capability.RUN_SCORECARDS)
+            .filter(user=facilitator, organization=owner)
+            .exists()
+        ):
+            self.add_error("facilitator", _("The facilitator must run score cards in the owner organisation."))
+        return cleaned
 
     def clean_facility(self):
         code = self.cleaned_data["facility"].strip().upper()

@@ -294,7 +294,7 @@ def cycle_create(request):
             owner_organization=data["owner_organization"],
             title=data["title"],
             scale=data["scale"],
-            facilitator=request.user,
+            facilitator=data["facilitator"] or request.user,
             project=data["project"],
             request=request,
         )
@@ -334,7 +334,10 @@ def cycle_detail(request, code):
             "indicators": indicators,
             "library_choices": library_choices,
             "indicator_form": forms.IndicatorForm(),
-            "inputs": list(cycle.inputs.all()),
+            "inputs": [
+                (item, forms.InputForm(instance=item, auto_id=f"id_input{item.pk}_%s") if can_run else None)
+                for item in cycle.inputs.all()
+            ],
             "input_form": forms.InputForm(),
             "groups": groups,
             "group_form": group_form,
@@ -402,9 +405,16 @@ def cycle_action(request, code):
                 )
                 messages.success(request, _("The indicator is added."))
         elif action == "input":
-            form = forms.InputForm(request.POST)
+            item = None
+            if request.POST.get("item"):
+                item = cycle.inputs.filter(pk=request.POST["item"]).first() if request.POST["item"].isdigit() else None
+                if item is None:
+                    raise Http404
+            form = forms.InputForm(request.POST, instance=item)
             if form.is_valid():
-                services.record_input(actor=request.user, cycle=cycle, data=form.cleaned_data, request=request)
+                services.record_input(
+                    actor=request.user, cycle=cycle, data=form.cleaned_data, item=item, request=request
+                )
                 messages.success(request, _("The input is recorded."))
             else:
                 _form_errors(request, form)

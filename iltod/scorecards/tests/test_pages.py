@@ -174,3 +174,27 @@ def test_the_aimag_page_counts_finished_score_cards_with_their_average(client, p
     assert 'id="sc-area-h"' in html and "50 %" in html  # community 2 and 4 on 1-5: 25 % and 75 %
     other = client.get(reverse("places:admin_unit", args=[personas.geo.other_aimag.code])).content.decode()
     assert 'id="sc-area-h"' not in other
+
+
+def test_the_facilitator_must_run_score_cards_in_the_owner_organisation(client, personas, library):
+    client.force_login(personas.monitor)
+    url = reverse("scorecards:cycle_create")
+    data = {"facility": personas.school.code, "title": "Намар", "owner_organization": personas.cso.pk, "scale": "five"}
+    response = client.post(url, {**data, "facilitator": personas.provider.pk})
+    assert response.status_code == 200 and "facilitator" in response.context["form"].errors
+    client.post(url, {**data, "facilitator": personas.coordinator.pk})
+    assert ScorecardCycle.objects.get(title="Намар").facilitator == personas.coordinator
+
+
+def test_an_input_line_is_recorded_and_corrected(client, personas, cycle):
+    client.force_login(personas.monitor)
+    url = reverse("scorecards:cycle_action", args=[cycle.code])
+    client.post(url, {"action": "input", "name": "Багш", "entitled": "12", "actual": "9", "checked_by": "Б. Сараа"})
+    item = cycle.inputs.get()
+    assert (item.gap, item.percent) == (-3, 75)
+    client.post(url, {"action": "input", "item": str(item.pk), "name": "Багш", "entitled": "12", "actual": "10"})
+    item.refresh_from_db()
+    assert item.actual == 10 and cycle.inputs.count() == 1
+    assert client.post(url, {"action": "input", "item": "99999", "name": "x"}).status_code == 404
+    response = client.post(url, {"action": "input", "name": "Ном", "entitled": "много"}, follow=True)
+    assert response.status_code == 200 and cycle.inputs.count() == 1
