@@ -64,21 +64,28 @@ TYPE_SHARES = {
 }
 AGE_BANDS = [AgeBand.AGE_18_34, AgeBand.AGE_35_59, AgeBand.AGE_35_59, AgeBand.AGE_60_PLUS, AgeBand.UNKNOWN]
 
+# (sector, facility kinds, feedback categories, title, English title, description)
 ISSUES = (
     (
         "education",
+        ("general_school",),
+        ("edu-meals",),
         "Сургуулийн үдийн цай хангалтгүй",
         "School lunches are not enough",
         "Эцэг эхчүүд үдийн цайны хэмжээ, чанарын талаар олон удаа гомдол гаргасан.",
     ),
     (
         "health",
+        ("soum_health_centre", "family_health_centre", "aimag_hospital", "district_hospital"),
+        ("health-waiting", "health-staff-conduct", "health-access"),
         "Эрүүл мэндийн төвд эмчийн хүртээмж муу",
         "Too few doctors at the health centre",
-        "Сумын эрүүл мэндийн төвд эмч дутагдаж, иргэд удаан хүлээж байна.",
+        "Эрүүл мэндийн төвд эмч дутагдаж, иргэд удаан хүлээж байна.",
     ),
     (
         "education",
+        ("kindergarten",),
+        ("edu-enrolment",),
         "Цэцэрлэгийн орон тоо хүрэлцэхгүй",
         "Not enough kindergarten places",
         "Цэцэрлэгт хамрагдаж чадаагүй хүүхдийн тоо нэмэгдсээр байна.",
@@ -304,10 +311,10 @@ def _seed_issues(group, area, *, actor, first, second, rng, result) -> list[Loca
     sectors = {s.code: s for s in Sector.objects.filter(code__in=["health", "education"])}
     area_ids = area.descendant_ids()
     issues = []
-    for sector_code, title_mn, title_en, description in ISSUES:
+    for sector_code, kinds, categories, title_mn, title_en, description in ISSUES:
         sector = sectors.get(sector_code)
         facility = (
-            ServiceUnit.objects.filter(admin_unit__in=area_ids, sector=sector, is_active=True).order_by("pk").first()
+            ServiceUnit.objects.filter(admin_unit__in=area_ids, kind__in=kinds, is_active=True).order_by("pk").first()
         )
         issue = services.create_issue(
             actor=actor,
@@ -319,7 +326,10 @@ def _seed_issues(group, area, *, actor, first, second, rng, result) -> list[Loca
             admin_unit=facility.admin_unit if facility else area,
             raised_at=first,
         )
-        feedback = Feedback.objects.filter(admin_unit__in=area_ids, category__sector=sector).order_by("pk")[:2]
+        in_area = Feedback.objects.filter(admin_unit__in=area_ids).exclude(status=Feedback.Status.DUPLICATE)
+        feedback = list(in_area.filter(category__code__in=categories).order_by("pk")[:2]) or list(
+            in_area.filter(category__sector=sector).order_by("pk")[:1]
+        )
         for item in feedback:
             services.add_evidence(actor=actor, issue=issue, kind=Evidence.Kind.FEEDBACK, feedback=item)
         services.add_evidence(

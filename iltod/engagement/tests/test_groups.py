@@ -168,6 +168,9 @@ def test_editing_a_group_records_what_changed(personas, group):
     assert event.data["sectors"][1] == [str(sector("health"))]
     history = client.get(group.get_absolute_url()).context["history"]
     assert [label for _, label, _, _ in history] == ["Group created", "Group details changed"]
+    changed = dict(history[1][3])
+    assert changed["sectors"] == f"{sector('education')}, {sector('health')} → {sector('health')}"
+    assert changed["name [en]"] == "— → Arkhangai MSG"
 
 
 def test_a_coordinator_adds_a_member_and_records_when_they_left(personas, group):

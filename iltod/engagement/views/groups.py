@@ -10,7 +10,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import FileResponse, Http404
@@ -103,11 +103,66 @@ HISTORY_LABELS = {
 }
 
 
+DETAIL_LABELS = {
+    "added": gettext_lazy("added"),
+    "after": gettext_lazy("after"),
+    "before": gettext_lazy("before"),
+    "counts": gettext_lazy("counts"),
+    "document": gettext_lazy("document"),
+    "evidence": gettext_lazy("evidence"),
+    "feedback": gettext_lazy("feedback"),
+    "group": gettext_lazy("group"),
+    "meeting": gettext_lazy("meeting"),
+    "member": gettext_lazy("member"),
+    "name": gettext_lazy("name"),
+    "present": gettext_lazy("present"),
+    "public": gettext_lazy("public"),
+    "record": gettext_lazy("record"),
+    "removed": gettext_lazy("removed"),
+    "votes": gettext_lazy("votes"),
+}
+
+
+LIST_DETAILS = {"added"}  # lists of names; every other two-item list is [before, after]
+
+
+def _detail_text(value, *, change: bool = False) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        if change and len(value) == 2:
+            return f"{_detail_text(value[0])} → {_detail_text(value[1])}"
+        return ", ".join(_detail_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_detail_text(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def _detail_label(model, key: str) -> str:
+    """The field's name in the reader's language: of the record itself, or of a member or evidence
+    (a group's history records its members' changes)."""
+    if key in DETAIL_LABELS:
+        return str(DETAIL_LABELS[key])
+    for candidate in (model, GroupMember, Evidence, Document):
+        try:
+            return str(candidate._meta.get_field(key).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return key
+
+
 def _history(obj):
-    """The audit trail of ``obj`` as (time, label, actor, details), oldest first."""
+    """The audit trail of ``obj`` as (time, label, actor, details), oldest first; details are
+    (field label, value or "before → after") in the reader's language."""
     rows = []
     for event in events_for(obj).order_by("created_at", "pk"):
-        details = [(key, value) for key, value in sorted(event.data.items()) if value not in ("", None, [], {})]
+        details = [
+            (_detail_label(type(obj), key), _detail_text(value, change=key not in LIST_DETAILS))
+            for key, value in sorted(event.data.items())
+            if value not in ("", None, [], {})
+        ]
         rows.append((event.created_at, HISTORY_LABELS.get(event.action, event.action), event.actor, details))
     return rows
 
@@ -544,11 +599,12 @@ def meeting_document_add(request, code):
 
 
 def _sign_in_members(meeting):
+    """Members on the meeting's date, by name: people find their own line quickly."""
     return (
         GroupMember.objects.current(meeting.held_on)
         .filter(group=meeting.group)
         .select_related("organization", "user")
-        .order_by("stakeholder_type", "person_name", "pk")
+        .order_by("person_name", "pk")
     )
 
 
