@@ -98,6 +98,10 @@ class Group(models.Model):
         ordering = ["admin_unit__code", "name"]
         verbose_name = _("multi-stakeholder group")
         verbose_name_plural = _("multi-stakeholder groups")
+        indexes = [
+            # the public list of groups filtered by area (group list, area panel)
+            models.Index(fields=["admin_unit", "is_public", "is_active"], name="group_area_public"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -788,6 +792,10 @@ class Project(models.Model):
         ordering = ["-starts_on", "title"]
         verbose_name = _("social accountability project")
         verbose_name_plural = _("social accountability projects")
+        indexes = [
+            # the project list filtered by tool and status
+            models.Index(fields=["tool", "status"], name="project_tool_status"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
