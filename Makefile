@@ -46,8 +46,12 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench:
-	@echo "No benchmarks yet: they arrive with the benchmark issue (see docs/benchmarks.md)."
+# Load, scale and page-weight figures against PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379),
+# each with a baseline from the same run: var/bench/results.json and docs/benchmarks.md.
+# BENCH_ROWS=200000 for a quick run (default 10 million), BENCH_SUITE=1 to time `make test` too.
+bench: install messages
+	$(VENV)/bin/pip install --quiet -e ".[dev,bench]"
+	$(PY) -m bench
 
 # Fault tests (docs/faults.md): a throwaway PostgreSQL cluster and a private Redis on their own
 # ports; the machine's servers are left alone. FAULTS=short leaves out the long variants (CI).

@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from iltod.portal.bulk_feedback import seed_bulk_feedback
 from iltod.portal.demo import seed_demo
 
 
@@ -19,6 +20,15 @@ class Command(BaseCommand):
             type=int,
             default=1,
             help="multiply facilities and local CSOs by this integer (≥ 1) for performance work; default 1",
+        )
+        parser.add_argument(
+            "--feedback-rows",
+            type=int,
+            default=0,
+            help=(
+                "then add bulk feedback items up to this number, written with COPY (PostgreSQL only), and "
+                "rebuild the statistics: national-scale data for benchmarks (docs/benchmarks.md)"
+            ),
         )
         parser.add_argument(
             "--reset-passwords",
@@ -43,3 +53,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"{result.summary()} Took {elapsed:.1f} s."))
+        if options["feedback_rows"]:
+            try:
+                bulk = seed_bulk_feedback(
+                    options["feedback_rows"],
+                    progress=lambda line: self.stdout.write(line) if options["verbosity"] > 1 else None,
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(self.style.SUCCESS(bulk.summary()))
