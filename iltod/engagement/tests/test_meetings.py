@@ -277,6 +277,11 @@ def test_the_printable_agenda_is_public_for_a_public_meeting(personas, group):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<ol class="agenda">' in html and "Өмнөх шийдвэрийн биелэлт" in html
+    xlsx = client_for(personas, "anonymous").get(
+        reverse("engagement:meeting_agenda", args=[meeting.code]), {"format": "xlsx"}
+    )
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert rows == [("No.", "Agenda"), (1, "Өмнөх шийдвэрийн биелэлт"), (2, "Эрүүл мэндийн асуудал"), (3, "Бусад")]
     assert (
         client_for(personas, "anonymous").get(reverse("engagement:meeting_sign_in", args=[meeting.code])).status_code
         == 302

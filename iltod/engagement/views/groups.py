@@ -643,6 +643,9 @@ def meeting_sign_in(request, code):
 def meeting_agenda(request, code):
     """The agenda on one A4 page (public for a public meeting)."""
     meeting = get_meeting(request.user, code, VIEW)
+    if request.GET.get("format") == "xlsx":
+        rows = [[number, item] for number, item in enumerate(meeting.agenda_items, start=1)]
+        return tabular_response(f"iltod-agenda-{meeting.code}", [_("No."), _("Agenda")], rows, "xlsx")
     return render(request, "engagement/meeting_agenda.html", {"meeting": meeting, "group": meeting.group})
 
 
