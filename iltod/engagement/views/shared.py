@@ -1,0 +1,137 @@
+"""What the pages of groups, meetings, issues and projects share: the history timeline,
+pagination and the message-and-redirect after a change."""
+
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from iltod.accounts.services import events_for
+
+from ..models import (
+    Document,
+    Evidence,
+    GroupMember,
+)
+
+PER_PAGE = 20
+MEMBERS_PER_PAGE = 50
+EXPORT_FORMATS = {"csv", "xlsx"}
+GUEST_ROWS = 15  # blank rows for guests at the end of a sign-in sheet
+
+HISTORY_LABELS = {
+    "engagement.group_created": gettext_lazy("Group created"),
+    "engagement.group_updated": gettext_lazy("Group details changed"),
+    "engagement.member_added": gettext_lazy("Member added"),
+    "engagement.member_updated": gettext_lazy("Member changed"),
+    "engagement.member_left": gettext_lazy("Member left"),
+    "engagement.meeting_created": gettext_lazy("Meeting created"),
+    "engagement.meeting_updated": gettext_lazy("Meeting changed"),
+    "engagement.attendance_recorded": gettext_lazy("Attendance recorded"),
+    "engagement.attendance_counted": gettext_lazy("Participants counted"),
+    "engagement.guest_added": gettext_lazy("Guest added"),
+    "engagement.attendee_removed": gettext_lazy("Participant removed"),
+    "engagement.document_added": gettext_lazy("Document added"),
+    "engagement.document_removed": gettext_lazy("Document removed"),
+    "engagement.votes_recorded": gettext_lazy("Prioritisation votes recorded"),
+    "engagement.issue_created": gettext_lazy("Issue raised"),
+    "engagement.issue_updated": gettext_lazy("Issue changed"),
+    "engagement.issue_ranked": gettext_lazy("Issue ranked"),
+    "engagement.evidence_added": gettext_lazy("Evidence added"),
+    "engagement.evidence_removed": gettext_lazy("Evidence removed"),
+    "engagement.project_created": gettext_lazy("Project created"),
+    "engagement.project_updated": gettext_lazy("Project changed"),
+}
+
+
+DETAIL_LABELS = {
+    "added": gettext_lazy("added"),
+    "after": gettext_lazy("after"),
+    "before": gettext_lazy("before"),
+    "counts": gettext_lazy("counts"),
+    "document": gettext_lazy("document"),
+    "evidence": gettext_lazy("evidence"),
+    "feedback": gettext_lazy("feedback"),
+    "group": gettext_lazy("group"),
+    "meeting": gettext_lazy("meeting"),
+    "member": gettext_lazy("member"),
+    "name": gettext_lazy("name"),
+    "present": gettext_lazy("present"),
+    "public": gettext_lazy("public"),
+    "record": gettext_lazy("record"),
+    "removed": gettext_lazy("removed"),
+    "votes": gettext_lazy("votes"),
+}
+
+
+LIST_DETAILS = {"added"}  # lists of names; every other two-item list is [before, after]
+
+
+def _detail_text(value, *, change: bool = False) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        if change and len(value) == 2:
+            return f"{_detail_text(value[0])} → {_detail_text(value[1])}"
+        return ", ".join(_detail_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_detail_text(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def _detail_label(model, key: str) -> str:
+    """The field's name in the reader's language: of the record itself, or of a member or evidence
+    (a group's history records its members' changes)."""
+    if key in DETAIL_LABELS:
+        return str(DETAIL_LABELS[key])
+    for candidate in (model, GroupMember, Evidence, Document):
+        try:
+            return str(candidate._meta.get_field(key).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return key
+
+
+def history(obj):
+    """The audit trail of ``obj`` as (time, label, actor, details), oldest first; details are
+    (field label, value or "before → after") in the reader's language."""
+    rows = []
+    for event in events_for(obj).order_by("created_at", "pk"):
+        details = [
+            (_detail_label(type(obj), key), _detail_text(value, change=key not in LIST_DETAILS))
+            for key, value in sorted(event.data.items())
+            if value not in ("", None, [], {})
+        ]
+        rows.append((event.created_at, HISTORY_LABELS.get(event.action, event.action), event.actor, details))
+    return rows
+
+
+def page_of(request, queryset, per_page=PER_PAGE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def url(name, *args) -> str:
+    return reverse(name, args=args)
+
+
+def done(request, message, target):
+    messages.success(request, message)
+    return redirect(target)
+
+
+def int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
