@@ -21,6 +21,10 @@ from .models import Action, ActionPlan, ActionUpdate, Group, GroupMember
 from .permissions import can_coordinate, coordinated_groups
 
 DEMO_DOMAIN = "demo.iltod.mn"
+HEALTH_CENTRES = (
+    ServiceUnit.Kind.SOUM_HEALTH_CENTRE,
+    ServiceUnit.Kind.FAMILY_HEALTH_CENTRE,
+)
 GROUPS_WITH_PLANS = 3
 
 
@@ -86,22 +90,33 @@ def _member_author(group, coordinator):
     return _user("monitor")
 
 
-def _facility(group, issue):
-    if issue is not None and issue.service_unit_id:
+# The demo's local issues (demo.py) that the plans answer, by their Mongolian titles.
+LUNCH_ISSUE = "Сургуулийн үдийн цай хангалтгүй"
+DOCTORS_ISSUE = "Эрүүл мэндийн төвд эмчийн хүртээмж муу"
+KINDERGARTEN_ISSUE = "Цэцэрлэгийн орон тоо хүрэлцэхгүй"
+
+
+def _issue(group, title):
+    return group.issues.filter(title=title).order_by("pk").first()
+
+
+def _facility(group, issue, *kinds):
+    """The issue's facility if it is of one of ``kinds``, else the first such facility of the area."""
+    if issue is not None and issue.service_unit_id and issue.service_unit.kind in kinds:
         return issue.service_unit
     if group.service_unit_id:
         return group.service_unit
-    return ServiceUnit.objects.active().in_area(group.admin_unit).order_by("pk").first()
+    return ServiceUnit.objects.active().in_area(group.admin_unit).filter(kind__in=kinds).order_by("pk").first()
 
 
 ACTIONS = [
     # (title, days from today to the due date, what happens: approved done / approved progress / pending /
     #  rejected / overdue)
-    ("Засварын төсвийг аймгийн төсөвт тусгуулах", -40, "done"),
-    ("Ариун цэврийн өрөөний засварын гүйцэтгэгчийг сонгох", 20, "progress"),
-    ("Эцэг эхчүүдэд засварын явцыг мэдээлэх", 30, "pending"),
-    ("Сургуулийн усан хангамжийг шалгуулах", 45, "rejected"),
-    ("Эмийн сангийн нөөцийг сар бүр нийтлэх", -10, "overdue"),
+    ("Үдийн цайны нэг хүүхдэд ногдох зардлыг аймгийн төсөвт нэмэгдүүлэх", -40, "done"),
+    ("Үдийн цай нийлүүлэгчийг нээлттэй тендерээр сонгох", 20, "progress"),
+    ("Эцэг эхчүүдэд үдийн цайны цэс, зардлыг танилцуулах", 30, "pending"),
+    ("Гал тогооны ариун цэврийн шалгалт хийлгэх", 45, "rejected"),
+    ("Сар бүрийн цэс, зардлыг сургуулийн самбарт нийтлэх", -10, "overdue"),
 ]
 
 
@@ -109,21 +124,21 @@ ACTIONS = [
 def _seed_group(group, coordinator, result: PlansSeedResult) -> None:
     today = timezone.localdate()
     meeting = group.meetings.order_by("-held_on").first()
-    issue = group.issues.order_by("priority", "pk").first()
+    issue = _issue(group, LUNCH_ISSUE)
     leads = _leads(group)
-    title = "Сургуулийн ариун цэврийн нөхцөлийг сайжруулах хамтарсан төлөвлөгөө"
+    title = "Сургуулийн үдийн цайг сайжруулах хамтарсан төлөвлөгөө"
     if not ActionPlan.objects.filter(group=group, title=title).exists():
         plan = services.create_action_plan(
             actor=coordinator,
             group=group,
             title=title,
             description=(
-                "Олон талт бүлгийн хурлаар тохиролцсон: засварын төсөв, гүйцэтгэгч, эцэг эхчүүдэд "
-                "мэдээлэх, ус хангамж, эмийн сангийн нөөцийн ил тод байдал."
+                "Олон талт бүлгийн хурлаар тохиролцсон: үдийн цайны төсөв, нийлүүлэгчийг сонгох, эцэг "
+                "эхчүүдэд мэдээлэх, гал тогооны ариун цэвэр, цэс ба зардлын ил тод байдал."
             ),
             meeting=meeting,
             issue=issue,
-            service_unit=_facility(group, issue),
+            service_unit=_facility(group, issue, ServiceUnit.Kind.GENERAL_SCHOOL),
         )
         result.plans_created += 1
         actions = []
@@ -139,7 +154,7 @@ def _seed_group(group, coordinator, result: PlansSeedResult) -> None:
                     co_responsible=co,
                     responsible_person="Б. Мөнхзул" if number % 2 else "Д. Ганзориг",
                     due_on=today + timedelta(days=due_in),
-                    resources="Орон нутгийн хөгжлийн сан: 4.5 сая төгрөг" if number == 0 else "",
+                    resources="Аймгийн төсөв: нэг хүүхдэд өдөрт 1 500 төгрөг нэмэх" if number == 0 else "",
                 )
             )
             result.actions_created += 1
@@ -150,17 +165,20 @@ def _seed_group(group, coordinator, result: PlansSeedResult) -> None:
         services.add_story(
             plan,
             actor=coordinator,
-            title="Хүүхдүүд дулаан ариун цэврийн өрөөтэй боллоо",
+            title="Хүүхдүүд өдөр бүр халуун, хангалттай үдийн цай авдаг боллоо",
             what_changed=(
-                "Иргэд, сургууль, аймгийн боловсролын газар хамтран төсвийг шийдвэрлэснээр сургуулийн "
-                "барилгын доторх ариун цэврийн өрөө ашиглалтад орж, өвлийн улиралд хүүхдүүд гадаа гарахгүй боллоо."
+                "Эцэг эхчүүдийн гомдлыг олон талт бүлэг хэлэлцэж, сургууль, аймгийн боловсролын газар, "
+                "иргэдийн Төлөөлөгчдийн Хурал хамтран үдийн цайны зардлыг нэмэгдүүлснээр хүүхдүүдийн "
+                "үдийн цай хангалттай боллоо."
             ),
             action=actions[0],
         )
     _seed_simple_plan(
         group,
         coordinator,
-        "Өрхийн эрүүл мэндийн төвийн хүлээлгийн хугацааг богиносгох",
+        "Эрүүл мэндийн төвийн эмчийн хүртээмжийг сайжруулах",
+        issue=_issue(group, DOCTORS_ISSUE),
+        kinds=HEALTH_CENTRES,
         status=ActionPlan.Status.AGREED,
         leads=leads,
         result=result,
@@ -168,7 +186,9 @@ def _seed_group(group, coordinator, result: PlansSeedResult) -> None:
     _seed_simple_plan(
         group,
         coordinator,
-        "Цэцэрлэгийн хүртээмжийг нэмэгдүүлэх (төсөл)",
+        "Цэцэрлэгийн орон тоог нэмэгдүүлэх (төсөл)",
+        issue=_issue(group, KINDERGARTEN_ISSUE),
+        kinds=(ServiceUnit.Kind.KINDERGARTEN,),
         status=ActionPlan.Status.DRAFT,
         leads=leads,
         result=result,
@@ -180,14 +200,19 @@ def _seed_updates(action, outcome, *, coordinator, author, result) -> None:
         services.post_update(
             action,
             actor=coordinator,
-            text="Аймгийн ИТХ-ын хуралдаанаар төсвийг баталлаа.",
+            text="Аймгийн ИТХ-ын хуралдаанаар үдийн цайны нэмэлт төсвийг баталлаа.",
             new_status=Action.Status.DONE,
         )
         result.updates_created += 1
     elif outcome == "progress":
-        services.post_update(action, actor=coordinator, text="Гурван компаниас үнийн санал авсан.", new_progress=40)
+        services.post_update(
+            action, actor=coordinator, text="Тендерийн урилгыг нийтэлж, гурван санал ирсэн.", new_progress=40
+        )
         update = services.post_update(
-            action, actor=author, text="Гүйцэтгэгчийг сонгож, гэрээ байгуулахаар бэлтгэж байна.", new_progress=60
+            action,
+            actor=author,
+            text="Үнэлгээний хороо нийлүүлэгчийг сонгож, гэрээний төслийг бэлтгэж байна.",
+            new_progress=60,
         )
         if update.review == ActionUpdate.Review.PENDING:
             services.review_update(update, actor=coordinator, approve=True, note="Баярлалаа.")
@@ -196,7 +221,7 @@ def _seed_updates(action, outcome, *, coordinator, author, result) -> None:
         services.post_update(
             action,
             actor=author,
-            text="Эцэг эхийн хурлыг 2 ангид зохион байгуулж, засварын явцыг танилцуулсан.",
+            text="Эцэг эхийн хурлыг 2 ангид зохион байгуулж, шинэ цэс, зардлыг танилцуулсан.",
             new_progress=30,
         )
         result.updates_created += 1
@@ -207,10 +232,12 @@ def _seed_updates(action, outcome, *, coordinator, author, result) -> None:
         result.updates_created += 1
 
 
-def _seed_simple_plan(group, coordinator, title, *, status, leads, result) -> None:
+def _seed_simple_plan(group, coordinator, title, *, issue, kinds, status, leads, result) -> None:
     if ActionPlan.objects.filter(group=group, title=title).exists():
         return
-    plan = services.create_action_plan(actor=coordinator, group=group, title=title)
+    plan = services.create_action_plan(
+        actor=coordinator, group=group, title=title, issue=issue, service_unit=_facility(group, issue, *kinds)
+    )
     result.plans_created += 1
     today = timezone.localdate()
     for number, action_title in enumerate(["Одоогийн байдлын судалгаа хийх", "Иргэдийн саналыг нэгтгэх"]):
