@@ -22,6 +22,7 @@ from iltod.engagement.models import (
     StakeholderType,
 )
 from iltod.portal.tests.browser import DESKTOP, PHONE, visit
+from iltod.portal.tests.test_browser_accessibility import AXE_SOURCE, FAILING_IMPACTS, RUN_AXE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -163,3 +164,14 @@ def test_coordinator_plans_member_reports_coordinator_approves_public_sees_progr
     assert (download.status, download.headers["content-type"]) == (200, "image/jpeg")
     visit(public, personas.school.get_absolute_url())
     assert "Warm toilets inside the school" in public.locator("main").inner_text()
+
+    # The public pages of the plan pass axe-core with no serious or critical violation.
+    for path in [
+        plan.get_absolute_url(),
+        action.get_absolute_url(),
+        f"/engagement/groups/{group.code}/plans/",
+        f"/engagement/plans/{plan.code}/print/",
+    ]:
+        visit(public, path)
+        serious = [v for v in public.evaluate(RUN_AXE, [AXE_SOURCE, None]) if v["impact"] in FAILING_IMPACTS]
+        assert not serious, f"{path}: {[(v['id'], v['targets'][:3]) for v in serious]}"
