@@ -316,7 +316,7 @@ def test_the_plan_page_keeps_its_queries_bounded(personas, plan, django_assert_m
         )
         services.post_update(action, actor=personas.coordinator, text=f"Update {number}", new_progress=number)
     client = client_for(personas, "coordinator")
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(20):
         response = client.get(plan.get_absolute_url())
     assert response.status_code == 200
     with django_assert_max_num_queries(10):
@@ -406,7 +406,7 @@ def test_the_action_page_keeps_its_queries_bounded(personas, plan, django_assert
     for number in range(12):
         services.post_update(action, actor=personas.monitor, text=f"Update {number}", new_progress=number)
     client = client_for(personas, "coordinator")
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(16):
         response = client.get(action.get_absolute_url())
     assert len(response.context["page"].object_list) == 12
     assert "Plan status changed" not in response.content.decode()  # the plan's history stays on the plan
