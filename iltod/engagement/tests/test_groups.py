@@ -260,3 +260,31 @@ def test_the_aimag_page_lists_the_groups_of_the_area(personas, group):
     assert group.name in response.content.decode()
     other = client_for(personas, "anonymous").get(personas.geo.other_aimag.get_absolute_url())
     assert group.name not in other.content.decode()
+
+
+def test_the_group_page_costs_the_same_number_of_queries_however_big_the_group(
+    personas, group, django_assert_max_num_queries
+):
+    from .helpers_groups import held_meeting
+
+    client = client_for(personas, "coordinator")
+    client.get(group.get_absolute_url())  # warm the content type cache
+    with django_assert_max_num_queries(40) as small:
+        client.get(group.get_absolute_url())
+    members = add_members(group, personas.coordinator, SOME_MEMBERS * 10)
+    for n in range(12):
+        meeting = held_meeting(group, personas.coordinator, title=f"Хурал {n}")
+        services.set_named_attendance(meeting, actor=personas.coordinator, members=members[: n + 1])
+        services.create_issue(actor=personas.coordinator, group=group, title=f"Асуудал {n}")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(group.get_absolute_url())
+    assert len(response.context["meetings"]) == 10 and response.context["meeting_count"] == 12
+
+
+def test_the_pages_speak_mongolian_by_default(personas, group):
+    from django.test import Client
+
+    client = Client()
+    html = client.get(reverse("engagement:group_list")).content.decode()
+    assert '<html lang="mn">' in html and group.name in html
+    assert client.get(group.get_absolute_url()).status_code == 200

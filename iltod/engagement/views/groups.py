@@ -1,4 +1,5 @@
-"""Pages of groups, members, meetings, attendance, local issues and projects.
+"""Pages of groups and their members, the "My groups" page and the panel on area pages; the pages
+of meetings, issues and projects are in their own modules, whose URLs are joined here.
 
 Public pages show public records only; members also see the group's other records; coordinators
 manage. Every object is fetched through ``permissions.get_*`` ("not allowed" is a 404). The group

@@ -97,11 +97,15 @@ def _detail_label(model, key: str) -> str:
     return key
 
 
+HISTORY_LIMIT = 100  # the latest events of a record; the back office's audit log has them all
+
+
 def history(obj):
-    """The audit trail of ``obj`` as (time, label, actor, details), oldest first; details are
-    (field label, value or "before → after") in the reader's language."""
+    """The latest audit events of ``obj`` as (time, label, actor, details), oldest first; details
+    are (field label, value or "before → after") in the reader's language."""
     rows = []
-    for event in events_for(obj).order_by("created_at", "pk"):
+    latest = list(events_for(obj).order_by("-created_at", "-pk")[:HISTORY_LIMIT])
+    for event in reversed(latest):
         details = [
             (_detail_label(type(obj), key), _detail_text(value, change=key not in LIST_DETAILS))
             for key, value in sorted(event.data.items())
