@@ -228,7 +228,7 @@ def save_scores(
 ) -> int:
     """Write a group's scores by indicator number; every change is kept in the score's history.
     ``submit`` hands the sheet to a checker. Returns the number of scores that changed."""
-    group = FocusGroup.objects.select_for_update().select_related("cycle__facilitator").get(pk=group.pk)
+    group = FocusGroup.objects.select_for_update(of=("self",)).select_related("cycle__facilitator").get(pk=group.pk)
     cycle = group.cycle
     if cycle.stage == Stage.CLOSED:
         raise ScorecardError(_("The cycle is closed."))
@@ -304,7 +304,7 @@ def save_scores(
 
 @transaction.atomic
 def submit_sheet(*, actor, group, request=None) -> FocusGroup:
-    group = FocusGroup.objects.select_for_update().select_related("cycle__facilitator").get(pk=group.pk)
+    group = FocusGroup.objects.select_for_update(of=("self",)).select_related("cycle__facilitator").get(pk=group.pk)
     if group.status not in {FocusGroup.SheetStatus.DRAFT, FocusGroup.SheetStatus.RETURNED}:
         raise ScorecardError(_("Only a sheet being entered can be sent for approval."))
     if not group.scores.filter(value__isnull=False).exists():
@@ -336,7 +336,7 @@ def approve_sheet(*, actor, group, request=None) -> FocusGroup:
 @transaction.atomic
 def return_sheet(*, actor, group, reason: str, request=None) -> FocusGroup:
     """Send a sheet back to be corrected (also an approved one, while the cycle is open)."""
-    group = FocusGroup.objects.select_for_update().select_related("cycle").get(pk=group.pk)
+    group = FocusGroup.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=group.pk)
     if group.status not in {FocusGroup.SheetStatus.SUBMITTED, FocusGroup.SheetStatus.APPROVED}:
         raise ScorecardError(_("Only a submitted or approved sheet can be returned."))
     if group.cycle.stage == Stage.CLOSED:
@@ -366,7 +366,7 @@ def hold_interface_meeting(*, actor, cycle, held_on, venue="", count=3, due_on=N
 
     from .aggregation import build_report
 
-    cycle = ScorecardCycle.objects.select_for_update().select_related("service_unit").get(pk=cycle.pk)
+    cycle = ScorecardCycle.objects.select_for_update(of=("self",)).select_related("service_unit").get(pk=cycle.pk)
     if cycle.action_plan_id:
         raise ScorecardError(_("This cycle already has its interface meeting and action plan."))
     if cycle.stage == Stage.CLOSED:
