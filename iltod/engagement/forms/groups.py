@@ -72,10 +72,19 @@ def _facility_by_code(code: str):
     return facility
 
 
+class AreaChoice(forms.ModelChoiceField):
+    """Soum and district names repeat across aimags: show the aimag (or the capital) too."""
+
+    def label_from_instance(self, obj):
+        if obj.parent_id and obj.parent.level != AdminUnit.Level.COUNTRY:
+            return f"{obj.parent.name} › {obj.name}"
+        return obj.name
+
+
 class GroupForm(forms.Form):
     name_mn = forms.CharField(label=_("Name (Mongolian)"), max_length=255)
     name_en = forms.CharField(label=_("Name (English)"), max_length=255, required=False)
-    admin_unit = forms.ModelChoiceField(
+    admin_unit = AreaChoice(
         label=_("Area"),
         queryset=AdminUnit.objects.none(),
         to_field_name="code",
@@ -125,7 +134,7 @@ class GroupForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.fields["admin_unit"].queryset = (
-            AdminUnit.objects.current().exclude(level=AdminUnit.Level.COUNTRY).order_by("code")
+            AdminUnit.objects.current().exclude(level=AdminUnit.Level.COUNTRY).select_related("parent").order_by("code")
         )
         self.fields["sectors"].queryset = Sector.objects.all()
         organizations = Organization.objects.filter(is_active=True).order_by("name")

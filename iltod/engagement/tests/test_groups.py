@@ -288,3 +288,10 @@ def test_the_pages_speak_mongolian_by_default(personas, group):
     html = client.get(reverse("engagement:group_list")).content.decode()
     assert '<html lang="mn">' in html and group.name in html
     assert client.get(group.get_absolute_url()).status_code == 200
+
+
+def test_the_area_choices_name_the_aimag_of_each_soum(personas, django_assert_max_num_queries):
+    client = client_for(personas, "coordinator")
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("engagement:group_create")).content.decode()
+    assert "Arkhangai › Battsengel" in html and "Khovd › Jargalant" in html
