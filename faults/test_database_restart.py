@@ -113,7 +113,13 @@ def test_every_accepted_submission_survives_a_database_restart_and_the_outage_an
         assert attempt.retry_after and attempt.retry_after.isdigit(), attempt
         assert attempt.content_type.startswith("text/html")
         assert '<html lang="mn">' in attempt.body
-        assert stopped_at - 1 <= attempt.sent <= started_at + RECOVERY, "a 503 outside the outage"
+        # answered after the stop began, for a request sent before the service had recovered
+        # (a slow request sent just before the stop may meet the outage: that is a 503 too)
+        outage = (round(attempt.sent - stopped_at, 2), round(attempt.received - stopped_at, 2))
+        assert attempt.received >= stopped_at and attempt.sent <= started_at + RECOVERY, (
+            f"a 503 outside the outage (sent, answered) {outage} s after the stop; restart at "
+            f"{started_at - stopped_at:.2f} s"
+        )
     form = during["form"]
     assert (form.status_code, form.headers["Retry-After"]) == (503, "10")
     assert "temporarily unavailable" in form.text
@@ -129,7 +135,7 @@ def test_every_accepted_submission_survives_a_database_restart_and_the_outage_an
     late = [a for a in attempts if a.sent > started_at + RECOVERY]
     assert late and all(a.code for a in late), [(a.status, a.body[:200]) for a in late if not a.code]
     first_success = min(a.received for a in attempts if a.code and a.sent >= started_at)
-    assert first_success - started_at < RECOVERY
+    assert first_success - started_at < RECOVERY, f"first success {first_success - started_at:.2f} s after the restart"
 
     # Every accepted submission is in the database with its content; anything else stored is a
     # submission whose answer was lost in the outage (the client saw a 503), never an invention.
