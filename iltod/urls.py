@@ -27,8 +27,9 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    # Development only; in production the web server serves media. Feedback attachments are never
-    # served from here: they go through the access-checked view (feedback:attachment).
+    # Development only; in production the web server serves media. Feedback attachments and
+    # engagement documents are never served from here: they go through access-checked views
+    # (feedback:attachment, engagement:document).
     urlpatterns += [
-        re_path(r"^media/(?!feedback/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?!feedback/|engagement/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]

@@ -131,7 +131,7 @@ class UpdateForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("new_status") == Action.Status.DONE and data.get("new_progress") not in (None, 100):
-            self.add_error("new_progress", _("A done action is 100% done: leave the progress empty or write 100."))
+            self.add_error("new_progress", _("A done action is complete: leave the progress empty or write 100."))
         return data
 
     def evidence(self):

@@ -194,7 +194,7 @@ def test_an_update_with_bad_values_says_what_is_wrong(personas, action):
         reverse("engagement:update_create", args=[action.code]),
         {"text": "Done", "new_status": "done", "new_progress": "50"},
     )
-    assert "100% done" in str(response.context["update_form"].errors["new_progress"])
+    assert "A done action is complete" in str(response.context["update_form"].errors["new_progress"])
 
 
 def test_members_see_pending_updates_and_the_public_sees_approved_ones(personas, action):
