@@ -248,10 +248,10 @@ def public_list(request):
 
 
 def _area_counts(year):
-    """Received items per aimag/capital this year, from the statistics table."""
-    top = dict(AdminUnit.objects.top_level().values_list("pk", "code"))
+    """Received items per aimag/capital this year, from the statistics table: (unit, count), by name."""
+    top = {unit.pk: unit for unit in AdminUnit.objects.top_level()}
     rows = Stat.objects.filter(scope=Stat.Scope.ADMIN_UNIT, scope_id__in=list(top), year=year)
-    return {top[r.scope_id]: r.received for r in rows}
+    return sorted(((top[r.scope_id], r.received) for r in rows), key=lambda pair: pair[0].name)
 
 
 def public_detail(request, code):

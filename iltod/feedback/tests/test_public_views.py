@@ -459,3 +459,15 @@ def test_the_report_of_an_unknown_or_private_organisation_is_not_found(world, cl
     world.school_org.is_public = False
     world.school_org.save(update_fields=["is_public"])
     assert client.get(reverse("feedback:organization_report", args=[world.school_org.code])).status_code == 404
+
+
+def test_the_public_list_counts_by_aimag_link_each_aimag_by_its_name(world, client):
+    for _ in range(2):
+        submit(world)
+    submit(world, service_unit=world.clinic, category=category("health-waiting"))
+    response = client.get(reverse("feedback:public_list"), {"year": "2026"})
+    counts = [(unit.code, n) for unit, n in response.context["area_counts"]]
+    assert counts == [("65", 2), ("84", 1)]  # Архангай before Ховд
+    html = response.content.decode()
+    assert f'<a href="?area=65">{world.geo.aimag.name}</a>' in html
+    assert '<a href="?area=84">' in html
