@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from iltod.accounts.capabilities import Capability
 from iltod.accounts.models import Membership
+from iltod.engagement import services as engagement
+from iltod.engagement.models import ActionPlan
 from iltod.places.models import ServiceUnit
 
 from . import services
@@ -77,13 +79,14 @@ def _score_cycle(cycle, rng, *, monitor, coordinator, provider, lift: int, close
     services.approve_sheet(actor=coordinator, group=staff)
     if close:
         meeting_day = timezone.localdate(cycle.created_at) + datetime.timedelta(days=40)
-        services.hold_interface_meeting(
+        cycle = services.hold_interface_meeting(
             actor=coordinator,
             cycle=cycle,
             held_on=meeting_day,
             venue="Сургуулийн хурлын танхим",
             due_on=meeting_day + datetime.timedelta(days=90),
         )
+        engagement.change_plan_status(cycle.action_plan, ActionPlan.Status.AGREED, actor=coordinator)
         services.advance_stage(actor=coordinator, cycle=cycle, to_stage=Stage.CLOSED)
 
 

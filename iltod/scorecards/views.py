@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from iltod.engagement.models import ActionPlan
 from iltod.feedback.webhooks import _body as webhook_body
 from iltod.feedback.webhooks import _refuse as webhook_refusal
 from iltod.lib.tabular import XLSX_CONTENT_TYPE, tabular_response
@@ -58,7 +59,11 @@ def public_list(request):
 
 def _report_context(request, cycle, *, public: bool) -> dict:
     report = build_report(cycle)
-    plan = cycle.action_plan if cycle.action_plan_id else None
+    plan = None
+    if cycle.action_plan_id:
+        # The public report shows the plan only once the engagement app shows it (agreed, public group).
+        plans = ActionPlan.objects.public() if public else ActionPlan.objects.all()
+        plan = plans.select_related("meeting").filter(pk=cycle.action_plan_id).first()
     return {
         "cycle": cycle,
         "report": report,

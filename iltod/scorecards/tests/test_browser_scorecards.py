@@ -8,6 +8,8 @@ import re
 import pytest
 
 from iltod.core import testing
+from iltod.engagement import services as engagement
+from iltod.engagement.models import ActionPlan
 from iltod.portal.tests.browser import DESKTOP, PHONE, log_of, visit
 from iltod.scorecards.library import load_library
 from iltod.scorecards.models import FocusGroup, ScorecardCycle, Stage
@@ -96,6 +98,8 @@ def test_facilitator_provider_and_coordinator_run_a_cycle_to_a_public_report(new
     titles = list(plan.actions.values_list("title", flat=True))
     assert any("Teachers treat pupils with respect" in t for t in titles)  # lowest and most divergent
     assert plan.title in coordinator.locator("main").inner_text()
+    # The group agrees the plan in the engagement app, where it is followed up from now on.
+    engagement.change_plan_status(plan, ActionPlan.Status.AGREED, actor=world.coordinator)
     coordinator.select_option("#id_stage", "closed")
     coordinator.get_by_role("button", name="Move the cycle forward").click()
     coordinator.wait_for_load_state("load")

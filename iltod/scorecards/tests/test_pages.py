@@ -198,3 +198,16 @@ def test_an_input_line_is_recorded_and_corrected(client, personas, cycle):
     assert client.post(url, {"action": "input", "item": "99999", "name": "x"}).status_code == 404
     response = client.post(url, {"action": "input", "name": "Ном", "entitled": "много"}, follow=True)
     assert response.status_code == 200 and cycle.inputs.count() == 1
+
+
+def test_the_public_report_shows_the_action_plan_once_it_is_agreed(client, personas, cycle):
+    from iltod.engagement import services as engagement
+    from iltod.engagement.models import ActionPlan
+
+    score(personas, add_group(personas, cycle, K.WOMEN), {1: 2, 2: 4})
+    cycle = services.hold_interface_meeting(actor=personas.coordinator, cycle=cycle, held_on=datetime.date(2026, 4, 2))
+    cycle = services.advance_stage(actor=personas.coordinator, cycle=cycle, to_stage=Stage.CLOSED)
+    url = reverse("scorecards:public_report", args=[cycle.code])
+    assert cycle.action_plan.title not in client.get(url).content.decode()  # a draft is not public
+    engagement.change_plan_status(cycle.action_plan, ActionPlan.Status.AGREED, actor=personas.coordinator)
+    assert cycle.action_plan.title in client.get(url).content.decode()
