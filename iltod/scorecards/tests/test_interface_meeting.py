@@ -59,4 +59,7 @@ def test_the_button_on_the_cycle_page(client, personas, cycle, scored):
     cycle.refresh_from_db()
     assert cycle.action_plan is not None
     page = client.get(reverse("scorecards:cycle", args=[cycle.code]))
-    assert cycle.action_plan.title in page.content.decode()
+    html = page.content.decode()
+    assert cycle.action_plan.title in html
+    assert f'href="{cycle.action_plan.get_absolute_url()}"' in html  # followed up in the engagement app
+    assert f'href="{cycle.interface_meeting.get_absolute_url()}"' in html
