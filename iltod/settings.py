@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "iltod.core.middleware.DatabaseUnavailableMiddleware",  # 503 + Retry-After while the database is down
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "iltod.core.middleware.SessionMiddleware",  # Django's; a session lost with the database is a 503
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -10,6 +10,8 @@ Nothing else is needed to recover: Django opens a new connection on the next req
 import logging
 import sys
 
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
@@ -65,3 +67,20 @@ class DatabaseUnavailableMiddleware:
             log.warning("database unavailable, answering 503 to %s %s: %s", request.method, request.path, exception)
             return unavailable_response(request)
         return None
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a session that cannot be saved because the database went away is an
+    outage (503), not "the session was deleted before the request completed" (400)."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except SessionInterrupted as exc:
+            update_error = exc.__context__  # UpdateError, raised while handling the database's error
+            if update_error is None or not isinstance(update_error.__context__, DATABASE_DOWN):
+                raise
+            log.warning(
+                "database unavailable while saving the session of %s: %s", request.path, update_error.__context__
+            )
+            return unavailable_response(request)

@@ -1,7 +1,7 @@
 """While the database is down, every answer is a 503 with Retry-After, never a 500."""
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import OperationalError
 from django.test import Client
 
@@ -51,14 +51,28 @@ def test_programs_get_a_json_error_they_can_retry(anonymous, path):
     }
 
 
-def test_an_outage_met_after_the_view_while_saving_the_session_answers_503(anonymous, monkeypatch):
-    def refuse(self, must_create=False):
-        raise OperationalError("server closed the connection unexpectedly")
+def refuse(*args, **kwargs):
+    raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(SessionStore, "save", refuse)
+
+def test_an_outage_met_after_the_view_while_creating_the_session_answers_503(anonymous, db, monkeypatch):
+    monkeypatch.setattr(Session, "save", refuse)
     response = anonymous.get("/session/")
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
+
+
+def test_an_outage_met_while_saving_an_existing_session_answers_503_and_not_400(anonymous, db, monkeypatch):
+    assert anonymous.get("/session/").status_code == 200  # the session now exists
+    monkeypatch.setattr(Session, "save", refuse)
+    response = anonymous.get("/session/")  # Django would say "session interrupted", 400
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+
+
+def test_a_session_deleted_by_a_concurrent_request_is_still_a_bad_request(anonymous, db):
+    assert anonymous.get("/session/").status_code == 200
+    assert anonymous.get("/session/deleted/").status_code == 400
 
 
 def test_a_bug_is_still_a_server_error_and_not_hidden_as_an_outage(anonymous):

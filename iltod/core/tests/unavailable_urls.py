@@ -18,6 +18,15 @@ def remembers_in_session(request):
     return HttpResponse("ok")
 
 
+def session_deleted_meanwhile(request):
+    from django.contrib.sessions.models import Session
+
+    request.session.get("seen")  # read at the start of the request...
+    Session.objects.all().delete()  # ... then a concurrent request logs the user out
+    request.session["seen"] = "again"
+    return HttpResponse("ok")
+
+
 def broken(request):
     raise ValueError("a bug, not an outage")
 
@@ -26,6 +35,7 @@ urlpatterns = [
     path("page/", connection_refused),
     path("closed/", connection_closed),
     path("session/", remembers_in_session),
+    path("session/deleted/", session_deleted_meanwhile),
     path("broken/", broken),
     path("api/v1/thing/", connection_refused),
     path("open311/v2/requests.json", connection_refused),
