@@ -14,9 +14,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from iltod.accounts.services import events_for
 from iltod.engagement.models import ActionPlan
 from iltod.feedback.webhooks import _body as webhook_body
 from iltod.feedback.webhooks import _refuse as webhook_refusal
@@ -31,6 +33,20 @@ from .xlsform import XLSFormError, generate_xlsform
 log = logging.getLogger("iltod.scorecards")
 
 PER_PAGE = 25
+HISTORY_LIMIT = 50
+EVENT_LABELS = {
+    "scorecards.cycle_created": gettext_lazy("cycle started"),
+    "scorecards.plan_changed": gettext_lazy("stage dates planned"),
+    "scorecards.stage_changed": gettext_lazy("moved to the next stage"),
+    "scorecards.indicator_added": gettext_lazy("indicator added"),
+    "scorecards.input_recorded": gettext_lazy("input recorded"),
+    "scorecards.group_added": gettext_lazy("focus group added"),
+    "scorecards.scores_saved": gettext_lazy("scores entered"),
+    "scorecards.sheet_submitted": gettext_lazy("sheet sent for approval"),
+    "scorecards.sheet_approved": gettext_lazy("sheet approved"),
+    "scorecards.sheet_returned": gettext_lazy("sheet returned for correction"),
+    "scorecards.interface_meeting_held": gettext_lazy("interface meeting and action plan created"),
+}
 EXPORT_LIMIT = 10_000
 CYCLE_RELATED = ("service_unit__admin_unit__parent", "service_unit__sector", "owner_organization")
 
@@ -349,9 +365,27 @@ def cycle_detail(request, code):
             "interface_form": forms.InterfaceMeetingForm(initial={"held_on": timezone.localdate()}),
             "upload_form": forms.UploadForm(),
             "submissions": list(cycle.submissions.select_related("group")[:10]),
+            "history": _history(cycle, groups),
             "webhook_on": bool(settings.KOBO_WEBHOOK_SECRET),
         },
     )
+
+
+def _history(cycle, groups) -> list[tuple]:
+    """The cycle's audit events as (event, what happened, detail) for its timeline."""
+    labels = {g.code: g.label for g in groups}
+    rows = []
+    for event in events_for(cycle).order_by("-created_at", "-pk")[:HISTORY_LIMIT]:
+        data = event.data or {}
+        detail = ""
+        if data.get("after") in Stage.values:
+            detail = Stage(data["after"]).label
+        elif data.get("group"):
+            detail = labels.get(data["group"], data["group"])
+        elif data.get("input") or data.get("text"):
+            detail = data.get("input") or data.get("text")
+        rows.append((event, EVENT_LABELS.get(event.action, event.action), detail))
+    return rows
 
 
 def _form_errors(request, form) -> None:

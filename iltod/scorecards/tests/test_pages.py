@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from iltod.core.testing import make_facility
@@ -211,3 +212,13 @@ def test_the_public_report_shows_the_action_plan_once_it_is_agreed(client, perso
     assert cycle.action_plan.title not in client.get(url).content.decode()  # a draft is not public
     engagement.change_plan_status(cycle.action_plan, ActionPlan.Status.AGREED, actor=personas.coordinator)
     assert cycle.action_plan.title in client.get(url).content.decode()
+
+
+def test_the_cycle_page_shows_its_history(client, personas, cycle):
+    add_group(personas, cycle, K.PARENTS)
+    services.advance_stage(actor=personas.monitor, cycle=cycle)
+    client.force_login(personas.monitor)
+    with translation.override("en"):
+        html = client.get(reverse("scorecards:cycle", args=[cycle.code]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Moved to the next stage: input tracking" in html
+    assert "Focus group added: Parents" in html
