@@ -256,11 +256,13 @@ def _seed_simple_plan(group, coordinator, title, *, issue, kinds, status, leads,
 def _groups_with_coordinators(demo_coordinator):
     """The demo coordinator's groups first, then other groups with their coordinator (the platform
     administrator where no coordinator has an account)."""
-    own = list(coordinated_groups(demo_coordinator).select_related("admin_unit").order_by("pk"))
+    # Area groups only: a facility's group (made by a score card's interface meeting) gets its plan there.
+    area_groups = Group.objects.filter(service_unit__isnull=True).select_related("admin_unit").order_by("pk")
+    own = list(area_groups.filter(pk__in=coordinated_groups(demo_coordinator).values("pk")))
     for group in own:
         yield group, demo_coordinator
     admin = _user("admin")
-    others = Group.objects.exclude(pk__in=[g.pk for g in own]).select_related("admin_unit").order_by("pk")
+    others = area_groups.exclude(pk__in=[g.pk for g in own])
     for group in others:
         coordinator = services.coordinator_users(group).first() or admin
         if coordinator is not None:

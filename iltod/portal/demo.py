@@ -1211,6 +1211,9 @@ class SeedResult:
     passwords_reset: int = 0
     feedback: int = 0
     feedback_created: int = 0
+    engagement: str = ""
+    scorecards: int = 0
+    scorecards_created: int = 0
 
     def summary(self) -> str:
         return (
@@ -1218,8 +1221,9 @@ class SeedResult:
             f"in {self.aimags} aimags and {self.districts} districts, {self.organizations} organisations "
             f"({self.organizations_created} new), {self.network_memberships} network memberships "
             f"({self.network_memberships_created} new), {self.users} persona logins ({self.users_created} new, "
-            f"{self.passwords_reset} passwords reset), {self.feedback} feedback items ({self.feedback_created} new)."
-        )
+            f"{self.passwords_reset} passwords reset), {self.feedback} feedback items ({self.feedback_created} new), "
+            f"{self.scorecards} score card cycles ({self.scorecards_created} new). {self.engagement}"
+        ).strip()
 
 
 def load_geography() -> Geography:
@@ -1426,7 +1430,20 @@ def seed_demo(*, scale: int = 1, reset_passwords: bool = False) -> SeedResult:
     facility_ids = _write_facilities(facilities, geo, orgs, result)
     _write_links(plan, orgs, facility_ids, result)
     _write_personas(orgs, reset_passwords, result)
+    from iltod.engagement.demo import seed_engagement_demo
+    from iltod.engagement.demo_plans import seed_plans_demo
+    from iltod.scorecards.demo import seed_scorecards_demo
+
     from .demo_feedback import seed_feedback
 
     result.feedback, result.feedback_created = seed_feedback(scale)
+    # Groups cite the demo feedback as evidence; plans build on the groups; score cards meet in groups too.
+    result.engagement = f"{seed_engagement_demo().summary()} {seed_plans_demo().summary()}"
+    users = get_user_model().objects.filter(email__in=[demo_email(k) for k in ("monitor", "coordinator", "director")])
+    personas = {u.email: u for u in users}
+    result.scorecards, result.scorecards_created = seed_scorecards_demo(
+        monitor=personas[demo_email("monitor")],
+        coordinator=personas[demo_email("coordinator")],
+        provider=personas[demo_email("director")],
+    )
     return result

@@ -3,6 +3,7 @@
 from iltod.accounts.capabilities import Role
 from iltod.accounts.services import grant_membership
 from iltod.core.testing import make_user
+from iltod.engagement import services
 from iltod.engagement.demo_plans import seed_plans_demo
 from iltod.engagement.models import Action, ActionPlan, ActionUpdate, OutcomeStory
 
@@ -30,3 +31,15 @@ def test_the_demo_coordinators_groups_get_plans_in_every_state_once(personas, gr
     again = seed_plans_demo()
     assert (again.plans_created, again.updates_created) == (0, 0)
     assert ActionPlan.objects.count() == 3
+
+
+def test_a_facility_group_made_later_gets_no_demo_plans(personas, group):
+    coordinator = make_user("coordinator@demo.iltod.mn", "Demo Coordinator")
+    grant_membership(actor=personas.admin, user=coordinator, organization=personas.cso, role=Role.COORDINATOR)
+    seed_plans_demo()
+    facility_group = services.ensure_facility_group(
+        actor=coordinator, service_unit=personas.school, convening_organization=personas.cso
+    )
+    again = seed_plans_demo()
+    assert again.plans_created == 0
+    assert not ActionPlan.objects.filter(group=facility_group).exists()

@@ -13,9 +13,11 @@ from django.utils import translation
 from iltod.accounts.capabilities import Capability, Role
 from iltod.accounts.models import AuditEvent, Membership, User
 from iltod.accounts.permissions import has_capability
+from iltod.engagement.models import ActionPlan, Group, LocalIssue, Meeting
 from iltod.organizations.models import NetworkMembership, Organization
 from iltod.places.models import CODE_ALPHABET, AdminUnit, ServiceUnit
 from iltod.portal import demo
+from iltod.scorecards.models import ScorecardCycle
 
 
 def seed(*args) -> str:
@@ -196,6 +198,20 @@ class SeededDemoTests(TestCase):
         assert has_capability(director, Capability.HANDLE_FEEDBACK, school_org)
         admin = users["admin@demo.iltod.mn"]
         assert admin.is_staff and admin.is_superuser
+
+    def test_groups_with_meetings_and_plans_and_score_cards_are_seeded_too(self):
+        area_groups = Group.objects.filter(service_unit__isnull=True)
+        assert area_groups.count() >= 10
+        assert Meeting.objects.filter(group__in=area_groups).exists()
+        assert LocalIssue.objects.exists()
+        assert set(ActionPlan.objects.values_list("status", flat=True)) >= {
+            ActionPlan.Status.AGREED,
+            ActionPlan.Status.IN_PROGRESS,
+        }
+        assert ScorecardCycle.objects.count() >= 5
+        # every interface meeting's plan lives in its facility's group, not in an area group
+        assert not ActionPlan.objects.filter(source_id__gt="", group__in=area_groups).exists()
+        assert "score card cycles" in self.output and "Action plans:" in self.output
 
     def test_running_it_again_changes_nothing(self):
         before = snapshot()
