@@ -9,4 +9,7 @@ def capabilities(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"can_handle_feedback": SimpleLazyObject(lambda: has_capability(user, Capability.HANDLE_FEEDBACK))}
+    return {
+        "can_handle_feedback": SimpleLazyObject(lambda: has_capability(user, Capability.HANDLE_FEEDBACK)),
+        "can_run_scorecards": SimpleLazyObject(lambda: has_capability(user, Capability.RUN_SCORECARDS)),
+    }
