@@ -6,6 +6,7 @@ import itertools
 import os
 import re
 import shutil
+import signal
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -17,6 +18,13 @@ import requests
 
 TEMPLATE = "iltod_template"
 _numbers = itertools.count(1)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt  # pytest then runs the teardowns: no cluster or server is left running
+
+
+signal.signal(signal.SIGTERM, _interrupt)
 
 
 @pytest.fixture(scope="session")
