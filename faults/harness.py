@@ -3,7 +3,7 @@ Redis, the application under gunicorn, delivery workers. Everything listens on 1
 port of its own, lives in a temporary directory and is stopped when the test ends; the
 machine's own PostgreSQL and Redis are never touched.
 
-Every wait is bounded in time: a helper that cannot reach its goal raises ``TimeoutError``.
+Every wait is bounded in time: one that does not reach its goal raises ``TimeoutError``.
 """
 
 import glob
