@@ -6,7 +6,7 @@ Idempotent: a submission is stored once under its ``_uuid`` (or ``meta/instanceI
 submission delivered again is answered as a duplicate and changes nothing. A submission that
 could not be imported (unknown cycle or group, a sheet already approved, a score off the scale)
 is kept with its error and imported when it arrives again after the problem was fixed.
-Submission ids and the reading of KoBo's keys are shared with the feedback channel.
+Submission ids and the reading of KoBo's keys are ``iltod.lib.kobo``'s, as for the feedback channel.
 """
 
 import json
@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from iltod.feedback.channels.kobo import fields, submission_id
+from iltod.lib.kobo import fields, submission_id
+from iltod.lib.kobo import text as _text
 from iltod.lib.tabular import TabularError, read_rows
+from iltod.lib.webhooks import json_object
 
 from . import services
 from .models import FieldSubmission, ScorecardCycle, ScoreRevision
@@ -47,10 +49,6 @@ class Outcome:
         if self.duplicate:
             data["duplicate"] = True
         return data
-
-
-def _text(value) -> str:
-    return value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
 
 
 def _entries(cycle, answers: dict) -> dict[int, services.Entry]:
@@ -130,12 +128,9 @@ def import_submission(payload: dict, *, actor=None, cycle=None) -> Outcome:
 
 def receive(body: bytes, *, actor=None) -> Outcome:
     """One submission posted by KoBo's REST Service."""
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return Outcome(None, False, _("The body is not valid JSON."))
-    if not isinstance(payload, dict):
-        return Outcome(None, False, _("The body must be a JSON object."))
+    payload, error = json_object(body)
+    if error:
+        return Outcome(None, False, error)
     return import_submission(payload, actor=actor)
 
 

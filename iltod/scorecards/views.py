@@ -20,8 +20,7 @@ from django.views.decorators.http import require_POST
 
 from iltod.accounts.services import events_for
 from iltod.engagement.models import ActionPlan
-from iltod.feedback.webhooks import _body as webhook_body
-from iltod.feedback.webhooks import _refuse as webhook_refusal
+from iltod.lib import webhooks
 from iltod.lib.tabular import XLSX_CONTENT_TYPE, tabular_response
 from iltod.organizations.models import Organization
 
@@ -606,12 +605,12 @@ def xlsform_download(request, code):
 @csrf_exempt
 def kobo_webhook(request):
     """KoBoToolbox REST Service: one JSON submission per POST, same secret as the feedback form's."""
-    refused = webhook_refusal(request, settings.KOBO_WEBHOOK_SECRET)
+    refused = webhooks.refuse(request, settings.KOBO_WEBHOOK_SECRET)
     if refused is not None:
         return refused
-    body = webhook_body(request)
+    body = webhooks.read_body(request)
     if body is None:
-        return JsonResponse({"status": "error", "error": "The body is too large."}, status=400)
+        return webhooks.too_big()
     with translation.override(settings.LANGUAGE_CODE):
         outcome = fieldwork.receive(body)
     if outcome.submission is None:

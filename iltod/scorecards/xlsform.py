@@ -3,17 +3,16 @@
 One submission is one group's score sheet. Field names are the contract with the import
 (``fieldwork.py``): ``cycle`` (the cycle's public code, fixed in the form), ``group`` (the focus
 group's code, chosen from the groups registered for the cycle), and per indicator ``i<number>``
-(the score) and ``i<number>_reason``. The conversion and check reuse the feedback form's pyxform
-helpers.
+(the score) and ``i<number>_reason``. The languages, the writing of the sheets and the check by
+pyxform are ``iltod.lib.xlsform``'s, as for the feedback form.
 """
 
-import io
 from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
-from openpyxl import Workbook
 
-from iltod.feedback.channels.xlsform import DEFAULT_LANGUAGE, LANGUAGES, XLSFormError, convert
+from iltod.lib.xlsform import DEFAULT_LANGUAGE, XLSFormError, columns, convert, workbook
+from iltod.lib.xlsform import labels as _both
 
 from .models import FACES, Scale, ScorecardCycle
 
@@ -22,15 +21,15 @@ __all__ = ["XLSFormError", "build_workbook", "form_id", "generate_xlsform"]
 SURVEY_HEADER = [
     "type",
     "name",
-    *(f"label::{lang}" for _c, lang in LANGUAGES),
-    *(f"hint::{lang}" for _c, lang in LANGUAGES),
+    *columns("label"),
+    *columns("hint"),
     "required",
     "appearance",
     "constraint",
-    *(f"constraint_message::{lang}" for _c, lang in LANGUAGES),
+    *columns("constraint_message"),
     "calculation",
 ]
-CHOICES_HEADER = ["list_name", "name", *(f"label::{lang}" for _c, lang in LANGUAGES)]
+CHOICES_HEADER = ["list_name", "name", *columns("label")]
 
 
 @dataclass
@@ -43,10 +42,6 @@ class GeneratedForm:
 
 def form_id(cycle: ScorecardCycle) -> str:
     return f"iltod_scorecard_{cycle.code.lower()}"
-
-
-def _both(mn: str, en: str) -> list[str]:
-    return [mn or en, en or mn]
 
 
 def _row(type_, name, label=("", ""), hint=("", ""), *, required="", appearance="", constraint="", message=("", ""),
@@ -109,20 +104,14 @@ def build_workbook(cycle: ScorecardCycle, version: str | None = None) -> tuple[b
         ["form_title", "form_id", "version", "default_language"],
         [f"Iltod — {cycle.title}", form_id(cycle), version, DEFAULT_LANGUAGE],
     ]
-    workbook = Workbook(write_only=True)
-    for title, header, rows in (
-        ("survey", SURVEY_HEADER, survey),
-        ("choices", CHOICES_HEADER, choices),
-        ("settings", None, settings_rows),
-    ):
-        sheet = workbook.create_sheet(title)
-        if header:
-            sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), version
+    content = workbook(
+        (
+            ("survey", SURVEY_HEADER, survey),
+            ("choices", CHOICES_HEADER, choices),
+            ("settings", None, settings_rows),
+        )
+    )
+    return content, version
 
 
 def generate_xlsform(cycle: ScorecardCycle, version: str | None = None) -> GeneratedForm:

@@ -10,7 +10,6 @@ JSON) is kept with its error and answered with 202, so KoBo does not retry it fo
 triage desk fixes the data and retries it from ``/staff/feedback/inbound/``.
 """
 
-import json
 from datetime import UTC
 
 from django.conf import settings
@@ -18,6 +17,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from iltod.lib.kobo import fields, submission_id
+from iltod.lib.kobo import text as _text
+from iltod.lib.webhooks import json_object
 from iltod.places.models import AdminUnit, ServiceUnit
 
 from .. import services
@@ -30,35 +32,9 @@ MAX_DESCRIPTION = 5000
 IDENTITY_FIELDS = {"phone", "name"}  # removed from the stored payload of anonymous feedback
 
 
-def submission_id(payload: dict) -> str:
-    """KoBo's ``_uuid``, or the form's ``meta/instanceID`` without its ``uuid:`` prefix."""
-    value = payload.get("_uuid") or payload.get("meta/instanceID") or payload.get("instanceID") or ""
-    value = str(value).strip()
-    return value.removeprefix("uuid:")
-
-
-def fields(payload: dict) -> dict:
-    """The form's answers by field name: group prefixes dropped, KoBo's own keys left out."""
-    answers: dict = {}
-    for key, value in payload.items():
-        if key.startswith("_") or key.split("/", 1)[0] in {"meta", "formhub"}:
-            continue
-        answers.setdefault(key.rsplit("/", 1)[-1], value)
-    return answers
-
-
-def _text(value) -> str:
-    return value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
-
-
 def receive(body: bytes) -> Receipt:
     """Store one submission, process it once, and say what became of it."""
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        payload, error = None, _("The body is not valid JSON.")
-    else:
-        error = "" if isinstance(payload, dict) else _("The body must be a JSON object.")
+    payload, error = json_object(body)
     if error:
         message, _created = inbound.record(
             CHANNEL, inbound.body_id(body), payload={"raw": body.decode("utf-8", "replace")}, error=error

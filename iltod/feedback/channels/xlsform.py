@@ -7,13 +7,12 @@ The form's field names are the contract with the KoBo webhook (``kobo.py`` reads
 facility code, category code), so a submission refers to rows by code and survives renames.
 """
 
-import io
 import logging
 from dataclasses import dataclass, field
 
-from django.utils import timezone, translation
-from openpyxl import Workbook
+from django.utils import timezone
 
+from iltod.lib.xlsform import DEFAULT_LANGUAGE, XLSFormError, columns, convert, labels, translated, workbook
 from iltod.places.models import AdminUnit, ServiceUnit
 
 from ..models import Category, Feedback, Kind
@@ -21,8 +20,6 @@ from ..models import Category, Feedback, Kind
 log = logging.getLogger("iltod.channels")
 
 FORM_ID = "iltod_feedback"
-LANGUAGES = (("mn", "Mongolian (mn)"), ("en", "English (en)"))
-DEFAULT_LANGUAGE = "Mongolian (mn)"
 # Every field a submission may carry; kobo.py reads these names.
 FIELDS = (
     "aimag",
@@ -42,10 +39,6 @@ SOUM_LEVELS = {AdminUnit.Level.SOUM, AdminUnit.Level.DISTRICT}
 TOP_LEVELS = {AdminUnit.Level.AIMAG, AdminUnit.Level.CAPITAL}
 
 
-class XLSFormError(Exception):
-    """pyxform rejected the generated form; the message lists its errors."""
-
-
 @dataclass
 class GeneratedForm:
     content: bytes
@@ -54,30 +47,17 @@ class GeneratedForm:
     warnings: list[str] = field(default_factory=list)
 
 
-def _labels(mn: str, en: str) -> list[str]:
-    return [mn or en, en or mn]
-
-
-def _both(text) -> list[str]:
-    """A translatable string in Mongolian and English (for the form's fixed texts)."""
-    out = []
-    for code, _name in LANGUAGES:
-        with translation.override(code):
-            out.append(str(text))
-    return out
-
-
 SURVEY_HEADER = [
     "type",
     "name",
-    *(f"label::{lang}" for _c, lang in LANGUAGES),
-    *(f"hint::{lang}" for _c, lang in LANGUAGES),
+    *columns("label"),
+    *columns("hint"),
     "required",
     "relevant",
     "choice_filter",
     "appearance",
     "constraint",
-    *(f"constraint_message::{lang}" for _c, lang in LANGUAGES),
+    *columns("constraint_message"),
     "calculation",
     "default",
     "parameters",
@@ -183,7 +163,7 @@ def _survey_rows() -> list[list[str]]:
     ]
 
 
-CHOICES_HEADER = ["list_name", "name", *(f"label::{lang}" for _c, lang in LANGUAGES), "aimag", "soum", "sector"]
+CHOICES_HEADER = ["list_name", "name", *columns("label"), "aimag", "soum", "sector"]
 
 
 def _choice_rows() -> tuple[list[list[str]], int]:
@@ -194,13 +174,13 @@ def _choice_rows() -> tuple[list[list[str]], int]:
         rows.append([list_name, name, *labels, aimag, soum, sector])
 
     for value in Kind.values:
-        choice("kind", value, _both(Kind(value).label))
+        choice("kind", value, translated(Kind(value).label))
     for category in (
         Category.objects.filter(is_active=True).select_related("sector").order_by("sector__order", "order", "code")
     ):
-        choice("category", category.code, _labels(category.name_mn, category.name_en), sector=category.sector.code)
+        choice("category", category.code, labels(category.name_mn, category.name_en), sector=category.sector.code)
     for value in Feedback.Privacy.values:
-        choice("privacy", value, _both(Feedback.Privacy(value).label))
+        choice("privacy", value, translated(Feedback.Privacy(value).label))
 
     units = {
         unit["pk"]: unit
@@ -211,13 +191,13 @@ def _choice_rows() -> tuple[list[list[str]], int]:
         key=lambda u: (u["level"] != AdminUnit.Level.CAPITAL, u["name_mn"] or ""),
     )
     for unit in top:
-        choice("aimag", unit["code"], _labels(unit["name_mn"], unit["name_en"]))
+        choice("aimag", unit["code"], labels(unit["name_mn"], unit["name_en"]))
     soums = sorted(
         (u for u in units.values() if u["level"] in SOUM_LEVELS and u["parent_id"] in units),
         key=lambda u: (units[u["parent_id"]]["code"], u["name_mn"] or ""),
     )
     for unit in soums:
-        choice("soum", unit["code"], _labels(unit["name_mn"], unit["name_en"]), aimag=units[unit["parent_id"]]["code"])
+        choice("soum", unit["code"], labels(unit["name_mn"], unit["name_en"]), aimag=units[unit["parent_id"]]["code"])
 
     def place_of(unit_id) -> tuple[str, str]:
         """(aimag code, soum code) of an admin unit: bags and khoroos count as their soum or district."""
@@ -244,7 +224,7 @@ def _choice_rows() -> tuple[list[list[str]], int]:
         aimag, soum = place_of(admin_unit_id)
         if not aimag:
             continue  # a national facility outside every aimag cannot be reached through the cascade
-        choice("facility", code, _labels(name_mn or name, name_en or name), aimag=aimag, soum=soum, sector=sector)
+        choice("facility", code, labels(name_mn or name, name_en or name), aimag=aimag, soum=soum, sector=sector)
         count += 1
     return rows, count
 
@@ -260,37 +240,17 @@ def build_workbook(version: str | None = None) -> tuple[bytes, int, str]:
     """The XLSForm as XLSX bytes, the number of facilities listed and the form version."""
     version = version or timezone.localtime().strftime("%Y%m%d%H%M")
     choices, count = _choice_rows()
-    workbook = Workbook(write_only=True)
-    for title, header, rows in (
-        ("survey", SURVEY_HEADER, _survey_rows()),
-        ("choices", CHOICES_HEADER, choices),
-        ("settings", None, _settings_rows(version)),
-    ):
-        sheet = workbook.create_sheet(title)
-        if header:
-            sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count, version
-
-
-def convert(content: bytes, *, validate: bool = False):
-    """Convert XLSX bytes to an XForm with pyxform. ``validate=True`` also runs ODK Validate
-    (bundled with pyxform; needs Java, works offline). Raises XLSFormError with pyxform's message."""
-    from pyxform.errors import PyXFormError
-    from pyxform.validators.odk_validate import ODKValidateError
-    from pyxform.xls2xform import convert as pyxform_convert
-
-    warnings: list[str] = []
-    try:
-        result = pyxform_convert(
-            io.BytesIO(content), warnings=warnings, validate=validate, file_type=".xlsx", form_name="data"
+    content = workbook(
+        (
+            ("survey", SURVEY_HEADER, _survey_rows()),
+            ("choices", CHOICES_HEADER, choices),
+            ("settings", None, _settings_rows(version)),
         )
-    except (PyXFormError, ODKValidateError, ValueError) as exc:
-        raise XLSFormError(str(exc)) from exc
-    return result
+    )
+    return content, count, version
+
+
+__all__ = ["XLSFormError", "build_workbook", "convert", "generate_xlsform"]
 
 
 def generate_xlsform(version: str | None = None) -> GeneratedForm:

@@ -1,0 +1,49 @@
+"""Webhooks authenticated by a shared secret (header ``X-Iltod-Secret`` or ``?secret=``).
+
+A webhook answers 404 while its secret is not configured, 403 without the right secret, 405 for
+methods other than POST, and 400 for a body larger than Django accepts.
+"""
+
+import hmac
+import json
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed, JsonResponse
+from django.utils.translation import gettext as _
+
+
+def refuse(request, secret: str) -> HttpResponse | None:
+    """The answer refusing the request, or None when it may go on (raises Http404 while off)."""
+    if not secret:
+        raise Http404
+    given = request.headers.get("X-Iltod-Secret") or request.GET.get("secret") or ""
+    if not given or not hmac.compare_digest(given.encode(), secret.encode()):
+        return HttpResponseForbidden(
+            "Forbidden: missing or wrong webhook secret.\n", content_type="text/plain; charset=utf-8"
+        )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return None
+
+
+def read_body(request) -> bytes | None:
+    """The request body, or None when it is larger than DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    try:
+        return request.body
+    except RequestDataTooBig:
+        return None
+
+
+def too_big() -> JsonResponse:
+    return JsonResponse({"status": "error", "error": "The body is too large."}, status=400)
+
+
+def json_object(body: bytes) -> tuple[dict | None, str]:
+    """The posted JSON object and "", or None and a translated reason it cannot be read."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None, _("The body is not valid JSON.")
+    if not isinstance(payload, dict):
+        return None, _("The body must be a JSON object.")
+    return payload, ""
