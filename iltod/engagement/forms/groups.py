@@ -6,7 +6,9 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iltod.accounts.capabilities import Capability
@@ -38,6 +40,16 @@ __all__ = [
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 CODE_SPLIT = re.compile(r"[\s,;]+")
+LONG_TEXT = 20000  # characters in a free text (agenda, minutes, description…): several printed pages
+
+
+def _limit_text(form, *names, limit=LONG_TEXT):
+    """Give the model's unbounded text fields a length limit, with the usual translated message."""
+    for name in names:
+        field = form.fields[name]
+        field.max_length = limit
+        field.validators.append(MaxLengthValidator(limit))
+        field.widget.attrs["maxlength"] = str(limit)
 
 
 class GroupFilterForm(forms.Form):
@@ -62,13 +74,18 @@ class GroupFilterForm(forms.Form):
         self.fields["sector"].queryset = Sector.objects.all()
 
 
-def _facility_by_code(code: str):
+def _facility_by_code(code: str, area: AdminUnit | None = None):
+    """The facility of a code (or registry code); with ``area``, only one in that aimag, district or soum."""
     code = (code or "").strip()
     if not code:
         return None
     facility = ServiceUnit.objects.filter(code=code).first() or ServiceUnit.objects.filter(registry_code=code).first()
     if facility is None:
         raise ValidationError(_("No facility has the code “%(code)s”.") % {"code": code})
+    if area is not None and facility.admin_unit_id not in set(area.descendant_ids()):
+        raise ValidationError(
+            _("“%(facility)s” is not in %(area)s, where the group works.") % {"facility": facility, "area": area}
+        )
     return facility
 
 
@@ -144,6 +161,16 @@ class GroupForm(forms.Form):
                 allowed.add(group.convening_organization_id)
             organizations = organizations.filter(pk__in=allowed)
         self.fields["convening_organization"].queryset = organizations
+
+    def clean(self):
+        data = super().clean()
+        area = data.get("admin_unit")
+        if area is not None and "facility" not in self.errors:
+            try:
+                data["facility"] = _facility_by_code(self.data.get("facility", ""), area)
+            except ValidationError as exc:
+                self.add_error("facility", exc)
+        return data
 
     def clean_facility(self):
         return _facility_by_code(self.cleaned_data["facility"])
@@ -244,10 +271,17 @@ class MeetingForm(forms.ModelForm):
             "decisions": forms.Textarea(attrs={"rows": 5}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_text(self, "agenda", "minutes", "decisions")
+
     def clean(self):
         data = super().clean()
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
             self.add_error("ends_at", _("The meeting cannot end before it starts."))
+        held_on = data.get("held_on")
+        if data.get("status") == Meeting.Status.HELD and held_on and held_on > timezone.localdate():
+            self.add_error("held_on", _("A meeting in the future cannot be marked as held."))
         return data
 
     def service_fields(self) -> dict:
@@ -348,11 +382,12 @@ class IssueForm(forms.ModelForm):
         self.group = group
         self.fields["raised_at"].queryset = Meeting.objects.filter(group=group).order_by("-held_on")
         self.fields["sector"].queryset = Sector.objects.all()
+        _limit_text(self, "description")
         if self.instance.pk and self.instance.service_unit_id:
             self.fields["facility"].initial = self.instance.service_unit.code
 
     def clean_facility(self):
-        return _facility_by_code(self.cleaned_data["facility"])
+        return _facility_by_code(self.cleaned_data["facility"], self.group.admin_unit)
 
     def service_fields(self) -> dict:
         fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -485,6 +520,9 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["budget"].validators.append(MinValueValidator(0))
+        self.fields["budget"].widget.attrs["min"] = "0"
+        _limit_text(self, "objectives", "results", "lessons")
         organizations = Organization.objects.filter(is_active=True).order_by("name")
         if not user.is_superuser:
             organizations = organizations.filter(pk__in=organization_ids_with(user, Capability.COORDINATE_GROUPS))

@@ -152,7 +152,7 @@ def group_detail(request, code):
 def group_create(request):
     if not can_create_groups(request.user):
         raise Http404
-    form = GroupForm(request.POST or None, user=request.user)
+    form = GroupForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         sectors = form.cleaned_data["sectors"]
@@ -164,7 +164,7 @@ def group_create(request):
 @login_required
 def group_edit(request, code):
     group = get_group(request.user, code, COORDINATE)
-    form = GroupForm(request.POST or None, user=request.user, group=group)
+    form = GroupForm(request.POST if request.method == "POST" else None, user=request.user, group=group)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         fields.pop("name")
@@ -204,7 +204,7 @@ def member_list(request, code):
 @login_required
 def member_add(request, code):
     group = get_group(request.user, code, COORDINATE)
-    form = MemberForm(request.POST or None)
+    form = MemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             member = services.add_member(actor=request.user, group=group, request=request, **form.service_fields())
@@ -225,7 +225,7 @@ def member_edit(request, code):
     if member is None:
         raise Http404
     group = get_group(request.user, member.group.code, COORDINATE)
-    form = MemberForm(request.POST or None, instance=member)
+    form = MemberForm(request.POST if request.method == "POST" else None, instance=member)
     if request.method == "POST":
         # A ModelForm writes into its instance while validating: edit a fresh copy through the service.
         if form.is_valid():

@@ -40,7 +40,7 @@ from .shared import (
 @login_required
 def issue_create(request, code):
     group = get_group(request.user, code, COORDINATE)
-    form = IssueForm(request.POST or None, group=group)
+    form = IssueForm(request.POST if request.method == "POST" else None, group=group)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         issue = services.create_issue(actor=request.user, group=group, request=request, **fields)
@@ -51,7 +51,7 @@ def issue_create(request, code):
 @login_required
 def issue_edit(request, code):
     issue = get_issue(request.user, code, COORDINATE)
-    form = IssueForm(request.POST or None, instance=issue, group=issue.group)
+    form = IssueForm(request.POST if request.method == "POST" else None, instance=issue, group=issue.group)
     if request.method == "POST" and form.is_valid():
         fresh = LocalIssue.objects.get(pk=issue.pk)
         services.update_issue(fresh, actor=request.user, request=request, **form.service_fields())

@@ -59,7 +59,7 @@ from .shared import (
 @login_required
 def meeting_create(request, code):
     group = get_group(request.user, code, COORDINATE)
-    form = MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    form = MeetingForm(request.POST if request.method == "POST" else None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         meeting = services.create_meeting(actor=request.user, group=group, request=request, **form.service_fields())
         return done(request, _("The meeting was created."), meeting.get_absolute_url())
@@ -69,7 +69,7 @@ def meeting_create(request, code):
 @login_required
 def meeting_edit(request, code):
     meeting = get_meeting(request.user, code, COORDINATE)
-    form = MeetingForm(request.POST or None, instance=meeting)
+    form = MeetingForm(request.POST if request.method == "POST" else None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         fresh = Meeting.objects.get(pk=meeting.pk)
         services.update_meeting(fresh, actor=request.user, request=request, **form.service_fields())

@@ -352,7 +352,7 @@ def action_create(request, code):
     plan = get_plan(request.user, code, COORDINATE)
     if plan.status in {ActionPlan.Status.COMPLETED, ActionPlan.Status.CANCELLED}:
         raise Http404
-    form = ActionForm(request.POST or None, plan=plan, instance=Action(plan=plan))
+    form = ActionForm(request.POST if request.method == "POST" else None, plan=plan, instance=Action(plan=plan))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         services.add_action(
@@ -494,7 +494,7 @@ def update_review(request, code):
 @login_required
 def story_create(request, code):
     plan = get_plan(request.user, code, COORDINATE)
-    form = StoryForm(request.POST or None, request.FILES or None, plan=plan)
+    form = StoryForm(*((request.POST, request.FILES) if request.method == "POST" else ()), plan=plan)
     if request.method == "POST" and form.is_valid():
         services.add_story(plan, actor=request.user, request=request, **form.cleaned_data)
         messages.success(request, _("The story was added."))

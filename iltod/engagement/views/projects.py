@@ -82,7 +82,7 @@ def project_detail(request, code):
 def project_create(request):
     if not can_create_groups(request.user):
         raise Http404
-    form = ProjectForm(request.POST or None, user=request.user)
+    form = ProjectForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         project = services.create_project(
@@ -100,7 +100,7 @@ def project_create(request):
 @login_required
 def project_edit(request, code):
     project = get_project(request.user, code, manage=True)
-    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    form = ProjectForm(request.POST if request.method == "POST" else None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
         fresh = Project.objects.get(pk=project.pk)
         try:
