@@ -108,3 +108,16 @@ def test_the_sign_in_sheet_prints_on_a4_without_menu_or_forms(world, page):
     assert "Өмнөх шийдвэрийн биелэлт" in text
     assert not page.locator("nav[aria-label]").first.is_visible()
     assert len(re.findall(rb"/Type\s*/Page[^s]", page.pdf(format="A4"))) == 1
+
+
+def test_the_members_tick_boxes_read_as_normal_text_under_a_bold_legend(world, page):
+    personas, _group, meeting, _issue, _project = world
+    log_in(page, personas.coordinator.email)
+    visit(page, f"/engagement/meetings/{meeting.code}/attendance/")
+    weight = "el => getComputedStyle(el).fontWeight"
+    tick = page.locator("fieldset.ticks label").first
+    assert tick.locator("input[type=checkbox]").count() == 1
+    assert int(tick.evaluate(weight)) == 400
+    assert int(page.locator("fieldset.ticks legend").evaluate(weight)) >= 600
+    visit(page, "/engagement/groups/new/")
+    assert int(page.locator("label:has(> input[type=checkbox][name=sectors])").first.evaluate(weight)) == 400
