@@ -11,19 +11,22 @@ Submission ids and the reading of KoBo's keys are ``iltod.lib.kobo``'s, as for t
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from iltod.lib.kobo import fields, submission_id
 from iltod.lib.kobo import text as _text
-from iltod.lib.tabular import TabularError, read_rows
+from iltod.lib.tabular import MAX_IMPORT_BYTES, TabularError, read_rows
 from iltod.lib.webhooks import json_object
 
 from . import services
 from .models import FieldSubmission, ScorecardCycle, ScoreRevision
 
 MAX_REASON = 2000
+MAX_UPLOAD_BYTES = MAX_IMPORT_BYTES
+MAX_ID = FieldSubmission._meta.get_field("external_id").max_length
 
 
 class FieldworkError(Exception):
@@ -62,12 +65,16 @@ def _entries(cycle, answers: dict) -> dict[int, services.Entry]:
         value = None
         if raw:
             try:
-                value = int(float(raw))
-            except ValueError:
+                number = Decimal(raw)
+            except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite() or number != number.to_integral_value():
                 errors.append(
-                    _("Indicator %(number)s: “%(value)s” is not a number.") % {"number": indicator.number, "value": raw}
+                    _("Indicator %(number)s: “%(value)s” is not a whole number.")
+                    % {"number": indicator.number, "value": raw[:20]}
                 )
                 continue
+            value = int(number)
         entries[indicator.number] = services.Entry(value=value, reason=reason)
     if errors:
         raise services.ScorecardError(" ".join(errors))
@@ -75,17 +82,20 @@ def _entries(cycle, answers: dict) -> dict[int, services.Entry]:
 
 
 def _apply(submission: FieldSubmission, actor, expected_cycle) -> None:
+    """Import the submission's scores. An upload (``expected_cycle``) keeps what fails under the
+    uploading cycle, where the uploader sees it."""
     answers = fields(submission.payload)
-    code = _text(answers.get("cycle")).upper()
+    code = _text(answers.get("cycle")).upper()[:20]
+    submission.cycle = expected_cycle
     cycle = ScorecardCycle.objects.filter(code=code).first() if code else None
     if cycle is None:
         raise services.ScorecardError(
             _("Unknown score card cycle “%(code)s”.") % {"code": code} if code else _("The cycle is missing.")
         )
-    submission.cycle = cycle
     if expected_cycle is not None and cycle.pk != expected_cycle.pk:
         raise services.ScorecardError(_("This submission belongs to another cycle (%(code)s).") % {"code": code})
-    group_code = _text(answers.get("group")).upper()
+    submission.cycle = cycle
+    group_code = _text(answers.get("group")).upper()[:20]
     group = cycle.groups.filter(code=group_code).first() if group_code else None
     if group is None:
         raise services.ScorecardError(
@@ -102,9 +112,14 @@ def import_submission(payload: dict, *, actor=None, cycle=None) -> Outcome:
     external_id = submission_id(payload)
     if not external_id:
         return Outcome(None, False, _("The submission has no _uuid or meta/instanceID."))
+    if len(external_id) > MAX_ID:
+        return Outcome(None, False, _("The submission id is too long (at most %(max)s characters).") % {"max": MAX_ID})
     existing = FieldSubmission.objects.filter(external_id=external_id).first()
     if existing is not None and existing.status == FieldSubmission.Status.IMPORTED:
         return Outcome(existing, False)
+    if existing is not None and cycle is not None and existing.cycle_id not in (None, cycle.pk):
+        # an upload never rewrites what was delivered for a cycle the uploader may not run
+        return Outcome(None, False, _("This submission belongs to another cycle."))
     submission = existing or FieldSubmission(external_id=external_id)
     submission.payload = payload
     try:
@@ -136,6 +151,10 @@ def receive(body: bytes, *, actor=None) -> Outcome:
 
 def _payloads(uploaded) -> list[dict]:
     name = (getattr(uploaded, "name", "") or "").lower()
+    if (getattr(uploaded, "size", 0) or 0) > MAX_UPLOAD_BYTES:
+        raise FieldworkError(
+            _("The file is too large (at most %(size)s MB).") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
     if name.endswith(".json"):
         try:
             data = json.loads(uploaded.read())

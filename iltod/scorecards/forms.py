@@ -1,4 +1,6 @@
 from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iltod.accounts.capabilities import Capability
@@ -9,6 +11,13 @@ from iltod.places.models import AdminUnit, Sector, ServiceUnit
 from .models import FocusGroup, InputItem, Project, Scale, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"})
+MAX_PARTICIPANTS = 10000  # far above any focus group; keeps typing slips out of the database
+
+
+def _not_in_future(day):
+    if day is not None and day > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."))
+    return day
 
 
 class CycleForm(forms.Form):
@@ -105,12 +114,38 @@ class InputForm(forms.ModelForm):
         fields = ["name", "unit", "entitled", "actual", "source", "checked_by", "checked_on", "note"]
         widgets = {"checked_on": DATE, "note": forms.Textarea(attrs={"rows": 2})}
 
+    def _not_negative(self, name):
+        value = self.cleaned_data.get(name)
+        if value is not None and value < 0:
+            raise forms.ValidationError(_("The number cannot be negative."))
+        return value
+
+    def clean_entitled(self):
+        return self._not_negative("entitled")
+
+    def clean_actual(self):
+        return self._not_negative("actual")
+
+    def clean_checked_on(self):
+        return _not_in_future(self.cleaned_data.get("checked_on"))
+
 
 class GroupForm(forms.ModelForm):
     class Meta:
         model = FocusGroup
         fields = ["kind", "name", "held_on", "facilitator_name", "participants_female", "participants_male"]
         widgets = {"held_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("participants_female", "participants_male"):
+            field = self.fields[name]
+            field.max_value = MAX_PARTICIPANTS
+            field.validators.append(MaxValueValidator(MAX_PARTICIPANTS))
+            field.widget.attrs["max"] = MAX_PARTICIPANTS
+
+    def clean_held_on(self):
+        return _not_in_future(self.cleaned_data.get("held_on"))
 
 
 class SheetForm(forms.Form):
@@ -161,6 +196,13 @@ class InterfaceMeetingForm(forms.Form):
         help_text=_("The lowest-scored and the most divergent indicators, this many of each."),
     )
     due_on = forms.DateField(label=_("Actions due by"), required=False, widget=DATE)
+
+    def clean(self):
+        cleaned = super().clean()
+        held_on, due_on = cleaned.get("held_on"), cleaned.get("due_on")
+        if held_on and due_on and due_on < held_on:
+            self.add_error("due_on", _("The actions must be due after the meeting."))
+        return cleaned
 
 
 class UploadForm(forms.Form):

@@ -125,6 +125,8 @@ def add_indicator(*, actor, cycle, text_mn, text_en="", indicator=None, request=
         raise ScorecardError(_("The cycle is closed."))
     if indicator is not None and cycle.indicators.filter(indicator=indicator).exists():
         raise ScorecardError(_("This indicator is already in the cycle."))
+    if indicator is not None and indicator.sector_id != cycle.service_unit.sector_id:
+        raise ScorecardError(_("This indicator of the library is for another sector."))
     ScorecardCycle.objects.select_for_update().filter(pk=cycle.pk).first()  # numbers are given one at a time
     last = cycle.indicators.order_by("-number").values_list("number", flat=True).first() or 0
     item = CycleIndicator.objects.create(
