@@ -28,6 +28,7 @@ from ..forms.groups import (
 )
 from ..models import (
     ActionPlan,
+    ActionUpdate,
     Group,
     GroupMember,
     LocalIssue,
@@ -107,10 +108,21 @@ def my_groups(request):
     )
     coordinated = set(coordinated_groups(request.user).values_list("pk", flat=True))
     page = page_of(request, groups)
+    # Updates members posted that wait for this coordinator's approval (the queue's own filter).
+    pending = (
+        ActionUpdate.objects.filter(review=ActionUpdate.Review.PENDING, action__plan__group_id__in=coordinated).count()
+        if coordinated
+        else 0
+    )
     return render(
         request,
         "engagement/group_mine.html",
-        {"page": page, "coordinated": coordinated, "can_create": can_create_groups(request.user)},
+        {
+            "page": page,
+            "coordinated": coordinated,
+            "pending": pending,
+            "can_create": can_create_groups(request.user),
+        },
     )
 
 

@@ -1,4 +1,7 @@
-"""Pages of joint action plans, actions, updates and their approval, outcome stories."""
+"""Pages of joint action plans, actions, updates and their approval, outcome stories.
+
+The plan page has a slot, ``render_panels("action_plan", request, plan)``, where a higher module
+(score cards) shows where the plan came from."""
 
 import mimetypes
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from iltod.accounts.services import events_for
+from iltod.core.panels import render_panels
 from iltod.lib.tabular import tabular_response
 
 from .. import services
@@ -271,6 +275,8 @@ def plan_detail(request, code):
         "timeline": Paginator(_timeline(plan, public=not role), UPDATES_PER_PAGE).get_page(request.GET.get("page")),
         "stories": stories,
         "today": timezone.localdate(),
+        # A higher module (score cards…) says where the plan came from.
+        "panels": render_panels("action_plan", request, plan),
     }
     if role:
         context["history"] = _history(plan)
