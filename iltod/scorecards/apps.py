@@ -13,3 +13,4 @@ class ScorecardsConfig(AppConfig):
 
         panels.register("facility", views.facility_panel)
         panels.register("admin_unit", views.admin_unit_panel)
+        panels.register("action_plan", views.action_plan_panel)

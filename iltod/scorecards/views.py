@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -197,6 +198,25 @@ def admin_unit_panel(request, unit):
         "scorecards/panels/admin_unit.html",
         {"unit": unit, "count": count, "row": rows[0] if len(rows) == 1 else None},
         request=request,
+    )
+
+
+def action_plan_panel(request, plan):
+    """Section of a joint action plan's page: the score card cycle whose interface meeting made it.
+    Linked to the public report once the cycle is closed, to the cycle page for its staff."""
+    if plan.source_type_id != ContentType.objects.get_for_model(ScorecardCycle).pk or not plan.source_id.isdigit():
+        return ""
+    cycle = ScorecardCycle.objects.select_related("service_unit", "project").filter(pk=int(plan.source_id)).first()
+    if cycle is None:
+        return ""
+    if cycle.stage == Stage.CLOSED:
+        url = cycle.get_absolute_url()
+    elif permissions.staff_cycles(request.user).filter(pk=cycle.pk).exists():
+        url = cycle.get_staff_url()
+    else:
+        url = ""
+    return render_to_string(
+        "scorecards/panels/action_plan.html", {"cycle": cycle, "url": url, "plan": plan}, request=request
     )
 
 

@@ -63,3 +63,40 @@ def test_the_button_on_the_cycle_page(client, personas, cycle, scored):
     assert cycle.action_plan.title in html
     assert f'href="{cycle.action_plan.get_absolute_url()}"' in html  # followed up in the engagement app
     assert f'href="{cycle.interface_meeting.get_absolute_url()}"' in html
+
+
+def test_the_plan_page_names_the_score_card_it_came_from(client, personas, cycle, scored):
+    cycle = services.hold_interface_meeting(actor=personas.coordinator, cycle=cycle, held_on=datetime.date(2026, 4, 2))
+    client.force_login(personas.coordinator)
+    page = client.get(cycle.action_plan.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "From a community score card" in page
+    assert f'href="{cycle.get_staff_url()}"' in page
+    services.advance_stage(actor=personas.monitor, cycle=cycle, to_stage=Stage.CLOSED)
+    page = client.get(cycle.action_plan.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'href="{cycle.get_absolute_url()}"' in page
+
+
+def test_the_plan_panel_links_an_open_cycle_only_for_those_who_see_it(rf, personas, cycle, scored):
+    from django.contrib.auth.models import AnonymousUser
+
+    from iltod.scorecards.views import action_plan_panel
+
+    cycle = services.hold_interface_meeting(actor=personas.coordinator, cycle=cycle, held_on=datetime.date(2026, 4, 2))
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    html = action_plan_panel(request, cycle.action_plan)
+    assert cycle.title in html and "href" not in html
+
+
+def test_a_plan_made_elsewhere_has_no_score_card_panel(rf, personas, cycle, scored):
+    from iltod.scorecards.views import action_plan_panel
+
+    plan = services.hold_interface_meeting(
+        actor=personas.coordinator, cycle=cycle, held_on=datetime.date(2026, 4, 2)
+    ).action_plan
+    plan.source_type, plan.source_id = None, ""
+    request = rf.get("/")
+    request.user = personas.monitor
+    assert action_plan_panel(request, plan) == ""
+    plan.source_id = "not-a-number"
+    assert action_plan_panel(request, plan) == ""
