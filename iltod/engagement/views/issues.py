@@ -61,7 +61,8 @@ def issue_edit(request, code):
 
 def _evidence_rows(issue, *, insider: bool):
     rows = []
-    for evidence in issue.evidence.select_related("feedback", "target_type"):
+    # Cited platform records are fetched in one query per kind of record, not one per citation.
+    for evidence in issue.evidence.select_related("feedback", "target_type").prefetch_related("target"):
         link, text = evidence.url, evidence.note
         if evidence.feedback_id:
             feedback = evidence.feedback
