@@ -562,6 +562,8 @@ class ActionPlan(models.Model):
         verbose_name = _("joint action plan")
         verbose_name_plural = _("joint action plans")
         indexes = [
+            # a group's plans, newest first (the group's plan list and group page)
+            models.Index(fields=["group", "-created_at"], name="actionplan_group_created"),
             # a facility's public plans (facility page) and a tool's plan (score card cycle)
             models.Index(fields=["service_unit", "status"], name="actionplan_facility"),
             models.Index(fields=["source_type", "source_id"], name="actionplan_source"),
