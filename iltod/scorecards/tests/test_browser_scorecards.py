@@ -1,7 +1,8 @@
 """The score card in a real browser: a facilitator starts a cycle and types a paper score sheet
 into the grid, the school director self-evaluates, the coordinator approves and holds the
 interface meeting, which produces the joint action plan, and anyone reads the public report with
-its charts on a phone, without JavaScript."""
+its charts on a phone, without JavaScript. The public score card pages pass axe-core in both
+languages, with the helpers of the portal's accessibility check."""
 
 import re
 
@@ -11,8 +12,18 @@ from iltod.core import testing
 from iltod.engagement import services as engagement
 from iltod.engagement.models import ActionPlan
 from iltod.portal.tests.browser import DESKTOP, PHONE, log_of, visit
+from iltod.portal.tests.test_browser_accessibility import (
+    FAILING_IMPACTS,
+    LOCALES,
+    PublicPage,
+    axe_violations,
+    describe,
+)
+from iltod.scorecards import services
 from iltod.scorecards.library import load_library
 from iltod.scorecards.models import FocusGroup, ScorecardCycle, Stage
+
+from .helpers import add_group, make_cycle, score
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -118,3 +129,39 @@ def test_facilitator_provider_and_coordinator_run_a_cycle_to_a_public_report(new
     body = reader.locator("main").inner_text()
     assert "Сурах бичиг хүрэлцдэггүй" in body and plan.title in body
     assert reader.locator("script").count() == 0
+
+
+PUBLIC_PAGES = [
+    PublicPage("score card list", "/scorecards/"),
+    PublicPage("score card list of an aimag", "/scorecards/?aimag={aimag}"),
+    PublicPage("aggregated view", "/scorecards/overview/"),
+    PublicPage("aggregated view by indicator", "/scorecards/overview/?by=indicator"),
+    PublicPage("public report", "/scorecards/{cycle}/"),
+    PublicPage("public report, printable", "/scorecards/{cycle}/?print=1"),
+]
+
+
+def test_the_public_score_card_pages_have_no_serious_accessibility_violation(new_page, page_logs, world, capsys):
+    """Two cycles of the same school, so that the report shows the change since the last one."""
+    codes = {"aimag": world.geo.aimag.code}
+    for title, values in (("Autumn 2025", {1: 2, 2: 2, 3: 3}), ("Spring 2026", {1: 4, 2: 3, 3: 2})):
+        cycle = make_cycle(world, title=title)
+        score(world, add_group(world, cycle, FocusGroup.Kind.WOMEN), values, reasons={1: "Багш нар эелдэг"})
+        score(world, add_group(world, cycle, FocusGroup.Kind.PROVIDER), {1: 5, 2: 4, 3: 4}, actor=world.provider)
+        services.advance_stage(actor=world.monitor, cycle=cycle, to_stage=Stage.CLOSED)
+        codes["cycle"] = cycle.code
+    serious, other, wrong_language = [], [], []
+    for language in ("mn", "en"):
+        page = new_page(DESKTOP, locale=LOCALES[language])
+        for public_page in PUBLIC_PAGES:
+            for violation in axe_violations(page, public_page, codes, None):
+                finding = (language, public_page.name, violation)
+                (serious if violation["impact"] in FAILING_IMPACTS else other).append(finding)
+            if page.locator("html").get_attribute("lang") != language:
+                wrong_language.append(f"[{language}] {public_page.name}")
+        log_of(page_logs, page).assert_clean()
+    if other:
+        with capsys.disabled():
+            print("\naxe-core, moderate and minor findings:\n" + describe(other))
+    assert not serious, "axe-core found serious or critical violations:\n" + describe(serious)
+    assert not wrong_language, "pages not in the browser's language:\n" + "\n".join(wrong_language)
