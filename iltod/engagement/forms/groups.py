@@ -120,10 +120,13 @@ class GroupForm(forms.Form):
         label=_("Convening organisation"), queryset=Organization.objects.none()
     )
     description_mn = forms.CharField(
-        label=_("Description (Mongolian)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Description (Mongolian)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=LONG_TEXT,
     )
     description_en = forms.CharField(
-        label=_("Description (English)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Description (English)"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=LONG_TEXT
     )
     established_on = forms.DateField(label=_("Established on"), required=False, widget=DATE)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
@@ -417,7 +420,9 @@ class EvidenceForm(forms.Form):
         required=False,
         help_text=_("The page of the score card result, disclosure or link."),
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean(self):
         data = super().clean()

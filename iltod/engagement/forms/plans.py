@@ -11,6 +11,7 @@ from iltod.places.models import ServiceUnit
 
 from ..models import Action, ActionPlan, Document, GroupMember
 from ..services.plans import PLAN_TRANSITIONS
+from .groups import _limit_text
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,6 +35,7 @@ class PlanForm(forms.ModelForm):
         self.fields["service_unit"].queryset = facilities.order_by("name")
         self.fields["service_unit"].help_text = _("The facility the plan is about, if it is about one.")
         self.fields["is_public"].help_text = _("Show the plan's progress publicly once it is agreed.")
+        _limit_text(self, "description")
 
 
 class PlanStatusForm(forms.Form):
@@ -83,6 +85,7 @@ class ActionForm(forms.ModelForm):
         )
         self.fields["order"].required = False
         self.fields["order"].help_text = _("Position in the plan; empty puts the action last.")
+        _limit_text(self, "description", "resources")
 
     def clean(self):
         data = super().clean()

@@ -613,3 +613,29 @@ def test_a_meeting_marked_held_in_the_future_is_refused_on_edit_too(personas, me
     assert response.status_code == 200
     assert response.context["form"].errors["held_on"]
     assert Meeting.objects.get(pk=meeting.pk).held_on == meeting.held_on
+
+
+def test_free_texts_of_plans_actions_groups_and_evidence_have_a_length_limit(personas, group, plan):
+    client = client_for(personas, "coordinator")
+    huge = "x" * 20001
+    issue = services.create_issue(actor=personas.coordinator, group=group, title="Ус", admin_unit=group.admin_unit)
+    before = counts()
+    for target, data, form in [
+        (reverse("engagement:plan_edit", args=[plan.code]), {"title": "План", "description": huge}, "form"),
+        (reverse("engagement:action_create", args=[plan.code]), {"title": "A", "resources": huge}, "form"),
+        (
+            reverse("engagement:group_edit", args=[group.code]),
+            {
+                "name_mn": "Бүлэг",
+                "admin_unit": group.admin_unit.code,
+                "convening_organization": personas.cso.pk,
+                "description_en": huge,
+            },
+            "form",
+        ),
+        (reverse("engagement:issue_evidence", args=[issue.code]), {"kind": "note", "note": huge}, "evidence_form"),
+    ]:
+        response = client.post(target, data)
+        assert response.status_code in (200, 400), target
+        assert response.context[form].errors, target
+    assert counts() == before
