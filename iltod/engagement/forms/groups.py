@@ -164,6 +164,9 @@ class GroupForm(forms.Form):
                 allowed.add(group.convening_organization_id)
             organizations = organizations.filter(pk__in=allowed)
         self.fields["convening_organization"].queryset = organizations
+        if group is not None and group.convening_organization_id is None:
+            # A group made without one (a facility's group…) stays editable by its coordinator members.
+            self.fields["convening_organization"].required = False
 
     def clean(self):
         data = super().clean()
@@ -221,7 +224,10 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(is_active=True).order_by("name")
+        organizations = Q(is_active=True)
+        if self.instance.organization_id:
+            organizations |= Q(pk=self.instance.organization_id)  # kept when it has closed since
+        self.fields["organization"].queryset = Organization.objects.filter(organizations).order_by("name")
         if self.instance.pk and self.instance.user_id:
             self.fields["user_email"].initial = self.instance.user.email
 
@@ -532,7 +538,10 @@ class ProjectForm(forms.ModelForm):
         if not user.is_superuser:
             organizations = organizations.filter(pk__in=organization_ids_with(user, Capability.COORDINATE_GROUPS))
         self.fields["organization"].queryset = organizations
-        self.fields["partners"].queryset = Organization.objects.filter(is_active=True).order_by("name")
+        partners = Q(is_active=True)
+        if self.instance.pk:
+            partners |= Q(pk__in=self.instance.partners.values("pk"))  # kept when they have closed since
+        self.fields["partners"].queryset = Organization.objects.filter(partners).order_by("name")
         groups = coordinated_groups(user)
         linked = self.instance.groups.values("pk") if self.instance.pk else Group.objects.none().values("pk")
         self.fields["groups"].queryset = Group.objects.filter(Q(pk__in=groups.values("pk")) | Q(pk__in=linked))

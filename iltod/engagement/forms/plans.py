@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from iltod.accounts.models import User
@@ -77,9 +78,10 @@ class ActionForm(forms.ModelForm):
         self.fields["co_responsible"].queryset = organizations
         self.fields["co_responsible"].required = False
         members = GroupMember.objects.current().filter(group=plan.group, user__isnull=False).values("user_id")
-        self.fields["responsible_user"].queryset = User.objects.filter(pk__in=members, is_active=True).order_by(
-            "full_name", "email"
-        )
+        people = Q(pk__in=members, is_active=True)
+        if self.instance.responsible_user_id:
+            people |= Q(pk=self.instance.responsible_user_id)  # kept when they have left the group since
+        self.fields["responsible_user"].queryset = User.objects.filter(people).order_by("full_name", "email")
         self.fields["responsible_user"].help_text = _(
             "A group member with an account: they receive the overdue reminders. Without one, the coordinators do."
         )

@@ -639,3 +639,59 @@ def test_free_texts_of_plans_actions_groups_and_evidence_have_a_length_limit(per
         assert response.status_code in (200, 400), target
         assert response.context[form].errors, target
     assert counts() == before
+
+
+# --- records whose related people or organisations changed since ---------------------------------
+
+
+def test_a_coordinator_member_edits_a_group_that_has_no_convening_organisation(personas, other):
+    group = other["group"]
+    Group.objects.filter(pk=group.pk).update(convening_organization=None)
+    services.add_member(
+        actor=personas.admin,
+        group=group,
+        user=personas.citizen,
+        person_name="Chair",
+        stakeholder_type=StakeholderType.CITIZEN,
+        role=GroupMember.Role.COORDINATOR,
+    )
+    response = client_for(personas, "citizen").post(
+        reverse("engagement:group_edit", args=[group.code]),
+        {"name_mn": "Шинэ нэр", "admin_unit": group.admin_unit.code, "is_active": "on", "is_public": "on"},
+    )
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert (group.name_mn, group.convening_organization) == ("Шинэ нэр", None)
+
+
+def test_an_action_whose_responsible_person_left_the_group_can_still_be_edited(personas, group, action):
+    services.edit_action(action, actor=personas.coordinator, responsible_user=personas.monitor)
+    member = GroupMember.objects.get(group=group, user=personas.monitor)
+    services.update_member(member, actor=personas.coordinator, left_on=datetime.date(2026, 1, 1))
+    response = client_for(personas, "coordinator").post(
+        reverse("engagement:action_edit", args=[action.code]),
+        {"title": "Шинэ нэр", "responsible_user": personas.monitor.pk, "order": action.order},
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.title, action.responsible_user) == ("Шинэ нэр", personas.monitor)
+
+
+def test_a_member_whose_organisation_closed_can_still_be_edited(personas, group):
+    member = GroupMember.objects.get(group=group, user=personas.monitor)
+    type(personas.cso).objects.filter(pk=personas.cso.pk).update(is_active=False)
+    response = client_for(personas, "admin").post(
+        reverse("engagement:member_edit", args=[member.code]),
+        {
+            "person_name": "Monitor B.",
+            "organization": personas.cso.pk,
+            "stakeholder_type": "cso",
+            "sex": "female",
+            "age_band": "unknown",
+            "role": "member",
+            "user_email": personas.monitor.email,
+        },
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.person_name, member.organization) == ("Monitor B.", personas.cso)
