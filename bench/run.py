@@ -580,7 +580,7 @@ def bench_inbox(settings: Settings, env: dict, run: Run) -> None:
             "queries per inbox page, most of the filters",
             max(c["queries"] for c in counts.values()),
             "",
-            target=Target("<=", 12),
+            target=Target("<=", 15),
         )
     )
 

@@ -357,6 +357,20 @@ class Feedback(models.Model):
             models.Index(fields=["status", "resolve_due"], name="feedback_overdue"),
             # "assigned to me"
             models.Index(fields=["assigned_to", "status"], name="feedback_assignee"),
+            # staff inbox, deadline views (staff.DeadlineOrder): an organisation's open items and the
+            # open items escalated to it, each read in deadline order; also the inbox's count
+            models.Index(
+                fields=["handling_organization", "resolve_due", "id"],
+                condition=Q(status__in=["received", "acknowledged", "in_progress", "action_scheduled", "referred"]),
+                include=["category", "service_unit"],  # the inbox's filters, read from the index alone
+                name="feedback_open_handler",
+            ),
+            models.Index(
+                fields=["escalated_to", "resolve_due", "id"],
+                condition=Q(status__in=["received", "acknowledged", "in_progress", "action_scheduled", "referred"]),
+                include=["category", "service_unit"],  # the inbox's filters, read from the index alone
+                name="feedback_open_escalated",
+            ),
         ]
         constraints = [
             # inbound channels are idempotent on the sender's message id
