@@ -767,7 +767,8 @@ def main() -> int:
             psql(settings, f'DROP DATABASE IF EXISTS "{settings.database}" WITH (FORCE)')
         _flush_redis(settings.redis)
         shutil.rmtree(settings.out / "var", ignore_errors=True)
-    run.carry_over(previous, "suite.")
+    run.carry_over(previous, "suite.")  # BENCH_SUITE is opt-in
+    run.carry_over(previous, "seed.")  # a kept database is not seeded again
     run.machine["load_average_at_end"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     run.parameters["total minutes"] = round((time.perf_counter() - started) / 60, 1)
     write_json(run, results_path)
