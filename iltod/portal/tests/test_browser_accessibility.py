@@ -154,6 +154,14 @@ def describe(findings: list[tuple[str, str, dict]]) -> str:
     return "\n".join(lines)
 
 
+def assert_no_serious_violation(serious: list, other: list, capsys) -> None:
+    """Fail on the serious and critical findings; print the moderate and minor ones."""
+    if other:
+        with capsys.disabled():
+            print("\naxe-core, moderate and minor findings:\n" + describe(other))
+    assert not serious, "axe-core found serious or critical violations:\n" + describe(serious)
+
+
 def test_every_public_page_has_no_serious_or_critical_accessibility_violation(
     new_page, page_logs, public_world, capsys
 ):
@@ -173,9 +181,6 @@ def test_every_public_page_has_no_serious_or_critical_accessibility_violation(
                 finding = (screen, public_page.name, violation)
                 (serious if violation["impact"] in FAILING_IMPACTS else other).append(finding)
         log_of(page_logs, page).assert_clean()
-    if other:
-        with capsys.disabled():
-            print("\naxe-core, moderate and minor findings:\n" + describe(other))
-    assert not serious, "axe-core found serious or critical violations:\n" + describe(serious)
+    assert_no_serious_violation(serious, other, capsys)
     assert not wrong_language, "pages not in the browser's language:\n" + "\n".join(wrong_language)
     assert not sideways, "pages too wide for a phone:\n" + "\n".join(sideways)

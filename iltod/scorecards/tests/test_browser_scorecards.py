@@ -16,8 +16,8 @@ from iltod.portal.tests.test_browser_accessibility import (
     FAILING_IMPACTS,
     LOCALES,
     PublicPage,
+    assert_no_serious_violation,
     axe_violations,
-    describe,
 )
 from iltod.scorecards import services
 from iltod.scorecards.library import load_library
@@ -160,8 +160,5 @@ def test_the_public_score_card_pages_have_no_serious_accessibility_violation(new
             if page.locator("html").get_attribute("lang") != language:
                 wrong_language.append(f"[{language}] {public_page.name}")
         log_of(page_logs, page).assert_clean()
-    if other:
-        with capsys.disabled():
-            print("\naxe-core, moderate and minor findings:\n" + describe(other))
-    assert not serious, "axe-core found serious or critical violations:\n" + describe(serious)
+    assert_no_serious_violation(serious, other, capsys)
     assert not wrong_language, "pages not in the browser's language:\n" + "\n".join(wrong_language)
