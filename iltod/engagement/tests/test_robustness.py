@@ -27,6 +27,7 @@ from iltod.engagement.models import (
     Sex,
     StakeholderType,
 )
+from iltod.feedback.uploads import clean_upload
 
 from .helpers_groups import client_for, held_meeting, pdf, png
 
@@ -695,3 +696,15 @@ def test_a_member_whose_organisation_closed_can_still_be_edited(personas, group)
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.person_name, member.organization) == ("Monitor B.", personas.cso)
+
+
+def test_a_story_photo_or_document_missing_from_the_storage_is_a_404_not_a_500(personas, plan, meeting):
+    story = services.add_story(
+        plan, actor=personas.coordinator, title="Дулаан", what_changed="Засагдсан", photo=clean_upload(png())
+    )
+    document = services.add_document(actor=personas.coordinator, upload=pdf(), meeting=meeting)
+    story.photo.storage.delete(story.photo.name)
+    document.file.storage.delete(document.file.name)
+    client = client_for(personas, "coordinator")
+    assert client.get(reverse("engagement:story_photo", args=[story.code])).status_code == 404
+    assert client.get(reverse("engagement:document", args=[document.code])).status_code == 404

@@ -519,7 +519,11 @@ def story_photo(request, code):
     content_type = mimetypes.guess_type(story.photo.name)[0] or "application/octet-stream"
     if not content_type.startswith("image/"):
         raise Http404
-    response = FileResponse(story.photo.open("rb"), content_type=content_type)
+    try:
+        handle = story.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None  # the file was removed from the storage
+    response = FileResponse(handle, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
