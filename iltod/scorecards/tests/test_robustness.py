@@ -362,3 +362,25 @@ def test_a_date_far_in_the_past_or_future_is_accepted_only_where_it_makes_sense(
     response = action(client, cycle, {"action": "plan", Stage.PLANNING: "0001-01-01"})
     assert response.status_code == 200
     assert cycle.plans.get(stage=Stage.PLANNING).planned_end in {None, date(1, 1, 1)}
+
+
+def test_the_interface_meeting_works_at_a_facility_without_an_operator(personas, library):
+    from iltod.core.testing import make_facility
+
+    from .helpers import score
+
+    facility = make_facility(personas.geo.soum, "Бие даасан цэцэрлэг", "Independent kindergarten")
+    cycle = make_cycle(personas, title="Kindergarten 2026", service_unit=facility)
+    score(personas, add_group(personas, cycle, FocusGroup.Kind.PARENTS), {1: 2, 2: 3})
+    cycle = services.hold_interface_meeting(actor=personas.coordinator, cycle=cycle, held_on=date(2026, 4, 2))
+    assert cycle.action_plan.actions.count() >= 1
+    assert not cycle.action_plan.actions.exclude(lead_organization=None).exists()
+
+
+def test_a_closed_cycle_holds_no_interface_meeting(client, personas, cycle):
+    services.advance_stage(actor=personas.monitor, cycle=cycle, to_stage=Stage.CLOSED)
+    client.force_login(personas.monitor)
+    response = action(client, cycle, {"action": "interface", "held_on": "2026-05-10", "count": "3"})
+    assert any("closed" in m for m in messages_of(response))
+    cycle.refresh_from_db()
+    assert cycle.interface_meeting_id is None and cycle.action_plan_id is None
