@@ -384,3 +384,14 @@ def test_a_closed_cycle_holds_no_interface_meeting(client, personas, cycle):
     assert any("closed" in m for m in messages_of(response))
     cycle.refresh_from_db()
     assert cycle.interface_meeting_id is None and cycle.action_plan_id is None
+
+
+def test_the_webhook_refuses_a_body_larger_than_allowed(client, settings, personas, cycle, women):
+    settings.KOBO_WEBHOOK_SECRET = SECRET
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps(payload(cycle, women, {1: 3}) | {"i1_reason": "x" * 5000})
+    response = client.post(
+        reverse("scorecards:kobo_webhook"), body, content_type="application/json", HTTP_X_ILTOD_SECRET=SECRET
+    )
+    assert response.status_code == 400
+    assert not FieldSubmission.objects.exists() and not Score.objects.exists()
