@@ -45,3 +45,23 @@ def test_the_plan_page_shows_the_sections_higher_modules_add(personas, plan, pla
     response = client_for(personas, "anonymous").get(plan.get_absolute_url())
     assert response.status_code == 200
     assert f'<p class="origin">From the tool that made “{plan.title}”</p>' in response.content.decode()
+
+
+def test_the_groups_plan_list_shows_progress_by_status_and_the_latest_approved_updates(personas, group, action):
+    from iltod.engagement.models import ActionPlan
+
+    draft = services.create_action_plan(actor=personas.coordinator, group=group, title="Ноорог")
+    hidden = services.add_action(actor=personas.coordinator, plan=draft, title="Нууц ажил")
+    approved = services.post_update(action, actor=personas.monitor, text="Үнийн санал авсан", new_progress=30)
+    services.review_update(approved, actor=personas.coordinator, approve=True)
+    services.post_update(action, actor=personas.monitor, text="Хүлээгдэж буй", new_progress=50)
+    response = client_for(personas, "anonymous").get(reverse("engagement:plan_list", args=[group.code]))
+    html = response.content.decode()
+    progress = response.context["progress"]
+    assert progress.total == 1 and progress.average == 30  # the draft plan's action is not public
+    assert {bar.status: bar.count for bar in progress.bars}["in_progress"] == 1
+    assert [u.text for u in response.context["timeline"]] == ["Үнийн санал авсан"]
+    assert "Үнийн санал авсан" in html and "Хүлээгдэж буй" not in html and hidden.title not in html
+    member = client_for(personas, "monitor").get(reverse("engagement:plan_list", args=[group.code]))
+    assert member.context["progress"].total == 2
+    assert draft.status == ActionPlan.Status.DRAFT

@@ -44,6 +44,7 @@ from ..services.plans import OPEN_FOR_UPDATES, PLAN_TRANSITIONS
 PLANS_PER_PAGE = 20
 UPDATES_PER_PAGE = 20
 QUEUE_PER_PAGE = 25
+GROUP_TIMELINE = 10  # latest approved updates on a group's plan list
 
 # How each recorded change reads in a record's history.
 HISTORY_LABELS = {
@@ -169,8 +170,15 @@ def plan_list(request, code):
     """A group's action plans with their progress; the public sees agreed public plans only."""
     group = get_group(request.user, code, VIEW)
     role = group_role(request.user, group)
-    plans = group.action_plans.all() if role else group.action_plans.public()
-    plans = plans.select_related("meeting", "issue", "service_unit").annotate(
+    visible = group.action_plans.all() if role else group.action_plans.public()
+    # The group's progress: every action of the plans shown, by status, and the latest approved updates.
+    latest = (
+        ActionUpdate.objects.filter(action__plan__in=visible, review=ActionUpdate.Review.APPROVED)
+        .select_related("action", "action__plan", "action__plan__group")
+        .prefetch_related(_documents(not role))
+        .order_by("-reviewed_at", "-pk")[:GROUP_TIMELINE]
+    )
+    plans = visible.select_related("meeting", "issue", "service_unit").annotate(
         action_count=Count("actions", distinct=True),
         done_count=Count("actions", filter=Q(actions__status=Action.Status.DONE), distinct=True),
         average_progress=Avg("actions__progress", filter=~Q(actions__status=Action.Status.CANCELLED)),
@@ -179,7 +187,14 @@ def plan_list(request, code):
     return render(
         request,
         "engagement/plan_list.html",
-        {"group": group, "page": page, "can_coordinate": role == COORDINATE, "is_member": bool(role)},
+        {
+            "group": group,
+            "page": page,
+            "can_coordinate": role == COORDINATE,
+            "is_member": bool(role),
+            "progress": progress_of(Action.objects.filter(plan__in=visible)),
+            "timeline": latest,
+        },
     )
 
 
