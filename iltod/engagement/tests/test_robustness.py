@@ -708,3 +708,78 @@ def test_a_story_photo_or_document_missing_from_the_storage_is_a_404_not_a_500(p
     client = client_for(personas, "coordinator")
     assert client.get(reverse("engagement:story_photo", args=[story.code])).status_code == 404
     assert client.get(reverse("engagement:document", args=[document.code])).status_code == 404
+
+
+# --- every address, with unknown codes and with junk posted -------------------------------------
+
+
+def _addresses(codes: dict):
+    """Every engagement address, its code filled from ``codes`` by the kind of record in its path."""
+    from iltod.engagement.urls import urlpatterns
+
+    for pattern in urlpatterns:
+        route = str(pattern.pattern)
+        kwargs = {}
+        if "<str:code>" in route:
+            kwargs["code"] = codes[route.split("/", maxsplit=1)[0]]
+        if "<str:fmt>" in route:
+            kwargs["fmt"] = "csv"
+        yield route, reverse(f"engagement:{pattern.name}", kwargs=kwargs)
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "citizen", "monitor", "coordinator"])
+def test_no_address_answers_an_unknown_code_with_a_server_error(personas, persona):
+    client = client_for(personas, persona)
+    unknown = dict.fromkeys(["groups", "meetings", "issues", "projects", "plans", "actions", "updates"], "NOPE")
+    unknown |= {"members": "NOPE", "documents": "NOPE", "stories": "NOPE"}
+    for route, address in _addresses(unknown):
+        for method in (client.get, client.post):
+            response = method(address)
+            assert response.status_code in (200, 302, 404, 405), (route, method.__name__, response.status_code)
+            if "<str:code>" in route and response.status_code == 200:
+                pytest.fail(f"{route} answered an unknown code with a page")
+
+
+@pytest.mark.parametrize("persona", ["citizen", "monitor", "coordinator"])
+def test_junk_posted_to_every_address_is_refused_without_a_server_error(personas, group, plan, action, persona):
+    meeting = held_meeting(group, personas.coordinator)
+    issue = services.create_issue(actor=personas.coordinator, group=group, title="Ус", admin_unit=group.admin_unit)
+    update = services.post_update(action, actor=personas.monitor, text="Эхэлсэн", new_progress=10)
+    story = services.add_story(plan, actor=personas.coordinator, title="Дулаан", what_changed="Засагдсан")
+    document = services.add_document(actor=personas.coordinator, upload=pdf(), meeting=meeting)
+    project = services.create_project(
+        actor=personas.coordinator, organization=personas.cso, title="Төсөл", tool=Project.Tool.SOCIAL_AUDIT
+    )
+    codes = {
+        "groups": group.code,
+        "members": GroupMember.objects.filter(group=group).first().code,
+        "meetings": meeting.code,
+        "issues": issue.code,
+        "projects": project.code,
+        "plans": plan.code,
+        "actions": action.code,
+        "updates": update.code,
+        "stories": story.code,
+        "documents": document.code,
+    }
+    junk = {
+        "action": "members",
+        "members": ["x", "-1"],
+        "title": ["a", "b"],
+        "status": "\x00",
+        "held_on": "0000-00-00",
+        "decision": "approve\x00",
+        "count-n_citizen_female": "1e9",
+        "attendee": "1 OR 1=1",
+        "evidence": "[]",
+        "kind": "feedback",
+        "feedback_code": "x" * 100,
+        "page": "-1",
+    }
+    client = client_for(personas, persona)
+    before = counts()
+    for route, address in _addresses(codes):
+        response = client.post(address, junk)
+        assert response.status_code in (200, 302, 400, 404, 405), (route, response.status_code)
+    if persona != "coordinator":  # some of the junk is valid for a coordinator (a plan titled "b")
+        assert counts() == before
