@@ -15,7 +15,6 @@ A text is, in order of precedence:
 A tracking code from any other phone is treated as new feedback: nothing about the item leaks.
 """
 
-import json
 import re
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from iltod.lib.phones import normalize_phone
+from iltod.lib.webhooks import json_object
 from iltod.notifications.models import OutboundMessage
 from iltod.notifications.services import queue_templated
 from iltod.places.models import CODE_ALPHABET, AdminUnit, ServiceUnit
@@ -78,13 +78,7 @@ def _received_at(payload: dict, names: dict):
 def _read_body(content_type: str, body: bytes, form) -> tuple[dict | None, str]:
     looks_like_json = body.lstrip()[:1] in {b"{", b"["} and content_type != "application/x-www-form-urlencoded"
     if content_type == "application/json" or looks_like_json:
-        try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            return None, _("The body is not valid JSON.")
-        if not isinstance(payload, dict):
-            return None, _("The body must be a JSON object.")
-        return payload, ""
+        return json_object(body)
     return {key: form.get(key) for key in form}, ""
 
 
