@@ -218,9 +218,15 @@ def update_meeting(meeting: Meeting, *, actor, request=None, **fields) -> Meetin
     return meeting
 
 
+def _lock(meeting: Meeting) -> None:
+    """Serialise changes to one meeting's attendance (a row lock on PostgreSQL; SQLite writes one at a time)."""
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk", flat=True).first()
+
+
 @transaction.atomic
 def set_named_attendance(meeting: Meeting, *, actor, members, request=None) -> tuple[int, int]:
     """Make the ticked ``members`` the members present (guests stay). Returns (added, removed)."""
+    _lock(meeting)  # two saves of the same list at once (a double click) must not both add a member
     members = list(members)
     if any(m.group_id != meeting.group_id for m in members):
         raise ValidationError(_("Only members of the group can be ticked as present."))
@@ -284,6 +290,7 @@ def set_attendance_counts(meeting: Meeting, *, actor, counts: dict, request=None
     """Replace the counted attendance: ``counts`` maps (stakeholder type, sex) to a number.
 
     Zero removes a row. Returns the total counted."""
+    _lock(meeting)
     valid_types, valid_sexes = set(StakeholderType.values), set(Sex.values)
     before = {(c.stakeholder_type, c.sex): c.count for c in meeting.attendance_counts.all()}
     after = {}
