@@ -1,6 +1,5 @@
 """Pages of local issues: raising one, its evidence and documents, the public issue page."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -29,6 +28,7 @@ from ..permissions import (
     group_role,
 )
 from .shared import (
+    add_document_from,
     done,
     history,
     int_or_none,
@@ -170,23 +170,7 @@ def issue_evidence(request, code):
 @require_POST
 def issue_document_add(request, code):
     issue = get_issue(request.user, code, COORDINATE)
-    form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_document(
-                actor=request.user,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                is_public=form.cleaned_data["is_public"],
-                issue=issue,
-                request=request,
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The file was added."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    add_document_from(request, DocumentForm, issue=issue)
     return redirect(issue.get_absolute_url())
 
 

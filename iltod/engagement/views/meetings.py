@@ -47,6 +47,7 @@ from ..permissions import (
 from .shared import (
     EXPORT_FORMATS,
     GUEST_ROWS,
+    add_document_from,
     done,
     history,
     int_or_none,
@@ -212,23 +213,7 @@ def meeting_prioritise(request, code):
 @require_POST
 def meeting_document_add(request, code):
     meeting = get_meeting(request.user, code, COORDINATE)
-    form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_document(
-                actor=request.user,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                is_public=form.cleaned_data["is_public"],
-                meeting=meeting,
-                request=request,
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The file was added."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    add_document_from(request, DocumentForm, meeting=meeting)
     return redirect(meeting.get_absolute_url())
 
 

@@ -2,7 +2,7 @@
 pagination and the message-and-redirect after a change."""
 
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from iltod.accounts.services import events_for
 
+from .. import services
 from ..models import (
     Document,
     Evidence,
@@ -139,3 +140,24 @@ def int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def add_document_from(request, form_class, **owner):
+    """Attach the uploaded file of ``form_class`` to ``owner`` (``meeting=…`` or ``issue=…``), with a message."""
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return
+    try:
+        services.add_document(
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            is_public=form.cleaned_data["is_public"],
+            request=request,
+            **owner,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The file was added."))
