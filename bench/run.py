@@ -706,13 +706,21 @@ def bench_suite(settings: Settings, run: Run) -> None:
             command, cwd=ROOT, env=env | extra, capture_output=True, text=True, check=False
         )
         seconds = time.perf_counter() - started
-        summary = (result.stdout.strip().splitlines() or [""])[-1]
-        run.details.setdefault("suite", {})[name] = {"seconds": seconds, "exit": result.returncode, "summary": summary}
+        lines = result.stdout.strip().splitlines()
+        closing = [line for line in lines if re.search(r"\d+ (passed|failed)", line)]
+        summary = closing[-1].strip("= ") if closing else f"exit {result.returncode}"
+        failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))][:20]
+        run.details.setdefault("suite", {})[name] = {
+            "seconds": seconds,
+            "exit": result.returncode,
+            "summary": summary,
+            "failed": failed,
+        }
         run.add(
             Figure(
                 f"suite.{name}",
                 "5 Suite",
-                f"make test on {name}: {summary.strip('= ')}",
+                f"make test on {name}: {summary}",
                 round(seconds, 1),
                 "s",
                 target=Target("<", 300),
