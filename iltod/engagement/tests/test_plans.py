@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from iltod.accounts.models import AuditEvent
@@ -66,7 +67,7 @@ def test_a_plan_cannot_skip_steps_or_leave_a_closed_state(group, personas):
 
 def test_a_plan_without_actions_cannot_be_agreed(group, personas):
     plan = services.create_action_plan(actor=personas.coordinator, group=group, title="Plan")
-    with pytest.raises(ValidationError, match="at least one action"):
+    with translation.override("en"), pytest.raises(ValidationError, match="at least one action"):
         services.change_plan_status(plan, Status.AGREED, actor=personas.coordinator)
 
 
