@@ -63,6 +63,13 @@ PAGES = [
     ("feedback-item", "/feedback/{feedback}/"),
     ("statistics", "/feedback/statistics/"),
     ("annual-report", "/feedback/report/{organisation}/"),
+    ("groups", "/engagement/groups/"),
+    ("group", "/engagement/groups/{group}/"),
+    ("group-plans", "/engagement/groups/{group}/plans/"),
+    ("action-plan", "/engagement/plans/{plan}/"),
+    ("meeting", "/engagement/meetings/{meeting}/"),
+    ("scorecards", "/scorecards/"),
+    ("scorecard-report", "/scorecards/{scorecard}/"),
     ("login", "/account/login/"),
     ("api-docs", "/api/docs/"),
 ]
@@ -73,6 +80,10 @@ ORGANISATION = re.compile(r"^/organizations/([^/?#]+)/$")
 FEEDBACK = re.compile(r"^/feedback/(IL-[^/?#]+)/$")
 AIMAG = re.compile(r"^/places/(?!11/)(\d{2})/$")  # an aimag, not the capital (11)
 SOUM = re.compile(r"^/places/(\d{4})/$")
+GROUP = re.compile(r"^/engagement/groups/(?!mine/)([^/?#]+)/$")
+PLAN = re.compile(r"^/engagement/plans/([^/?#]+)/$")
+MEETING = re.compile(r"^/engagement/meetings/([^/?#]+)/$")
+SCORECARD = re.compile(r"^/scorecards/(?!overview/|staff/|webhooks/)([^/?#]+)/$")
 FEEDBACK_TEXT = (
     "Сургуулийн дотуур байрны өрөөнүүд хүйтэн байна, халаалтыг шалгаж өгнө үү. "
     "(Demo feedback sent by scripts/screenshots.py.)"
@@ -126,7 +137,8 @@ def first_match(paths: list[str], pattern: re.Pattern) -> str | None:
 
 def find_codes(context, base: str) -> dict[str, str]:
     """A feedback item the server lists, its facility and handling organisation, and the facility's
-    aimag and soum (or the first of each that the server lists)."""
+    aimag and soum (or the first of each that the server lists); a group with a public plan and a
+    meeting; a public score card report."""
     page = context.new_page()
 
     def links_on(path: str) -> list[str]:
@@ -152,6 +164,14 @@ def find_codes(context, base: str) -> dict[str, str]:
             found["aimag"] = first_match(links_on("/places/"), AIMAG)
         if found["aimag"] and not found.get("soum"):
             found["soum"] = first_match(links_on(f"/places/{found['aimag']}/"), SOUM)
+        # the first group that has a public plan, its meeting; a finished score card
+        for group in [m.group(1) for m in map(GROUP.match, links_on("/engagement/groups/")) if m]:
+            group_links = links_on(f"/engagement/groups/{group}/plans/")
+            if first_match(group_links, PLAN):
+                found["group"], found["plan"] = group, first_match(group_links, PLAN)
+                found["meeting"] = first_match(links_on(f"/engagement/groups/{group}/"), MEETING)
+                break
+        found["scorecard"] = first_match(links_on("/scorecards/"), SCORECARD)
     finally:
         page.close()
     return {name: code for name, code in found.items() if code}
