@@ -1,8 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import memo
 
-class HolidayQuerySet(models.QuerySet):
+
+class HolidayQuerySet(memo.QuerySet):
+    memo_name = "core.holidays"  # see holiday_calendar()
+
     def between(self, start, end):
         return self.filter(date__gte=start, date__lte=end)
 
@@ -35,3 +39,20 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+def _load_calendar() -> tuple[frozenset, frozenset]:
+    rows = list(Holiday.objects.values_list("date", "kind"))
+    return (
+        frozenset(d for d, kind in rows if kind == Holiday.Kind.DAY_OFF),
+        frozenset(d for d, kind in rows if kind == Holiday.Kind.WORKED_WEEKEND),
+    )
+
+
+memo.register("core.holidays", _load_calendar, models=[Holiday])
+
+
+def holiday_calendar() -> tuple[frozenset, frozenset]:
+    """(days off, weekend days that are worked), all of them, from this process's memory: the
+    deadline arithmetic of every submission needs them and they change a few times a year."""
+    return memo.get("core.holidays")

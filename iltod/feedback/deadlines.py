@@ -1,22 +1,34 @@
-"""Deadlines by policy, in calendar or working days with Mongolian public holidays."""
+"""Deadlines by policy, in calendar or working days with Mongolian public holidays.
 
-from datetime import datetime, time, timedelta
+The policies and the holiday calendar are small and read by every submission: each process keeps
+them in memory until a save or delete changes them (``iltod.core.memo``)."""
 
-from django.db.models import Q
+from datetime import datetime, time
+
 from django.utils import timezone
 
-from iltod.core.models import Holiday
+from iltod.core import memo
+from iltod.core.models import holiday_calendar
 from iltod.lib.workdays import add_days
 
 from .models import DeadlinePolicy
 
 
+def _load_policies() -> list[DeadlinePolicy]:
+    return list(DeadlinePolicy.objects.all())
+
+
+memo.register("feedback.deadline_policies", _load_policies, models=[DeadlinePolicy])
+
+
 def policy_for(kind: str, category) -> DeadlinePolicy:
-    """The most specific policy: type+category, then category, then type, then the default."""
-    scope = Q(category__isnull=True) | Q(category=category) if category else Q(category__isnull=True)
-    candidates = DeadlinePolicy.objects.filter(scope, kind__in=[kind, ""])
+    """The most specific policy: type+category, then category, then type, then the default.
+    The policy returned may be shared with other callers: read it, do not change it."""
+    category_id = category.pk if category else None
     best = None
-    for policy in candidates:
+    for policy in memo.get("feedback.deadline_policies"):
+        if policy.category_id not in {None, category_id} or policy.kind not in {kind, ""}:
+            continue
         score = (policy.category_id is not None) * 2 + (policy.kind == kind)
         if best is None or score > best[0]:
             best = (score, policy)
@@ -33,8 +45,7 @@ def end_of_day(day) -> datetime:
 def due_date(start: datetime, days: int, day_kind: str) -> datetime:
     start_day = timezone.localtime(start).date()
     working = day_kind == DeadlinePolicy.DayKind.WORKING
-    # Enough calendar room for the working days, holidays and weekends in between.
-    days_off, worked = Holiday.objects.calendar(start_day, start_day + timedelta(days=days * 3 + 30))
+    days_off, worked = holiday_calendar()
     return end_of_day(add_days(start_day, days, working=working, holidays=days_off, worked_weekends=worked))
 
 

@@ -2,11 +2,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iltod.core import memo
 from iltod.lib.phones import normalize_phone
 from iltod.places.models import AdminUnit, Sector
 
 from .models import Category, Feedback, Kind
 from .uploads import MAX_FILES, clean_upload
+
+# Every sector's form also offers the "other" sector's topics.
+memo.register(
+    "feedback.other_sectors",
+    lambda: list(Sector.objects.filter(code="other").values_list("pk", flat=True)),
+    models=[Sector],
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -85,7 +93,7 @@ class FeedbackForm(forms.Form):
 
     @staticmethod
     def _other_sector_ids():
-        return list(Sector.objects.filter(code="other").values_list("pk", flat=True))
+        return memo.get("feedback.other_sectors")
 
     def clean_phone(self):
         raw = self.cleaned_data.get("phone", "").strip()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iltod.core import memo
 from iltod.lib.translit import search_key
 from iltod.places.models import CODE_ALPHABET, AdminUnit, Sector, ServiceUnit
 
@@ -90,6 +91,10 @@ class CategoryQuestion(models.Model):
         return self.question
 
 
+class DeadlinePolicyQuerySet(memo.QuerySet):
+    memo_name = "feedback.deadline_policies"  # deadlines.policy_for reads them from memory
+
+
 class DeadlinePolicy(models.Model):
     """How long the handling body has, per type and category. The most specific policy applies;
     the defaults follow the Law on Resolving Citizens' Petitions and Complaints."""
@@ -128,6 +133,8 @@ class DeadlinePolicy(models.Model):
         help_text=_("An overdue item moves one level up, then again after this many days."),
     )
 
+    objects = DeadlinePolicyQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind", "category"]
         verbose_name = _("deadline policy")
@@ -144,6 +151,10 @@ class DeadlinePolicy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RoutingRuleQuerySet(memo.QuerySet):
+    memo_name = "feedback.routing_rules"  # routing.route reads the active ones from memory
 
 
 class RoutingRule(models.Model):
@@ -177,6 +188,8 @@ class RoutingRule(models.Model):
         "organizations.Organization", verbose_name=_("organisation"), on_delete=models.CASCADE, null=True, blank=True
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = RoutingRuleQuerySet.as_manager()
 
     class Meta:
         ordering = ["priority", "pk"]

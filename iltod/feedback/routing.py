@@ -2,6 +2,8 @@
 
 from django.apps import apps
 
+from iltod.core import memo
+from iltod.organizations.models import Organization
 from iltod.places.models import AdminUnit, ServiceUnit
 
 from .models import Category, RoutingRule
@@ -77,13 +79,25 @@ DEFAULT_ORDER = [
 ]
 
 
+def _load_active_rules() -> list[RoutingRule]:
+    # Without their organisations: those are read when a rule matches, so that a deactivated
+    # organisation counts at once.
+    return list(RoutingRule.objects.filter(is_active=True))
+
+
+memo.register("feedback.routing_rules", _load_active_rules, models=[RoutingRule])
+
+
 def route(*, category: Category, kind: str, service_unit: ServiceUnit | None, admin_unit: AdminUnit):
     """The organisation that must handle the item, and the rule that chose it (None = default)."""
-    for rule in RoutingRule.objects.filter(is_active=True).select_related("organization"):
+    for rule in memo.get("feedback.routing_rules"):
         if _rule_matches(rule, category=category, kind=kind, service_unit=service_unit, admin_unit=admin_unit):
+            named = None
+            if rule.target == RoutingRule.Target.ORGANIZATION and rule.organization_id:
+                named = Organization.objects.filter(pk=rule.organization_id).first()
             org = _target(
                 rule.target,
-                organization=rule.organization,
+                organization=named,
                 category=category,
                 service_unit=service_unit,
                 admin_unit=admin_unit,
