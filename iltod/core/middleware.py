@@ -7,6 +7,7 @@ Nothing else is needed to recover: Django opens a new connection on the next req
 (``conn_health_checks`` drops a persistent connection that died with the server).
 """
 
+import copy
 import logging
 import sys
 
@@ -69,11 +70,29 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
+def save_session_now(request) -> None:
+    """Save the session now, inside the caller's transaction, so that it is committed together
+    with the change it records. The middleware then sends the cookie without saving again, unless
+    the session changed once more."""
+    request.session.save()
+    request.session_saved_now = copy.deepcopy(dict(request.session.items()))
+
+
+def _saved_already(must_create=False):
+    pass
+
+
 class SessionMiddleware(DjangoSessionMiddleware):
     """Django's, except that a session that cannot be saved because the database went away is an
-    outage (503), not "the session was deleted before the request completed" (400)."""
+    outage (503), not "the session was deleted before the request completed" (400), and that a
+    session saved by the view (``save_session_now``) is not saved a second time."""
 
     def process_response(self, request, response):
+        saved = getattr(request, "session_saved_now", None)
+        if saved is not None and dict(request.session.items()) == saved:
+            # Saved in the view's transaction and unchanged since: only the cookie is left to send
+            # (Django's response handling decides on it and on the expiry, as for any session).
+            request.session.save = _saved_already
         try:
             return super().process_response(request, response)
         except SessionInterrupted as exc:

@@ -121,6 +121,7 @@ def _tell_reporter(feedback: Feedback, template: str, **context):
         return
     context = {"feedback": feedback, "site_url": settings.SITE_URL, **context}
     key = context.pop("dedupe", None)
+    new_key = context.pop("new_key", False)
     for channel, recipient in (
         (OutboundMessage.Channel.EMAIL, reporter.email),
         (OutboundMessage.Channel.SMS, reporter.phone),
@@ -134,6 +135,7 @@ def _tell_reporter(feedback: Feedback, template: str, **context):
                 language=feedback.language,
                 related=feedback,
                 dedupe_key=f"{key}:{channel}" if key else None,
+                new_key=new_key,
             )
 
 
@@ -164,10 +166,16 @@ def _tell_handlers(feedback: Feedback, organization, template: str, **context):
 
 
 @transaction.atomic
-def submit_feedback(data: Submission, *, actor=None, request=None) -> tuple[Feedback, bool]:
+def submit_feedback(data: Submission, *, actor=None, request=None, on_stored=None) -> tuple[Feedback, bool]:
     """Record feedback from any channel, route it, set its deadlines and confirm to the reporter.
 
     Returns ``(feedback, created)``; a channel message id seen before returns the first item.
+    ``on_stored(feedback)`` runs in the same transaction once the item, its timeline and its
+    messages are written (the web form saves the citizen's session there, so that it is committed
+    with the item or not at all).
+
+    The statistics are bumped last, just before the commit: every submission updates the national
+    row, and its row lock is held from that update until the commit.
     """
     if data.external_id:
         existing = Feedback.objects.filter(channel=data.channel, external_id=data.external_id).first()
@@ -246,12 +254,32 @@ def submit_feedback(data: Submission, *, actor=None, request=None) -> tuple[Feed
         )
     for upload in data.files:
         add_attachment(feedback, upload)
-    _event(feedback, Event.Type.SUBMITTED, actor=actor, public=True, new=Status.RECEIVED, channel=data.channel)
-    _event(feedback, Event.Type.ROUTED, organization=handler, public=True, rule=rule.pk if rule else None)
-    stats.record_received(feedback)
+    Event.objects.bulk_create(
+        [
+            Event(
+                feedback=feedback,
+                type=Event.Type.SUBMITTED,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                is_public=True,
+                new_status=Status.RECEIVED,
+                data={"channel": data.channel},
+            ),
+            Event(
+                feedback=feedback,
+                type=Event.Type.ROUTED,
+                organization=handler,
+                is_public=True,
+                data={"rule": rule.pk if rule else None},
+            ),
+        ]
+    )
     if not data.quiet:
-        _tell_reporter(feedback, "received", dedupe=f"received:{feedback.pk}")
+        # the item is new in this transaction: no message can have its key yet
+        _tell_reporter(feedback, "received", dedupe=f"received:{feedback.pk}", new_key=True)
         _tell_handlers(feedback, handler, "new_item")
+    if on_stored is not None:
+        on_stored(feedback)
+    stats.record_received(feedback)  # last: see above
     return feedback, True
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
+from iltod.core.middleware import save_session_now
 from iltod.lib.tabular import tabular_response
 from iltod.lib.translit import search_key
 from iltod.organizations.models import Organization
@@ -68,7 +69,13 @@ def submit(request):
     area = None
     if request.GET.get("facility") or request.POST.get("facility"):
         code = request.POST.get("facility") or request.GET.get("facility")
-        facility = ServiceUnit.objects.active().select_related("admin_unit__parent", "sector").filter(code=code).first()
+        # everything routing reads: the operator, the area chain up to the country, the sector
+        facility = (
+            ServiceUnit.objects.active()
+            .select_related("admin_unit__parent__parent", "sector", "operator")
+            .filter(code=code)
+            .first()
+        )
         if facility is None:
             raise Http404
     elif request.GET.get("place") or request.POST.get("place"):
@@ -101,11 +108,11 @@ def submit(request):
                     feedback, _created = services.submit_feedback(
                         form.submission(facility=facility, area=area, channel=Feedback.Channel.WEB),
                         request=request,
+                        on_stored=lambda feedback: _remember_submission(request, feedback),
                     )
                 except ValidationError as exc:
                     form.add_error(None, exc)
                 else:
-                    grant_citizen_access(request, feedback.tracking_code)
                     return redirect("feedback:thanks", code=feedback.tracking_code)
     return render(request, "feedback/submit.html", {"form": form, "facility": facility, "area": area})
 
@@ -117,6 +124,14 @@ def grant_citizen_access(request, code: str) -> None:
     """Remember in the session that this browser holds the citizen's key for ``code``."""
     codes = [c for c in request.session.get(SESSION_KEY, []) if c != code]
     request.session[SESSION_KEY] = [code, *codes][:20]
+
+
+def _remember_submission(request, feedback) -> None:
+    """Grant the browser the new item, saving the session in the item's transaction: once the item
+    is committed nothing is left to fail, so a stored submission is never answered with an error
+    (the session middleware then only sends the cookie)."""
+    grant_citizen_access(request, feedback.tracking_code)
+    save_session_now(request)
 
 
 def has_citizen_access(request, feedback) -> bool:

@@ -21,10 +21,12 @@ log = logging.getLogger("iltod.outbox")
 SMS_MAX_CHARS = 320
 
 
-def queue_message(*, channel, recipient, body, subject="", language="mn", related=None, dedupe_key=None):
+def queue_message(*, channel, recipient, body, subject="", language="mn", related=None, dedupe_key=None, new_key=False):
     """Add a message to the outbox inside the caller's transaction; delivery starts on commit.
 
-    With ``dedupe_key``, queuing the same key again returns the existing message.
+    With ``dedupe_key``, queuing the same key again returns the existing message. ``new_key``: the
+    caller knows that no message has the key yet (it names a row created in this transaction), so
+    the message is written without looking first; the key still guards any later queuing.
     """
     if not recipient:
         return None
@@ -39,7 +41,7 @@ def queue_message(*, channel, recipient, body, subject="", language="mn", relate
     if related is not None:
         message.related_type = ContentType.objects.get_for_model(related)
         message.related_id = str(related.pk)
-    if dedupe_key:
+    if dedupe_key and not new_key:
         existing = OutboundMessage.objects.filter(dedupe_key=dedupe_key).first()
         if existing:
             return existing
@@ -64,7 +66,9 @@ def _schedule_once():
         transaction.on_commit(schedule_delivery, robust=True)
 
 
-def queue_templated(*, channel, recipient, template, context, language="mn", related=None, dedupe_key=None):
+def queue_templated(
+    *, channel, recipient, template, context, language="mn", related=None, dedupe_key=None, new_key=False
+):
     """Render ``notifications/<template>.<channel>.txt`` (first line of e-mails is the subject)
     in the recipient's language and queue it."""
     with translation.override(language or settings.LANGUAGE_CODE):
@@ -81,6 +85,7 @@ def queue_templated(*, channel, recipient, template, context, language="mn", rel
         language=language,
         related=related,
         dedupe_key=dedupe_key,
+        new_key=new_key,
     )
 
 
