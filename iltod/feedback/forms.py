@@ -15,6 +15,32 @@ memo.register(
     lambda: list(Sector.objects.filter(code="other").values_list("pk", flat=True)),
     models=[Sector],
 )
+memo.register(
+    "feedback.active_categories",
+    lambda: {c.pk: c for c in Category.objects.filter(is_active=True).select_related("sector")},
+    models=[Category, Sector],
+)
+
+
+class CategoryField(forms.ModelChoiceField):
+    """Lists its queryset, and checks a posted topic against the active topics in this process's
+    memory (``iltod.core.memo``) instead of a query: every submission posts one. ``sector_ids``
+    limits the topics as the queryset does (None: every sector)."""
+
+    sector_ids = None
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            category = memo.get("feedback.active_categories").get(int(value))
+        except (TypeError, ValueError):
+            category = None
+        if category is None or (self.sector_ids is not None and category.sector_id not in self.sector_ids):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return category
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -44,7 +70,7 @@ class FeedbackForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What do you want to do?"), choices=Kind.choices, initial=Kind.COMPLAINT, widget=forms.RadioSelect
     )
-    category = forms.ModelChoiceField(
+    category = CategoryField(
         label=_("What is it about?"), queryset=Category.objects.none(), empty_label=_("Choose a topic")
     )
     description = forms.CharField(
@@ -88,7 +114,9 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         categories = Category.objects.filter(is_active=True).select_related("sector")
         if sector is not None:
-            categories = categories.filter(sector__in=[sector.pk, *self._other_sector_ids()])
+            sector_ids = {sector.pk, *self._other_sector_ids()}
+            categories = categories.filter(sector__in=sector_ids)
+            self.fields["category"].sector_ids = sector_ids
         self.fields["category"].queryset = categories
 
     @staticmethod

@@ -36,6 +36,10 @@ class Kind(models.TextChoices):
     COMPLIMENT = "compliment", _("compliment")
 
 
+class CategoryQuerySet(memo.QuerySet):
+    memo_name = "feedback.active_categories"  # the intake form checks a posted topic in memory
+
+
 class Category(models.Model):
     """What the feedback is about, per sector (configurable in the back office)."""
 
@@ -47,6 +51,8 @@ class Category(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["sector__order", "order", "code"]

@@ -24,10 +24,10 @@ from .helpers import TUESDAY, at, category
 
 SUBMIT = reverse("feedback:submit")
 # One submission from a browser that submitted before, with the reference tables in memory: the
-# facility, the topic, the per-phone count; the item, its reporter, its timeline, the outbox (an
+# facility, the per-phone count; the item, its reporter, its timeline, the outbox (an
 # SMS to the reporter, an e-mail to the school's handler) and the handlers; the session; the
 # statistics; and the savepoints of the atomic blocks around them.
-MAX_QUERIES = 19
+MAX_QUERIES = 18
 
 
 @pytest.fixture(autouse=True)
@@ -78,11 +78,12 @@ def test_a_web_submission_runs_a_small_fixed_number_of_queries(world, django_ass
 
 def test_the_reference_tables_are_read_once_and_not_again_for_the_next_submission(world):
     client = Client()
+    data = form_data(world)
     with CaptureQueriesContext(connection) as first:
-        post(client, world)
+        assert client.post(SUBMIT, data).status_code == 302
     with CaptureQueriesContext(connection) as second:
-        post(client, world, description="Хоёр дахь удаагаа: цай хүйтэн хэвээр байна.")
-    tables = ("feedback_deadlinepolicy", "core_holiday", "feedback_routingrule", "places_sector")
+        assert client.post(SUBMIT, data).status_code == 302
+    tables = ("feedback_deadlinepolicy", "core_holiday", "feedback_routingrule", "places_sector", "feedback_category")
     for table in tables:
         assert sum(f'FROM "{table}"' in sql for sql in _statements(first.captured_queries)) == 1, table
         assert not any(f'FROM "{table}"' in sql for sql in _statements(second.captured_queries)), table
@@ -145,6 +146,25 @@ def test_a_deactivated_organisation_named_by_a_rule_no_longer_receives_items(wor
     assert post(client, world).handling_organization == world.ministry
     type(world.ministry).objects.filter(pk=world.ministry.pk).update(is_active=False)
     assert post(client, world).handling_organization != world.ministry
+
+
+def test_a_topic_deactivated_by_a_bulk_update_is_refused_by_the_next_submission(world):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    post(client, world)
+    type(category("edu-meals")).objects.filter(code="edu-meals").update(is_active=False)
+    response = client.post(SUBMIT, form_data(world))
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert Feedback.objects.count() == 1
+
+
+def test_a_topic_of_another_sector_is_refused(world):
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        SUBMIT, form_data(world, category=str(category("health-waiting").pk))
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Feedback.objects.exists()
 
 
 def test_a_change_made_by_another_process_is_read_when_its_version_changes(world):
