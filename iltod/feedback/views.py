@@ -84,7 +84,7 @@ def submit(request):
             AdminUnit.objects.current()
             .filter(code=code)
             .exclude(level__in=[AdminUnit.Level.COUNTRY, AdminUnit.Level.CAPITAL, AdminUnit.Level.AIMAG])
-            .select_related("parent")
+            .select_related("parent__parent")  # the area chain routing walks
             .first()
         )
         if area is None:
