@@ -32,8 +32,12 @@ run: setup
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on every core (pytest-xdist, one test database per worker; TEST_WORKERS=0 runs
+# it in one process). "--dist load" hands out tests in collection order, so each worker still runs
+# pytest-django's order: plain database tests before the transactional ones that flush.
+TEST_WORKERS ?= auto
 test: install messages
-	DJANGO_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_ENV=test $(PY) -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 test-browser: install messages
 	DJANGO_ENV=test $(PY) -m pytest -m browser $(PYTEST_ARGS)
