@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 
 _local = threading.local()
 _loaders: dict[str, Callable] = {}
@@ -67,9 +67,8 @@ def _bump(name: str) -> None:
     _copies().pop(name, None)
 
 
-def register(name: str, loader: Callable, *, models=(), m2m=()) -> None:
-    """Keep ``loader()``'s result per process; saves and deletes of ``models`` (and changes to the
-    many-to-many ``m2m`` through tables) make it stale."""
+def register(name: str, loader: Callable, *, models=()) -> None:
+    """Keep ``loader()``'s result per process; saves and deletes of ``models`` make it stale."""
     _loaders[name] = loader
 
     def receiver(sender, **kwargs):
@@ -79,8 +78,6 @@ def register(name: str, loader: Callable, *, models=(), m2m=()) -> None:
     for model in models:
         post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"memo:{name}:{model._meta.label}:save")
         post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"memo:{name}:{model._meta.label}:delete")
-    for through in m2m:
-        m2m_changed.connect(receiver, sender=through, weak=False, dispatch_uid=f"memo:{name}:{through._meta.label}")
 
 
 class QuerySet(models.QuerySet):
