@@ -116,7 +116,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache and rate-limit counters: Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # While Redis is unreachable the cache answers as an empty one (iltod/core/cache.py) after at
+    # most a short timeout, so that submissions go on; nothing in it is the only copy of anything.
+    CACHES = {
+        "default": {
+            "BACKEND": "iltod.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("REDIS_TIMEOUT_MS", 500) / 1000,
+                "socket_timeout": env_int("REDIS_TIMEOUT_MS", 500) / 1000,
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -232,6 +243,9 @@ FEEDBACK_RATE_PER_IP = env_str("FEEDBACK_RATE_PER_IP", "20/h")
 FEEDBACK_TRACK_RATE_PER_IP = env_str("FEEDBACK_TRACK_RATE_PER_IP", "60/h")
 FEEDBACK_PER_PHONE_PER_DAY = env_int("FEEDBACK_PER_PHONE_PER_DAY", 5)
 RATELIMIT_IP_META_KEY = "REMOTE_ADDR"
+# While the cache (Redis) is unreachable the counters cannot be kept: let citizens through rather
+# than refuse every submission (the per-phone daily limit, counted in the database, still holds).
+RATELIMIT_FAIL_OPEN = True
 
 # Open311 GeoReport v2: the platform's jurisdiction_id (default: the host of SITE_URL) and contact.
 OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION")

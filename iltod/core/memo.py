@@ -47,6 +47,8 @@ def _copies() -> dict:
 def get(name: str):
     """The table's value as its loader builds it, from this process's copy when it is current."""
     version = _shared_version(name)
+    if version is None:  # the cache is unreachable: no way to know the copy is current
+        return _loaders[name]()
     copies = _copies()
     held = copies.get(name)
     if held is not None and held[0] == version:

@@ -6,6 +6,7 @@ process's memory (``iltod.core.memo``): the tests below also check that a change
 submission, whichever way it is made.
 """
 
+import socket
 from datetime import date
 
 import pytest
@@ -235,3 +236,26 @@ def test_a_submission_whose_session_cannot_be_saved_is_not_stored_and_answers_50
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
     assert not Feedback.objects.exists()
+
+
+def test_citizens_can_submit_while_the_shared_cache_is_unreachable(world, settings):
+    # Redis down: rate-limit counters and the reference tables' versions are lost, the
+    # submission is not (the tables are read from the database for as long as it lasts).
+    with_cache = post(Client(), world)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens there
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "iltod.core.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    client = Client()
+    first = post(client, world, description="Ангийн цонх хагарсан, хүйтэн байна.")
+    second = post(client, world, description="Номын сан хаалттай байна.")
+    assert len({with_cache.pk, first.pk, second.pk}) == 3
+    for item in (first, second):  # routed and given deadlines exactly as with the cache
+        assert item.handling_organization_id == with_cache.handling_organization_id
+        assert (item.acknowledge_due, item.resolve_due) == (with_cache.acknowledge_due, with_cache.resolve_due)
