@@ -344,4 +344,4 @@ class PublicFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = Sector.objects.all()
-        self.fields["area"].queryset = AdminUnit.objects.top_level()
+        self.fields["area"].queryset = AdminUnit.objects.top_level().without_shapes()

@@ -39,17 +39,12 @@ def choose_place(request, *, staff_intake=False):
     search = FacilitySearchForm(request.GET or None)
     results = []
     if search.is_valid() and search.cleaned_data["q"]:
-        results = (
-            ServiceUnit.objects.active()
-            .search(search.cleaned_data["q"])
-            .select_related("admin_unit__parent")
-            .order_by("name")[:20]
-        )
+        results = ServiceUnit.objects.active().search(search.cleaned_data["q"]).with_areas(2).order_by("name")[:20]
     area = None
     if request.GET.get("area"):
-        area = AdminUnit.objects.filter(code=request.GET["area"]).first()
-    top = AdminUnit.objects.current().top_level().order_by("level", "name")
-    children = area.children.current().order_by("name") if area is not None else []
+        area = AdminUnit.objects.without_shapes().filter(code=request.GET["area"]).first()
+    top = AdminUnit.objects.current().top_level().without_shapes().order_by("level", "name")
+    children = area.children.current().without_shapes().order_by("name") if area is not None else []
     return render(
         request,
         "feedback/choose_place.html",
@@ -71,10 +66,7 @@ def submit(request):
         code = request.POST.get("facility") or request.GET.get("facility")
         # everything routing reads: the operator, the area chain up to the country, the sector
         facility = (
-            ServiceUnit.objects.active()
-            .select_related("admin_unit__parent__parent", "sector", "operator")
-            .filter(code=code)
-            .first()
+            ServiceUnit.objects.active().with_areas(3).select_related("sector", "operator").filter(code=code).first()
         )
         if facility is None:
             raise Http404
@@ -85,6 +77,7 @@ def submit(request):
             .filter(code=code)
             .exclude(level__in=[AdminUnit.Level.COUNTRY, AdminUnit.Level.CAPITAL, AdminUnit.Level.AIMAG])
             .select_related("parent__parent")  # the area chain routing walks
+            .defer("boundary", "parent__boundary", "parent__parent__boundary")
             .first()
         )
         if area is None:
@@ -225,7 +218,11 @@ def _public_queryset():
 
 def public_list(request):
     form = PublicFilterForm(request.GET or None)
-    items = _public_queryset().select_related("category", "service_unit", "admin_unit__parent")
+    items = (
+        _public_queryset()
+        .select_related("category", "service_unit", "admin_unit__parent")
+        .defer("admin_unit__boundary", "admin_unit__parent__boundary")
+    )
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -264,14 +261,16 @@ def public_list(request):
 
 def _area_counts(year):
     """Received items per aimag/capital this year, from the statistics table: (unit, count), by name."""
-    top = {unit.pk: unit for unit in AdminUnit.objects.top_level()}
+    top = {unit.pk: unit for unit in AdminUnit.objects.top_level().without_shapes()}
     rows = Stat.objects.filter(scope=Stat.Scope.ADMIN_UNIT, scope_id__in=list(top), year=year)
     return sorted(((top[r.scope_id], r.received) for r in rows), key=lambda pair: pair[0].name)
 
 
 def public_detail(request, code):
     feedback = get_object_or_404(
-        _public_queryset().select_related("category", "service_unit", "admin_unit__parent", "handling_organization"),
+        _public_queryset()
+        .select_related("category", "service_unit", "admin_unit__parent", "handling_organization")
+        .defer("admin_unit__boundary", "admin_unit__parent__boundary"),
         tracking_code=code,
     )
     reporter_name = ""
@@ -293,7 +292,7 @@ def public_detail(request, code):
 def statistics(request):
     year = _year_param(request)
     national = stats.summary(Stat.Scope.NATIONAL, 0, year)
-    units = list(AdminUnit.objects.current().top_level().order_by("level", "name"))
+    units = list(AdminUnit.objects.current().top_level().without_shapes().order_by("level", "name"))
     by_unit = {
         s.scope_id: s
         for s in Stat.objects.filter(scope=Stat.Scope.ADMIN_UNIT, year=year, scope_id__in=[u.pk for u in units])

@@ -121,7 +121,7 @@ class FacilitySearchForm(forms.Form):
     )
     kind = forms.ChoiceField(choices=[("", _("All kinds")), *ServiceUnit.Kind.choices], required=False, label=_("Kind"))
     area = forms.ModelChoiceField(
-        queryset=AdminUnit.objects.top_level(),
+        queryset=AdminUnit.objects.top_level().without_shapes(),
         required=False,
         to_field_name="code",
         label=_("Aimag or capital"),

@@ -82,12 +82,24 @@ def facility_map(facility: ServiceUnit) -> Map | None:
     """The facility's soum or district with a dot where the facility is."""
     if not facility.has_location:
         return None
-    area = facility.admin_unit
-    while area is not None and not area.boundary:
-        area = area.parent
-    if area is None:
+    key = f"places:map:area:{facility.admin_unit_id}:{get_language()}"
+    drawn = cache.get(key)
+    if drawn is None:
+        drawn = ()  # no unit up the chain has a boundary
+        chain = [facility.admin_unit, *reversed(facility.admin_unit.ancestors())]  # nearest first
+        shaped = {
+            unit.pk: unit
+            for unit in AdminUnit.objects.filter(pk__in=[u.pk for u in chain], boundary__isnull=False).only(
+                "code", "level", "name", "name_mn", "name_en", "boundary"
+            )
+        }
+        area = next((shaped[u.pk] for u in chain if u.pk in shaped and shaped[u.pk].boundary), None)
+        if area is not None:
+            frame = frame_for([area.boundary])
+            drawn = (frame, _build([area], frame, resolution=1.0, highlight={area.code}))
+        cache.set(key, drawn, CACHE_SECONDS)
+    if not drawn:
         return None
-    frame = frame_for([area.boundary])
-    shapes = _build([area], frame, resolution=1.0, highlight={area.code})
+    frame, shapes = drawn
     x, y = frame.project(facility.longitude, facility.latitude)
     return Map(frame.view_box, shapes, [MapPoint(round(x, 1), round(y, 1), facility.name)])

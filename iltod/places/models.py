@@ -45,6 +45,11 @@ class AdminUnitQuerySet(models.QuerySet):
         """The capital and the 21 aimags."""
         return self.filter(level__in=[AdminUnit.Level.CAPITAL, AdminUnit.Level.AIMAG])
 
+    def without_shapes(self):
+        """Leave the boundary out: decoding a unit's GeoJSON polygon costs more than the rest of a
+        page (and Python's garbage collector pays for it again later). Maps read it themselves."""
+        return self.defer("boundary")
+
     def search(self, text: str):
         """Units whose name contains ``text`` in either script; an empty search filters nothing."""
         key = search_key(text)
@@ -167,6 +172,12 @@ class ServiceUnitQuerySet(models.QuerySet):
 
     def in_area(self, unit: AdminUnit):
         return self.filter(admin_unit_id__in=unit.descendant_ids())
+
+    def with_areas(self, depth: int = 2):
+        """Join the facility's unit and ``depth - 1`` of its ancestors, without their boundaries
+        (see ``AdminUnitQuerySet.without_shapes``)."""
+        related = ["admin_unit" + "__parent" * level for level in range(depth)]
+        return self.select_related(*related).defer(*(f"{path}__boundary" for path in related))
 
 
 class ServiceUnit(models.Model):

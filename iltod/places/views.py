@@ -17,6 +17,7 @@ def admin_unit_list(request):
     units = (
         AdminUnit.objects.current()
         .top_level()
+        .without_shapes()
         .annotate(child_count=Count("children", distinct=True))
         .order_by("level", "name")
     )
@@ -46,9 +47,12 @@ def _facility_counts_by_top_unit() -> dict[int, int]:
 
 
 def admin_unit_detail(request, code):
-    unit = get_object_or_404(AdminUnit.objects.select_related("parent"), code=code)
+    unit = get_object_or_404(
+        AdminUnit.objects.select_related("parent").defer("boundary", "parent__boundary"), code=code
+    )
     children = (
         unit.children.current()
+        .without_shapes()
         .annotate(facility_count=Count("service_units", filter=Q(service_units__is_active=True), distinct=True))
         .order_by("name")
     )
@@ -72,7 +76,7 @@ def admin_unit_detail(request, code):
 
 def facility_search(request):
     form = FacilitySearchForm(request.GET or None)
-    facilities = ServiceUnit.objects.active().select_related("admin_unit", "admin_unit__parent", "sector")
+    facilities = ServiceUnit.objects.active().with_areas(2).select_related("sector")
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -137,9 +141,7 @@ def _export_facilities(facilities, fmt):
 
 def facility_detail(request, code):
     facility = get_object_or_404(
-        ServiceUnit.objects.select_related(
-            "admin_unit", "admin_unit__parent", "admin_unit__parent__parent", "sector", "operator"
-        ),
+        ServiceUnit.objects.with_areas(3).select_related("sector", "operator"),
         code=code,
     )
     area_chain = [

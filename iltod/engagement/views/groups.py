@@ -304,6 +304,7 @@ def admin_unit_panel(request, unit):
         Group.objects.public()
         .filter(admin_unit__in=unit.descendant_ids())
         .select_related("admin_unit")
+        .defer("admin_unit__boundary")
         .order_by("admin_unit__code", "name")[:10]
     )
     if not groups:
