@@ -21,7 +21,7 @@ from iltod.core import memo
 from iltod.core.models import Holiday
 from iltod.feedback.models import DeadlinePolicy, Feedback, RoutingRule
 
-from .helpers import TUESDAY, at, category
+from .helpers import TUESDAY, at, category, form_data
 
 SUBMIT = reverse("feedback:submit")
 # One submission from a browser that submitted before, with the reference tables in memory: the
@@ -34,22 +34,6 @@ MAX_QUERIES = 18
 @pytest.fixture(autouse=True)
 def _tuesday(time_machine):
     time_machine.move_to(TUESDAY, tick=False)
-
-
-def form_data(world, **overrides):
-    data = {
-        "facility": world.school.code,
-        "kind": "complaint",
-        "category": str(category("edu-meals").pk),
-        "description": "Үдийн цай хүйтэн, хоол хангалтгүй байна.",
-        "privacy": Feedback.Privacy.NAME_HIDDEN,
-        "name": "Бат",
-        "phone": "9911 2233",
-        "email": "",
-        "website": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def post(client, world, **overrides) -> Feedback:

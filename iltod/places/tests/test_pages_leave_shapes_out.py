@@ -7,8 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from iltod.feedback.models import Feedback
-from iltod.feedback.tests.helpers import category, submit
+from iltod.feedback.tests.helpers import form_data, submit
 
 
 def boundary_reads(client, path) -> list[str]:
@@ -43,18 +42,7 @@ def test_public_pages_read_no_boundary_once_their_maps_are_drawn(client, pages):
 
 
 def test_a_submission_reads_no_boundary(client, personas, pages):
-    data = {
-        "facility": personas.school.code,
-        "kind": "complaint",
-        "category": str(category("edu-meals").pk),
-        "description": "Ангийн цонх хагарсан, хүйтэн байна.",
-        "privacy": Feedback.Privacy.NAME_HIDDEN,
-        "name": "Бат",
-        "phone": "9911 2233",
-        "email": "",
-        "website": "",
-    }
     with CaptureQueriesContext(connection) as queries:
-        response = client.post(reverse("feedback:submit"), data)
+        response = client.post(reverse("feedback:submit"), form_data(personas))
     assert response.status_code == 302
     assert [q["sql"] for q in queries if '"boundary"' in q["sql"]] == []
