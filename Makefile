@@ -34,7 +34,8 @@ run: setup
 
 # The suite runs on every core (pytest-xdist, one test database per worker; TEST_WORKERS=0 runs
 # it in one process). "--dist load" hands out tests in collection order, so each worker still runs
-# pytest-django's order: plain database tests before the transactional ones that flush.
+# pytest-django's order: plain database tests before the transactional ones that flush; the tests
+# of one class stay on one worker (conftest.py).
 TEST_WORKERS ?= auto
 test: install messages
 	DJANGO_ENV=test $(PY) -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)

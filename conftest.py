@@ -7,6 +7,27 @@ from iltod.core import testing
 pytest_plugins = ["iltod.portal.tests.browser"]
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``make test`` runs on every core with ``--dist load``: tests go to the workers in collection
+    order, so each worker keeps pytest-django's order (plain database tests, then the transactional
+    ones that flush the database). On top of that, the tests of one class go to one worker, so a
+    class's ``setUpTestData`` (the seeded demo: ~10 s) runs once, not on every worker. Keep
+    transactional tests out of such classes: a class runs where its first test is."""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ClassesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            path, _sep, rest = nodeid.partition("::")
+            if "::" in rest:  # module::Class::test
+                return f"{path}::{rest.split('::', 1)[0]}"
+            return nodeid
+
+    return ClassesTogether(config, log)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     cache.clear()
