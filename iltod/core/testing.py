@@ -4,7 +4,11 @@ The personas follow DESIGN.md section 2. Each test module asks for the fixtures 
 (``personas``, ``geo``, ``facility``…) through the pytest fixtures in ``conftest.py``.
 """
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.db import connections
 
 from iltod.accounts.capabilities import Role
 from iltod.accounts.models import User
@@ -228,3 +232,30 @@ def make_personas() -> Personas:
         analyst=member("analyst@example.mn", ministry, Role.ANALYST, "M&E Officer"),
         admin=admin,
     )
+
+
+def run_at_once(count: int, action: Callable, timeout: float = 60) -> list:
+    """Call ``action()`` from ``count`` threads released together (each with its own database
+    connection, closed after), and return what the calls returned. An exception in any thread is
+    raised here: a thread's own would be lost. For concurrency tests on PostgreSQL."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=timeout)
+            results.append(action())
+        except Exception as exc:  # re-raised below, in the test's thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    if errors:
+        raise errors[0]
+    assert len(results) == count, f"{count - len(results)} of {count} calls did not finish in {timeout} s"
+    return results

@@ -3,12 +3,11 @@ XLSForm, idempotency, submissions in error kept and retried."""
 
 import io
 import json
-import threading
 import uuid
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -177,21 +176,7 @@ def test_concurrent_deliveries_of_one_submission_make_one_feedback(kobo_on):
 
     personas = testing.make_personas()
     data = submission(personas)
-    barrier = threading.Barrier(5)
-    statuses = []
-
-    def deliver():
-        try:
-            barrier.wait()
-            statuses.append(post(Client(), data).status_code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=deliver) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = testing.run_at_once(5, lambda: post(Client(), data).status_code)
     assert sorted(statuses) == [200, 200, 200, 200, 201]
     assert Feedback.objects.filter(channel="kobo").count() == 1
     assert InboundMessage.objects.count() == 1

@@ -1,5 +1,4 @@
 import io
-import threading
 from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
 
@@ -11,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.timezone import now as timezone_now
 
+from iltod.core.testing import run_at_once
 from iltod.notifications import services
 from iltod.notifications.models import OutboundMessage
 
@@ -292,24 +292,7 @@ def test_two_concurrent_delivery_runs_send_every_message_exactly_once(settings):
     with FakeSmsGateway(delay=0.05) as gateway:
         settings.SMS_GATEWAY, settings.SMS_GATEWAY_URL = "http", gateway.url
         if connection.vendor == "postgresql":
-            results, errors = [], []
-            start = threading.Barrier(2)
-
-            def worker():
-                try:
-                    start.wait(timeout=10)
-                    results.append(services.deliver_due())
-                except Exception as exc:  # reported below: a thread's exception would be lost
-                    errors.append(exc)
-                finally:
-                    connection.close()
-
-            threads = [threading.Thread(target=worker) for _ in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=60)
-            assert errors == []
+            results = run_at_once(2, services.deliver_due)
         else:
             # SQLite serialises writers, so run the two workers one after the other: the second
             # finds every message claimed or sent and sends nothing again.
