@@ -101,7 +101,16 @@ def _locked(feedback: Feedback) -> Feedback:
 
 
 def _event(feedback, type_, *, actor=None, organization=None, public=False, text="", old="", new="", **data):
-    return Event.objects.create(
+    event = _new_event(
+        feedback, type_, actor=actor, organization=organization, public=public, text=text, old=old, new=new, **data
+    )
+    event.save()
+    return event
+
+
+def _new_event(feedback, type_, *, actor=None, organization=None, public=False, text="", old="", new="", **data):
+    """An unsaved timeline event (``_event`` saves one; a caller writing several uses bulk_create)."""
+    return Event(
         feedback=feedback,
         type=type_,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -254,23 +263,12 @@ def submit_feedback(data: Submission, *, actor=None, request=None, on_stored=Non
         )
     for upload in data.files:
         add_attachment(feedback, upload)
-    Event.objects.bulk_create(
+    Event.objects.bulk_create(  # one insert for both
         [
-            Event(
-                feedback=feedback,
-                type=Event.Type.SUBMITTED,
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
-                is_public=True,
-                new_status=Status.RECEIVED,
-                data={"channel": data.channel},
+            _new_event(
+                feedback, Event.Type.SUBMITTED, actor=actor, public=True, new=Status.RECEIVED, channel=data.channel
             ),
-            Event(
-                feedback=feedback,
-                type=Event.Type.ROUTED,
-                organization=handler,
-                is_public=True,
-                data={"rule": rule.pk if rule else None},
-            ),
+            _new_event(feedback, Event.Type.ROUTED, organization=handler, public=True, rule=rule.pk if rule else None),
         ]
     )
     if not data.quiet:
