@@ -4,7 +4,7 @@ from django.utils import translation
 
 from iltod.core import testing
 
-pytest_plugins = ["iltod.portal.tests.browser"]
+pytest_plugins = ["iltod.core.testing.browser"]
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -51,6 +51,14 @@ class Category(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    is_conduct = models.BooleanField(
+        _("conduct or integrity topic"),
+        default=False,
+        help_text=_(
+            "Unofficial payments, staff misconduct, abuse, corruption: such items go to the oversight body, "
+            "never to the facility they name or its staff."
+        ),
+    )
 
     objects = CategoryQuerySet.as_manager()
 
@@ -325,6 +333,15 @@ class Feedback(models.Model):
         blank=True,
         related_name="escalated_feedback",
     )
+    oversight_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("overseen by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="overseen_feedback",
+        help_text=_("The body that oversees the handler (the sector department of the area); kept after escalation."),
+    )
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     duplicate_of = models.ForeignKey(
@@ -383,6 +400,12 @@ class Feedback(models.Model):
                 condition=Q(status__in=["received", "acknowledged", "in_progress", "action_scheduled", "referred"]),
                 include=["category", "service_unit"],  # the inbox's filters, read from the index alone
                 name="feedback_open_handler",
+            ),
+            models.Index(  # the oversight inbox: open items a department oversees, by deadline
+                fields=["oversight_organization", "resolve_due", "id"],
+                condition=Q(status__in=["received", "acknowledged", "in_progress", "action_scheduled", "referred"]),
+                include=["category", "service_unit"],
+                name="feedback_open_oversight",
             ),
             models.Index(
                 fields=["escalated_to", "resolve_due", "id"],
@@ -531,6 +554,14 @@ class Event(models.Model):
     )
     is_public = models.BooleanField(_("public"), default=False)
     text = models.TextField(_("text"), blank=True)
+    # What a citizen writes (a rating's comment, an update) is public only once moderated, like the
+    # item's own text; staff events are published as they are written.
+    moderation = models.CharField(
+        _("moderation"), max_length=10, choices=Feedback.Moderation.choices, default=Feedback.Moderation.PUBLISHED
+    )
+    public_text = models.TextField(
+        _("public text"), blank=True, help_text=_("Moderated text with personal details masked.")
+    )
     old_status = models.CharField(max_length=20, blank=True)
     new_status = models.CharField(max_length=20, blank=True)
     data = models.JSONField(default=dict, blank=True)

@@ -3,7 +3,7 @@ other origin (no CDN, no online validator) and logs no error."""
 
 import pytest
 
-from iltod.portal.tests.browser import visit
+from iltod.core.testing.browser import visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

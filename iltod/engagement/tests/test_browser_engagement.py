@@ -9,6 +9,8 @@ import pytest
 from PIL import Image
 
 from iltod.core import testing
+from iltod.core.testing.axe import AXE_SOURCE, FAILING_IMPACTS, RUN_AXE
+from iltod.core.testing.browser import DESKTOP, PHONE, visit
 from iltod.engagement import services
 from iltod.engagement.models import (
     Action,
@@ -21,8 +23,6 @@ from iltod.engagement.models import (
     Sex,
     StakeholderType,
 )
-from iltod.portal.tests.browser import DESKTOP, PHONE, visit
-from iltod.portal.tests.test_browser_accessibility import AXE_SOURCE, FAILING_IMPACTS, RUN_AXE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -6,10 +6,10 @@ import re
 import pytest
 
 from iltod.core import testing
+from iltod.core.testing.axe import AXE_SOURCE, FAILING_IMPACTS, RUN_AXE
+from iltod.core.testing.browser import visit
 from iltod.engagement import services
 from iltod.engagement.models import Evidence, GroupMember, Project, Sex, StakeholderType
-from iltod.portal.tests.browser import visit
-from iltod.portal.tests.test_browser_accessibility import AXE_SOURCE, FAILING_IMPACTS, RUN_AXE
 
 from .helpers_groups import SOME_MEMBERS, add_members, held_meeting
 

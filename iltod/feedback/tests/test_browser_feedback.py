@@ -6,8 +6,8 @@ import re
 import pytest
 
 from iltod.core import testing
+from iltod.core.testing.browser import DESKTOP, PHONE, visit
 from iltod.feedback.models import Category, Feedback
-from iltod.portal.tests.browser import DESKTOP, PHONE, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -15,36 +15,27 @@ Moderate and minor findings are printed (``pytest -s``) but do not fail the test
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 
 from iltod.core import testing
+from iltod.core.testing.axe import (
+    FAILING_IMPACTS,
+    LOCALES,
+    PublicPage,
+    assert_no_serious_violation,
+    axe_violations,
+)
+from iltod.core.testing.browser import DESKTOP, PHONE, log_of
 from iltod.feedback import services
 from iltod.feedback.models import Category, Feedback, Kind
 from iltod.places.services import load_reference_data
 
-from .browser import DESKTOP, PHONE, log_of, visit
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-AXE_SOURCE = Path(__file__).with_name("axe").joinpath("axe.min.js").read_text(encoding="utf-8")
-FAILING_IMPACTS = {"serious", "critical"}
-LOCALES = {"mn": "mn-MN", "en": "en-GB"}
 # The axe-core rules whose outcome can change with the screen's size (the rest only read the HTML).
 LAYOUT_RULES = ["color-contrast", "target-size", "scrollable-region-focusable", "meta-viewport"]
 # (language, viewport, axe-core rules to run: None for all)
 SCREENS = [("mn", DESKTOP, None), ("en", DESKTOP, None), ("mn", PHONE, LAYOUT_RULES)]
-
-
-@dataclass(frozen=True)
-class PublicPage:
-    name: str
-    path: str  # may name codes of ``public_world`` in {braces}
-    ready: str = ""  # a selector to wait for when the page draws itself with JavaScript
-    submit: str = ""  # a submit button to press first, to check the page as it comes back with errors
-    language: str = ""  # the page's one language, when it does not follow the visitor's
 
 
 PUBLIC_PAGES = [
@@ -80,19 +71,6 @@ PUBLIC_PAGES = [
     PublicPage("password reset", "/account/password-reset/"),
     PublicPage("API docs", "/api/docs/", ready=".swagger-ui .info", language="en"),
 ]
-
-RUN_AXE = """async ([source, rules]) => {
-    if (!window.axe) { (0, eval)(source); }
-    const options = { resultTypes: ["violations"] };
-    if (rules) { options.runOnly = { type: "rule", values: rules }; }
-    const results = await window.axe.run(document, options);
-    return results.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        targets: v.nodes.map((n) => n.target.join(" ")),
-    }));
-}"""
 
 
 @pytest.fixture
@@ -132,34 +110,6 @@ def public_world(settings) -> dict[str, str]:
         "resolved_item": resolved.tracking_code,
         "resolved_key": resolved.citizen_key,
     }
-
-
-def axe_violations(page, public_page: PublicPage, codes: dict[str, str], rules: list[str] | None) -> list[dict]:
-    visit(page, public_page.path.format(**codes))
-    if public_page.submit:
-        with page.expect_navigation():
-            page.locator(public_page.submit).first.click()
-    if public_page.ready:
-        page.wait_for_selector(public_page.ready)
-    return page.evaluate(RUN_AXE, [AXE_SOURCE, rules])
-
-
-def describe(findings: list[tuple[str, str, dict]]) -> str:
-    lines = []
-    for screen, page_name, violation in findings:
-        lines.append(f"[{screen}] {page_name}: {violation['id']} ({violation['impact']}) {violation['help']}")
-        lines.extend(f"    {target}" for target in violation["targets"][:10])
-        if len(violation["targets"]) > 10:
-            lines.append(f"    … and {len(violation['targets']) - 10} more")
-    return "\n".join(lines)
-
-
-def assert_no_serious_violation(serious: list, other: list, capsys) -> None:
-    """Fail on the serious and critical findings; print the moderate and minor ones."""
-    if other:
-        with capsys.disabled():
-            print("\naxe-core, moderate and minor findings:\n" + describe(other))
-    assert not serious, "axe-core found serious or critical violations:\n" + describe(serious)
 
 
 def test_every_public_page_has_no_serious_or_critical_accessibility_violation(

@@ -9,16 +9,16 @@ import re
 import pytest
 
 from iltod.core import testing
-from iltod.engagement import services as engagement
-from iltod.engagement.models import ActionPlan
-from iltod.portal.tests.browser import DESKTOP, PHONE, log_of, visit
-from iltod.portal.tests.test_browser_accessibility import (
+from iltod.core.testing.axe import (
     FAILING_IMPACTS,
     LOCALES,
     PublicPage,
     assert_no_serious_violation,
     axe_violations,
 )
+from iltod.core.testing.browser import DESKTOP, PHONE, log_of, visit
+from iltod.engagement import services as engagement
+from iltod.engagement.models import ActionPlan
 from iltod.scorecards import services
 from iltod.scorecards.library import load_library
 from iltod.scorecards.models import FocusGroup, ScorecardCycle, Stage
