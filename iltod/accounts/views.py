@@ -17,7 +17,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .capabilities import Capability
 from .forms import DisableTwoFactorForm, LoginForm, TokenForm
+from .permissions import has_capability
 from .services import log_event
 
 PENDING_USER = "iltod_2fa_pending_user"
@@ -34,6 +36,15 @@ def _safe_next(request, default="accounts:account"):
     ):
         return target
     return resolve_url(default) if default else ""
+
+
+def _landing(user) -> str:
+    """Where a login without ``next`` ends: the inbox for those who handle feedback (their daily
+    work), the account page for everyone else. A URL name, not an import: accounts stays below
+    feedback."""
+    if has_capability(user, Capability.HANDLE_FEEDBACK):
+        return resolve_url("feedback:inbox")
+    return resolve_url("accounts:account")
 
 
 def _has_second_factor(user) -> bool:
@@ -58,7 +69,7 @@ def login_view(request):
             return redirect("accounts:login_verify")
         login(request, user)
         log_event(user, "auth.login", user, request=request, second_factor=False)
-        return HttpResponseRedirect(_safe_next(request))
+        return HttpResponseRedirect(_safe_next(request, "") or _landing(user))
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
 
 
@@ -73,7 +84,7 @@ def login_verify(request):
         return redirect("accounts:login")
     form = TokenForm(user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        next_url = request.session.get(PENDING_NEXT) or resolve_url("accounts:account")
+        next_url = request.session.get(PENDING_NEXT) or _landing(user)
         backend = request.session.get(PENDING_BACKEND)
         login(request, user, backend=backend)
         otp_login(request, form.verified_device)
