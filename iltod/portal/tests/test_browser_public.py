@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from iltod.core import testing
 from iltod.places.services import load_reference_data
 
-from .browser import PHONE, log_of, visit
+from iltod.core.testing.browser import PHONE, log_of, visit
 
 pytestmark = [
     pytest.mark.browser,
@@ -143,12 +143,13 @@ def test_persona_logs_in_by_email_and_by_phone(page, page_logs, public_data, pas
     assert page.url.startswith(f"{log.origin}/account/login/")
     assert mongolian(INVALID_LOGIN) in page.locator("main").inner_text()
 
-    # The right password: "My account" with the membership.
+    # The right password: an officer lands on the inbox; "My account" shows the membership.
     page.fill("input[name=identifier]", officer.email)
     page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
-    assert page.url == f"{log.origin}/account/"
+    assert page.url == f"{log.origin}/staff/feedback/"
+    visit(page, "/account/")
     with translation.override("mn"):
         my_account = gettext("My account")
     assert page.locator("h1").inner_text().strip() == my_account
