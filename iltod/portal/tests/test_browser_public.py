@@ -7,9 +7,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from iltod.core import testing
-from iltod.places.services import load_reference_data
-
 from iltod.core.testing.browser import PHONE, log_of, visit
+from iltod.places.services import load_reference_data
 
 pytestmark = [
     pytest.mark.browser,
