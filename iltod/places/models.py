@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iltod.core import memo
 from iltod.lib.translit import search_key, search_keys
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud
@@ -32,7 +33,9 @@ class Sector(models.Model):
         return self.name or self.code
 
 
-class AdminUnitQuerySet(models.QuerySet):
+class AdminUnitQuerySet(memo.QuerySet):
+    memo_name = "places.admin_unit_shapes"  # bulk writes re-read the shapes of places/geo.py
+
     def current(self, on=None):
         """Units valid on a date (today by default): boundary changes keep their history."""
         on = on or timezone.localdate()
@@ -102,6 +105,12 @@ class AdminUnit(models.Model):
     boundary = models.JSONField(_("boundary"), null=True, blank=True, help_text=_("GeoJSON Polygon or MultiPolygon."))
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    aliases = models.CharField(
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_("Other names people use for the place, separated by semicolons, e.g. UB; УБ or БЗД; BZD."),
+    )
     search_key = models.CharField(max_length=600, blank=True, editable=False)
 
     objects = AdminUnitQuerySet.as_manager()
@@ -119,16 +128,30 @@ class AdminUnit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        previous = self.search_key if self.pk is not None else None
         self.search_key = self.build_search_key()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
         super().save(*args, **kwargs)
+        if previous is not None and previous != self.search_key:
+            # A new name or alias: the facilities in the unit are found by it from now on.
+            from .search import reindex
+
+            reindex(ServiceUnit.objects.filter(admin_unit_id__in=self.descendant_ids()))
 
     def get_absolute_url(self) -> str:
         return reverse("places:admin_unit", args=[self.code])
 
     def build_search_key(self) -> str:
-        return search_keys(getattr(self, "name_mn", "") or self.name, getattr(self, "name_en", ""), self.code)
+        """Names first (Open311 reads the first two), then the other names people use."""
+        return search_keys(
+            getattr(self, "name_mn", "") or self.name,
+            getattr(self, "name_en", ""),
+            self.code,
+            getattr(self, "centre_name_mn", ""),
+            getattr(self, "centre_name_en", ""),
+            *self.aliases.split(";"),
+        )
 
     @property
     def is_top_level(self) -> bool:
@@ -166,9 +189,11 @@ class ServiceUnitQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
-    def search(self, text: str):
-        key = search_key(text)
-        return self.filter(search_key__contains=key) if key else self
+    def search(self, text: str, **filters):
+        """Facilities matching ``text``, best first: ``places.search.search_facilities``."""
+        from .search import search_facilities
+
+        return search_facilities(text, queryset=self, **filters)
 
     def in_area(self, unit: AdminUnit):
         return self.filter(admin_unit_id__in=unit.descendant_ids())
@@ -251,7 +276,11 @@ class ServiceUnit(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    search_key = models.CharField(max_length=800, blank=True, editable=False)
+    # The folded words the search matches (places/search.py); PostgreSQL indexes them together.
+    search_name = models.TextField(blank=True, editable=False)
+    search_alias = models.TextField(blank=True, editable=False)
+    search_place = models.TextField(blank=True, editable=False)
+    search_kind = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -272,21 +301,22 @@ class ServiceUnit(models.Model):
             # aimag/soum pages and the facility search filtered by area, sector and kind
             models.Index(fields=["admin_unit", "sector", "kind"], name="serviceunit_area_sector_kind"),
             models.Index(fields=["sector", "kind"], name="serviceunit_sector_kind"),
+            # facilities near me: the bounding box around the browser's position
+            models.Index(fields=["latitude", "longitude"], name="serviceunit_location"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_key = search_keys(
-            getattr(self, "name_mn", "") or self.name,
-            getattr(self, "name_en", ""),
-            self.registry_code,
-            self.code,
-        )
+        from .search import fill_search_fields, remember_words
+
+        words = fill_search_fields(self)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name", "search_alias", "search_place"}
+            kwargs["update_fields"] |= {"search_kind"}
         super().save(*args, **kwargs)
+        remember_words(words)
 
     def get_absolute_url(self) -> str:
         return reverse("places:facility", args=[self.code])
@@ -296,19 +326,23 @@ class ServiceUnit(models.Model):
         return self.latitude is not None and self.longitude is not None
 
 
-def admin_unit_at(lon: float, lat: float) -> "AdminUnit | None":
-    """The smallest current unit with a boundary that contains the point (soum/district, else aimag)."""
-    from iltod.lib.maps import bounds, contains
+class SearchTerm(models.Model):
+    """A folded word of some facility's names or places: the vocabulary that typed words with a
+    typo are matched against (``places/search.py``). PostgreSQL keeps a trigram index on it."""
 
-    levels = [AdminUnit.Level.DISTRICT, AdminUnit.Level.SOUM, AdminUnit.Level.CAPITAL, AdminUnit.Level.AIMAG]
-    for group in (levels[:2], levels[2:]):
-        for unit in (
-            AdminUnit.objects.current()
-            .filter(level__in=group)
-            .exclude(boundary=None)
-            .only("pk", "code", "level", "boundary", "parent_id", "name", "name_mn", "name_en")
-        ):
-            box = bounds([unit.boundary])
-            if box and box[0] <= lon <= box[2] and box[1] <= lat <= box[3] and contains(unit.boundary, lon, lat):
-                return unit
-    return None
+    word = models.CharField(_("word"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self) -> str:
+        return self.word
+
+
+def admin_unit_at(lon: float, lat: float) -> "AdminUnit | None":
+    """The smallest current unit with a boundary that contains the point (soum/district, else aimag).
+    Answered from the prepared shapes each process keeps (``places/geo.py``)."""
+    from .geo import admin_unit_at as look_up
+
+    return look_up(lon, lat)
