@@ -14,3 +14,8 @@ class ImportUploadForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         return upload
+
+
+class CalendarYearForm(forms.Form):
+    # The package computes Mongolia's lunar holidays from 2004 to 2099.
+    year = forms.IntegerField(label=_("Year"), min_value=2004, max_value=2099)

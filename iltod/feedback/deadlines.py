@@ -1,7 +1,9 @@
 """Deadlines by policy, in calendar or working days with Mongolian public holidays.
 
-The policies and the holiday calendar are small and read by every submission: each process keeps
-them in memory until a save or delete changes them (``iltod.core.memo``)."""
+The public holidays of the law come from the ``holidays`` package for any year (computed once per
+year in each process, ``iltod.lib.workdays``); the days the government declares on top (extra days
+off, worked weekend days) and the policies are small tables read by every submission: each process
+keeps them in memory until a save or delete changes them (``iltod.core.memo``)."""
 
 from datetime import datetime, time
 

@@ -2,13 +2,57 @@
 
 Pure functions: the caller passes the holidays (dates off) and any weekend dates that are worked
 (Mongolia sometimes moves a working day to a Saturday around Tsagaan Sar and Naadam).
+
+Mongolia's public holidays by law come from the ``holidays`` package, for any year: the fixed
+days and the lunar ones (Tsagaan Sar, Buddha's birthday, Chinggis Khaan's birthday), which move
+every year. Only what the government declares on top of the law (an extra day off, a weekend day
+that is worked) is kept as data by the caller. ``DaysOff`` joins the two for the functions below.
+
+Naadam: the Labour Law (revised 2 July 2021), in its article on public holidays, gives 11–15
+July. An amendment of the Law on Public Holidays and Days of Observance made 10 July a Naadam day
+off too, 10–15 July in all (the Ministry of Justice dates it 28 June 2022; the package counts it
+from 2023, its Mongolia module citing both laws). We follow the package, 10–15 July, as the
+later and more specific law; the one difference, 10 July 2022, is a year no deadline here reaches.
 """
 
-from collections.abc import Collection
+import functools
+from collections.abc import Container, Iterable, Mapping
 from datetime import date, timedelta
+from types import MappingProxyType
+
+import holidays as holidays_package
+
+LANGUAGES = {"mn": "mn", "en": "en_US"}  # our language code → the package's
 
 
-def is_working_day(day: date, holidays: Collection[date] = (), worked_weekends: Collection[date] = ()) -> bool:
+@functools.lru_cache(maxsize=256)
+def public_holidays(year: int, language: str = "mn") -> Mapping[date, str]:
+    """Mongolia's public holidays (days off by law) in ``year``, named in ``language`` ("mn" or
+    "en"). Computed once per year and language, then kept in this process's memory."""
+    days = holidays_package.country_holidays("MN", years=year, language=LANGUAGES.get(language.split("-")[0], "mn"))
+    return MappingProxyType(dict(sorted(days.items())))
+
+
+@functools.lru_cache(maxsize=256)
+def _public_days(year: int) -> frozenset[date]:
+    return frozenset(public_holidays(year))
+
+
+class DaysOff(Container):
+    """The days off of any year: the law's public holidays (computed per year) and the days off
+    declared on top of them. A day ``in`` it is not worked unless declared a worked weekend day."""
+
+    def __init__(self, declared: Iterable[date] = ()):
+        self.declared = frozenset(declared)
+
+    def __contains__(self, day) -> bool:
+        return day in self.declared or day in _public_days(day.year)
+
+    def __repr__(self) -> str:
+        return f"DaysOff(declared={sorted(self.declared)!r})"
+
+
+def is_working_day(day: date, holidays: Container[date] = (), worked_weekends: Container[date] = ()) -> bool:
     if day in worked_weekends:
         return True
     return day.weekday() < 5 and day not in holidays
@@ -19,8 +63,8 @@ def add_days(
     days: int,
     *,
     working: bool,
-    holidays: Collection[date] = (),
-    worked_weekends: Collection[date] = (),
+    holidays: Container[date] = (),
+    worked_weekends: Container[date] = (),
 ) -> date:
     """The date ``days`` days after ``start``: calendar days, or working days when ``working``.
 
@@ -41,7 +85,7 @@ def add_days(
 
 
 def days_between(
-    start: date, end: date, *, working: bool, holidays: Collection[date] = (), worked_weekends: Collection[date] = ()
+    start: date, end: date, *, working: bool, holidays: Container[date] = (), worked_weekends: Container[date] = ()
 ) -> int:
     """Days from ``start`` to ``end`` (0 when ``end`` is not after ``start``)."""
     if end <= start:

@@ -32,7 +32,6 @@ class Geo:
 
 DATA_MIGRATIONS = [
     ("iltod.places.migrations.0002_default_sectors", "add_sectors"),
-    ("iltod.core.migrations.0002_mongolian_holidays", "add_holidays"),
     ("iltod.feedback.migrations.0002_default_categories_and_policy", "add_defaults"),
 ]
 

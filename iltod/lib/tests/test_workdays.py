@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from iltod.lib.workdays import add_days, days_between, is_working_day
+from iltod.lib.workdays import DaysOff, add_days, days_between, is_working_day, public_holidays
 
 # July 2026: Friday the 10th, then Naadam (11th–15th, Saturday to Wednesday).
 NAADAM_2026 = {date(2026, 7, 11), date(2026, 7, 12), date(2026, 7, 13), date(2026, 7, 14), date(2026, 7, 15)}
@@ -94,3 +94,25 @@ def test_days_between_undoes_add_days_for_working_days(start_day, days):
     start = date(2026, 7, start_day)
     end = add_days(start, days, working=True, holidays=NAADAM_2026)
     assert days_between(start, end, working=True, holidays=NAADAM_2026) == days
+
+
+# --- the law's public holidays of any year (the holidays package) ---------------------------------
+
+
+def test_the_public_holidays_of_a_year_are_named_in_mongolian_or_english():
+    assert public_holidays(2027)[date(2027, 2, 7)] == "Цагаан сар"
+    assert public_holidays(2027, "en")[date(2027, 2, 7)] == "Lunar New Year"
+    assert len(public_holidays(2027)) == 16  # 1 + 3 Tsagaan Sar + 3 + Buddha + 6 Naadam + Chinggis + 26.XI + 29.XII
+
+
+def test_days_off_join_the_laws_holidays_of_every_year_and_the_declared_days():
+    days_off = DaysOff({date(2027, 10, 4)})
+    assert date(2027, 10, 4) in days_off  # declared
+    assert date(2031, 1, 1) in days_off  # the law's, in any year
+    assert date(2027, 10, 5) not in days_off
+
+
+def test_a_worked_weekend_day_counts_even_when_the_law_gives_it_off():
+    saturday = date(2028, 2, 26)  # Tsagaan Sar
+    assert not is_working_day(saturday, DaysOff())
+    assert is_working_day(saturday, DaysOff(), {saturday})
