@@ -29,6 +29,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if IS_PRODUCTION else ["*"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "iltod.core.middleware.csrf_failure"  # JSON under /api/v1/, Django's page elsewhere
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME")  # empty: "Iltod", translated
 
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "iltod.core.middleware.DatabaseUnavailableMiddleware",  # 503 + Retry-After while the database is down
     "iltod.core.middleware.SessionMiddleware",  # Django's; a session lost with the database is a 503
     "django.middleware.locale.LocaleMiddleware",
+    "iltod.core.middleware.ApiErrorsMiddleware",  # /api/v1/: oversized bodies and bad requests in JSON
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -261,7 +263,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],  # every API view sets its own
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["iltod.api.parsers.JSONParser"],  # depth and size limits
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "iltod.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,

@@ -62,6 +62,8 @@ def _body_for(exc: exceptions.APIException) -> dict:
         detail = str(exc.detail)  # a page past the end says so; anything else is just "not found"
         return error_body("not_found", detail if detail != str(exceptions.NotFound.default_detail) else _("Not found."))
     if isinstance(exc, exceptions.ParseError):
+        if exc.get_codes() == "too_deep":  # iltod.api.parsers: valid JSON, nested beyond the limit
+            return error_body("too_deep", str(exc.detail))
         return error_body("parse_error", _("The request body is not valid JSON."))
     code = exc.get_codes()
     return error_body(code if isinstance(code, str) else exc.default_code, " ".join(_messages(exc.detail)))

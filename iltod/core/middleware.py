@@ -11,6 +11,7 @@ import copy
 import logging
 import sys
 
+from django.conf import settings
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.signals import got_request_exception
@@ -19,6 +20,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure as django_csrf_failure
 
 log = logging.getLogger("iltod.unavailable")
 
@@ -103,3 +105,60 @@ class SessionMiddleware(DjangoSessionMiddleware):
                 "database unavailable while saving the session of %s: %s", request.path, update_error.__context__
             )
             return unavailable_response(request)
+
+
+# --- The REST API's errors in its own format -------------------------------------------------
+# Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a malformed request and a failed CSRF
+# check with an HTML page (the debug page in development). Under /api/v1/ programs expect the
+# API's JSON error body instead; the site's pages (and the API keys pages under /api/keys/) keep
+# their HTML.
+API_PREFIXES = ("/api/v1/", "/api/schema/")
+
+
+def is_api_request(request) -> bool:
+    return request.path.startswith(API_PREFIXES)
+
+
+def api_error(code: str, message: str, status: int) -> JsonResponse:
+    """The API's error body (iltod.api.errors.error_body; core cannot import the API)."""
+    body = {"error": {"code": code, "message": message, "fields": {}}}
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+class ApiErrorsMiddleware:
+    """Under /api/v1/: a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE is refused before anything
+    reads it (413, JSON), and Django's HTML answers to bad requests become JSON error bodies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_api_request(request):
+            return self.get_response(request)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and _declared_length(request) > limit:
+            message = _("The body is too large (at most %(size)s bytes).") % {"size": limit}
+            return api_error("too_large", message, 413)
+        response = self.get_response(request)
+        if response.status_code == 400 and not response.get("Content-Type", "").startswith("application/json"):
+            # SuspiciousOperation, RequestDataTooBig, TooManyFieldsSent… raised outside the API's views
+            return api_error("bad_request", _("The request is malformed."), 400)
+        return response
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the API's JSON error under /api/v1/, Django's page everywhere else."""
+    if is_api_request(request):
+        message = _(
+            "The CSRF check failed. Programs authenticate with an API key; a browser session must send "
+            "the X-CSRFToken header."
+        )
+        return api_error("csrf_failed", message, 403)
+    return django_csrf_failure(request, reason=reason)

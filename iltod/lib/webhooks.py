@@ -5,11 +5,12 @@ methods other than POST, and 400 for a body larger than Django accepts.
 """
 
 import hmac
-import json
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed, JsonResponse
 from django.utils.translation import gettext as _
+
+from .jsonbody import JsonBodyError, read_json
 
 
 def refuse(request, secret: str) -> HttpResponse | None:
@@ -39,11 +40,12 @@ def too_big() -> JsonResponse:
 
 
 def json_object(body: bytes) -> tuple[dict | None, str]:
-    """The posted JSON object and "", or None and a translated reason it cannot be read."""
+    """The posted JSON object and "", or None and a translated reason it cannot be read (not JSON,
+    nested too deeply: ``iltod.lib.jsonbody``)."""
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return None, _("The body is not valid JSON.")
+        payload = read_json(body, max_bytes=None)  # the body was read within Django's limit
+    except JsonBodyError as exc:
+        return None, exc.message
     if not isinstance(payload, dict):
         return None, _("The body must be a JSON object.")
     return payload, ""

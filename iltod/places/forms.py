@@ -1,7 +1,7 @@
-import json
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from iltod.lib.jsonbody import JsonBodyError, read_json
 
 from .models import AdminUnit, Sector, ServiceUnit
 
@@ -23,8 +23,8 @@ def _geometry(value: str):
     if not value:
         return None
     try:
-        geometry = json.loads(value)
-    except ValueError:
+        geometry = read_json(value.encode(), max_bytes=None)  # a cell: its size is the file's limit
+    except JsonBodyError:
         raise forms.ValidationError(_("Not valid GeoJSON.")) from None
     if not isinstance(geometry, dict):
         raise forms.ValidationError(_("Not valid GeoJSON."))
@@ -121,9 +121,38 @@ class FacilitySearchForm(forms.Form):
     )
     kind = forms.ChoiceField(choices=[("", _("All kinds")), *ServiceUnit.Kind.choices], required=False, label=_("Kind"))
     area = forms.ModelChoiceField(
-        queryset=AdminUnit.objects.top_level().without_shapes(),
+        # Any place: the list offers the aimags, a link from a soum's page keeps the soum.
+        queryset=AdminUnit.objects.exclude(level=AdminUnit.Level.COUNTRY).without_shapes(),
         required=False,
         to_field_name="code",
         label=_("Aimag or capital"),
         empty_label=_("All of Mongolia"),
     )
+    near = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = list(AdminUnit.objects.top_level().without_shapes().order_by("level", "name"))
+        chosen = self.data.get("area") if self.is_bound else None
+        if chosen and chosen not in {u.code for u in offered}:
+            offered += list(self.fields["area"].queryset.filter(code=chosen))
+        self.fields["area"].widget.choices = [("", self.fields["area"].empty_label)] + [
+            (u.code, u.name) for u in offered
+        ]
+
+    def clean_near(self):
+        """``latitude,longitude`` from the browser (facilities near me), inside Mongolia."""
+        value = self.cleaned_data.get("near", "").strip()
+        if not value:
+            return None
+        try:
+            latitude, longitude = (float(part) for part in value.split(","))
+        except ValueError:
+            raise forms.ValidationError(_("The position could not be read.")) from None
+        if not (41 <= latitude <= 53 and 87 <= longitude <= 120):
+            raise forms.ValidationError(_("This position is outside Mongolia."))
+        return latitude, longitude
+
+    def position(self):
+        """The browser's (latitude, longitude) when "near me" was asked, else None."""
+        return self.cleaned_data.get("near") if self.is_valid() else None

@@ -9,13 +9,13 @@ is kept with its error and imported when it arrives again after the problem was 
 Submission ids and the reading of KoBo's keys are ``iltod.lib.kobo``'s, as for the feedback channel.
 """
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from iltod.lib.jsonbody import JsonBodyError, read_json
 from iltod.lib.kobo import fields, submission_id
 from iltod.lib.kobo import text as _text
 from iltod.lib.tabular import MAX_IMPORT_BYTES, TabularError, read_rows
@@ -157,8 +157,8 @@ def _payloads(uploaded) -> list[dict]:
         )
     if name.endswith(".json"):
         try:
-            data = json.loads(uploaded.read())
-        except (ValueError, UnicodeDecodeError):
+            data = read_json(uploaded.read(), max_bytes=None)  # size checked above
+        except JsonBodyError:
             raise FieldworkError(_("The file is not valid JSON."))
         if isinstance(data, dict):
             data = data.get("results", [data])
