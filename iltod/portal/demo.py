@@ -3,7 +3,7 @@
 ``seed_demo`` builds facilities in ten aimags and three Ulaanbaatar districts, the organisations
 around them (ministries, agencies, governors' offices, khurals, departments, hospitals, CSOs, a
 national network with member networks and subnetworks, media, academia, donors) and one login
-per persona of DESIGN.md section 2.
+per persona of docs/design.md section 2.
 
 Every random choice comes from a ``random.Random`` seeded with a fixed string and the stable key
 of the thing being generated (a unit code, a registry code, an organisation key), so the same
@@ -28,9 +28,10 @@ from django.db import transaction
 from iltod.accounts.capabilities import Capability, Role
 from iltod.accounts.models import Membership
 from iltod.accounts.services import grant_membership
-from iltod.lib.translit import search_keys, to_latin
+from iltod.lib.translit import to_latin
 from iltod.organizations.models import NetworkMembership, Organization
 from iltod.places.models import CODE_ALPHABET, AdminUnit, Sector, ServiceUnit
+from iltod.places.search import fill_search_fields, remember_words
 from iltod.places.services import load_reference_data
 
 SEED = "iltod-demo-2026"
@@ -144,14 +145,6 @@ def public_code(key: str, taken: set[str], length: int = 8) -> str:
             return code
 
 
-def facility_search_key(facility: ServiceUnit) -> str:
-    """The search key ``ServiceUnit.save()`` would store; ``bulk_create`` does not call save()."""
-    return search_keys(
-        getattr(facility, "name_mn", "") or facility.name,
-        getattr(facility, "name_en", ""),
-        facility.registry_code,
-        facility.code,
-    )
 
 
 def demo_email(local: str) -> str:
@@ -1144,7 +1137,7 @@ def plan_organizations(geo: Geography, facilities: list[FacilitySpec], scale: in
 
 @dataclass(frozen=True)
 class Persona:
-    """A demo login for one persona of DESIGN.md section 2."""
+    """A demo login for one persona of docs/design.md section 2."""
 
     key: str
     label: str  # the persona, in English (command output and docs)
@@ -1307,7 +1300,7 @@ def _write_facilities(
         ServiceUnit.objects.filter(registry_code__startswith=REGISTRY_PREFIX).values_list("registry_code", "pk")
     )
     taken = set(ServiceUnit.objects.values_list("code", flat=True))
-    new = []
+    new, words = [], set()
     for spec in specs:
         if spec.registry_code in existing:
             continue
@@ -1330,9 +1323,10 @@ def _write_facilities(
             phone=spec.phone,
             email=spec.email,
         )
-        facility.search_key = facility_search_key(facility)
+        words |= fill_search_fields(facility)  # what save() would set: bulk_create does not call it
         new.append(facility)
     ServiceUnit.objects.bulk_create(new, batch_size=500)
+    remember_words(words)
     result.facilities_created = len(new)
     result.facilities = len(specs)
     wanted = [s.registry_code for s in specs if s.registry_code not in existing]

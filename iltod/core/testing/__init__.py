@@ -1,6 +1,6 @@
 """Personas and a small geography, built once and shared by every app's tests.
 
-The personas follow DESIGN.md section 2. Each test module asks for the fixtures it needs
+The personas follow docs/design.md section 2. Each test module asks for the fixtures it needs
 (``personas``, ``geo``, ``facility``…) through the pytest fixtures in ``conftest.py``.
 """
 
@@ -144,7 +144,7 @@ def make_user(email, full_name="", phone="", **extra) -> User:
 
 @dataclass
 class Personas:
-    """One user per persona of DESIGN.md section 2, and the organisations they act for."""
+    """One user per persona of docs/design.md section 2, and the organisations they act for."""
 
     geo: Geo
     school: ServiceUnit  # a school in Battsengel, Arkhangai
