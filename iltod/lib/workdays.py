@@ -29,7 +29,8 @@ LANGUAGES = {"mn": "mn", "en": "en_US"}  # our language code → the package's
 def public_holidays(year: int, language: str = "mn") -> Mapping[date, str]:
     """Mongolia's public holidays (days off by law) in ``year``, named in ``language`` ("mn" or
     "en"). Computed once per year and language, then kept in this process's memory."""
-    days = holidays_package.country_holidays("MN", years=year, language=LANGUAGES.get(language.split("-")[0], "mn"))
+    package_language = LANGUAGES.get(language.partition("-")[0], "mn")
+    days = holidays_package.country_holidays("MN", years=year, language=package_language)
     return MappingProxyType(dict(sorted(days.items())))
 
 
