@@ -35,3 +35,13 @@ def can_manage_members(user, organization) -> bool:
 
 def can_edit_organization(user, organization) -> bool:
     return has_capability(user, Capability.EDIT_PROFILE, organization)
+
+
+def capabilities_in(user, organization) -> set[str]:
+    """Every capability ``user`` holds in ``organization`` (one query; all of them for superusers)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return set(Capability.values)
+    membership = Membership.objects.active().filter(user=user, organization=organization).first()
+    return {c for c in Capability.values if membership is not None and getattr(membership, c)}

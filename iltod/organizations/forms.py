@@ -40,10 +40,44 @@ class MemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     title = forms.CharField(label=_("Position"), max_length=150, required=False)
 
-    def __init__(self, *args, can_grant_admin: bool = False, **kwargs):
+    def __init__(self, *args, roles=(), **kwargs):
+        """``roles``: the roles the person filling in the form may give (``permissions.grantable_roles``)."""
         super().__init__(*args, **kwargs)
-        if not can_grant_admin:
-            self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.ADMIN]
+        self.fields["role"].choices = [c for c in Role.choices if c[0] in roles]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class NetworkMemberSearchForm(forms.Form):
+    """Find organisations to add to a network."""
+
+    q = forms.CharField(
+        label=_("Find an organisation to add"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+class NetworkMemberAddForm(forms.Form):
+    """Add one organisation, named by its public code, to ``network``."""
+
+    member = forms.CharField(max_length=12)
+    is_focal_point = forms.BooleanField(label=_("focal point"), required=False)
+
+    def __init__(self, *args, network, **kwargs):
+        self.network = network
+        super().__init__(*args, **kwargs)
+
+    def clean_member(self):
+        member = Organization.objects.filter(code=self.cleaned_data["member"], is_active=True).first()
+        if member is None:
+            raise forms.ValidationError(_("There is no active organisation with this code."), code="unknown")
+        if member.pk == self.network.pk:
+            raise forms.ValidationError(_("A network cannot be a member of itself."), code="self")
+        if self.network.network_memberships.current().filter(member=member).exists():
+            raise forms.ValidationError(
+                _("%(name)s is already a member of this network.") % {"name": member.name}, code="member"
+            )
+        return member

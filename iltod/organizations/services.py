@@ -3,8 +3,11 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
+from django.utils import timezone
 
 from iltod.accounts.services import grant_membership, log_event
+
+from .models import NetworkMembership
 
 
 @transaction.atomic
@@ -42,3 +45,53 @@ def _send_set_password_link(request, email):
             subject_template_name="accounts/email/account_created_subject.txt",
             email_template_name="accounts/email/account_created.txt",
         )
+
+
+@transaction.atomic
+def add_network_member(*, actor, network, member, is_focal_point=False, request=None) -> NetworkMembership:
+    """Make ``member`` a current member of ``network`` from today.
+
+    An organisation that left and comes back gets its old row back (one row per pair), with the
+    new joining date; the audit log keeps the earlier dates.
+    """
+    membership, created = NetworkMembership.objects.select_for_update().get_or_create(
+        network=network,
+        member=member,
+        defaults={"joined_on": timezone.localdate(), "is_focal_point": is_focal_point},
+    )
+    if not created:
+        previous = {"joined_on": str(membership.joined_on or ""), "left_on": str(membership.left_on or "")}
+        membership.joined_on = timezone.localdate()
+        membership.left_on = None
+        membership.is_focal_point = is_focal_point
+        membership.save(update_fields=["joined_on", "left_on", "is_focal_point"])
+    else:
+        previous = {}
+    log_event(
+        actor,
+        "network.member_added",
+        network,
+        request=request,
+        member=member.code,
+        member_name=member.name,
+        is_focal_point=is_focal_point,
+        **({"previous": previous} if previous else {}),
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_network_member(*, actor, membership: NetworkMembership, request=None) -> NetworkMembership:
+    """End ``membership`` today. The row stays, with its dates, as the network's history."""
+    membership.left_on = timezone.localdate()
+    membership.is_focal_point = False
+    membership.save(update_fields=["left_on", "is_focal_point"])
+    log_event(
+        actor,
+        "network.member_removed",
+        membership.network,
+        request=request,
+        member=membership.member.code,
+        member_name=membership.member.name,
+    )
+    return membership

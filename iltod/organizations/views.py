@@ -6,16 +6,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from iltod.accounts.capabilities import Capability, Role
+from iltod.accounts.capabilities import Capability
 from iltod.accounts.models import Membership
 from iltod.accounts.permissions import has_capability
 from iltod.accounts.services import revoke_membership
 from iltod.places.models import AdminUnit
 
-from .forms import MemberForm, OrganizationSearchForm
+from .forms import MemberForm, NetworkMemberAddForm, NetworkMemberSearchForm, OrganizationSearchForm
 from .models import NetworkMembership, Organization
-from .permissions import get_organization_for_member_management
-from .services import add_member
+from .permissions import get_network_for_management, get_organization_for_member_management, grantable_roles
+from .services import add_member, add_network_member, remove_network_member
 
 PER_PAGE = 30
 
@@ -82,6 +82,8 @@ def organization_detail(request, code):
             "operated_count": operated.count(),
             "operated": operated.order_by("name")[:20],
             "children": organization.children.public().exclude(kind=Organization.Kind.NETWORK),
+            "can_manage_network": organization.is_network
+            and has_capability(request.user, Capability.MANAGE_NETWORK, organization),
         },
     )
 
@@ -90,11 +92,7 @@ def organization_detail(request, code):
 def member_list(request, code):
     """People acting for an organisation, for those who may manage them."""
     organization = get_organization_for_member_management(request.user, code)
-    can_grant_admin = has_capability(request.user, Capability.MANAGE_MEMBERS, organization) and (
-        request.user.is_superuser
-        or request.user.memberships.filter(organization=organization, role=Role.ADMIN, is_active=True).exists()
-    )
-    form = MemberForm(request.POST or None, can_grant_admin=can_grant_admin)
+    form = MemberForm(request.POST or None, roles=grantable_roles(request.user, organization))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         membership, created_user = add_member(
@@ -136,3 +134,77 @@ def member_remove(request, code, membership_id):
         revoke_membership(actor=request.user, membership=membership, request=request)
         messages.success(request, _("%(user)s no longer acts for this organisation.") % {"user": membership.user})
     return redirect("organizations:members", code=organization.code)
+
+
+# --- A network's member organisations, managed by those who may manage the network ------------
+
+CANDIDATES = 20
+
+
+def _network_page(request, network, add_form=None):
+    search = NetworkMemberSearchForm(request.GET or None)
+    current = network.network_memberships.current()
+    candidates = Organization.objects.none()
+    if search.is_valid() and search.cleaned_data["q"]:
+        candidates = (
+            Organization.objects.filter(is_active=True)
+            .search(search.cleaned_data["q"])
+            .exclude(pk=network.pk)
+            .exclude(pk__in=current.values("member_id"))
+            .select_related("home_unit")
+            .order_by("name", "pk")[:CANDIDATES]
+        )
+    memberships = current.select_related("member", "member__home_unit").order_by("member__name", "pk")
+    page = Paginator(memberships, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "organizations/network_members.html",
+        {
+            "network": network,
+            "page": page,
+            "query": query.urlencode(),
+            "search": search,
+            "candidates": candidates,
+            "add_form": add_form,
+        },
+        status=400 if add_form is not None and add_form.errors else 200,
+    )
+
+
+@login_required
+def network_members(request, code):
+    """The network's member organisations, with a search to add more."""
+    return _network_page(request, get_network_for_management(request.user, code))
+
+
+@login_required
+@require_POST
+def network_member_add(request, code):
+    network = get_network_for_management(request.user, code)
+    form = NetworkMemberAddForm(request.POST, network=network)
+    if not form.is_valid():
+        return _network_page(request, network, add_form=form)
+    member = form.cleaned_data["member"]
+    add_network_member(
+        actor=request.user,
+        network=network,
+        member=member,
+        is_focal_point=form.cleaned_data["is_focal_point"],
+        request=request,
+    )
+    messages.success(request, _("%(name)s is now a member of the network.") % {"name": member.name})
+    return redirect("organizations:network_members", code=network.code)
+
+
+@login_required
+@require_POST
+def network_member_remove(request, code, member_code):
+    network = get_network_for_management(request.user, code)
+    membership = get_object_or_404(
+        network.network_memberships.current().select_related("member", "network"), member__code=member_code
+    )
+    remove_network_member(actor=request.user, membership=membership, request=request)
+    messages.success(request, _("%(name)s is no longer a member of the network.") % {"name": membership.member.name})
+    return redirect("organizations:network_members", code=network.code)
