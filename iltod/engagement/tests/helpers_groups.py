@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from iltod.core.testing.files import pdf_bytes
 from iltod.engagement import services
 from iltod.engagement.models import GroupMember, Meeting, Sex, StakeholderType
 
@@ -56,7 +57,7 @@ def png(size=(8, 8)) -> SimpleUploadedFile:
 
 
 def pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
+    return SimpleUploadedFile("minutes.pdf", pdf_bytes(), "application/pdf")
 
 
 def current(group):

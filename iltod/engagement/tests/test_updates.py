@@ -9,8 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from PIL import Image
+from pypdf import PdfReader
 
 from iltod.accounts.models import AuditEvent
+from iltod.core.testing.files import pdf_bytes
 from iltod.engagement import services
 from iltod.engagement.models import Action, ActionPlan, ActionUpdate, Document
 from iltod.notifications.models import OutboundMessage
@@ -38,7 +40,7 @@ def jpeg_with_gps() -> bytes:
     return buffer.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()  # stored as re-written without metadata (iltod.feedback.uploads.clean_pdf)
 
 
 # --- the approval flow (services) -------------------------------------------------------------
@@ -145,8 +147,9 @@ def test_a_member_posts_an_update_with_a_photo_and_a_document(personas, action, 
     assert (document.kind, document.content_type, document.size) == (
         Document.Kind.DOCUMENT,
         "application/pdf",
-        len(PDF),
+        document.file.size,
     )
+    assert PdfReader(document.file.open("rb")).pages
     with Image.open(photo.file) as stored:
         assert 0x010F not in stored.getexif()  # re-encoded without the camera's metadata
     assert photo.uploaded_by == personas.monitor

@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from PIL import Image
 
+from iltod.core.testing.files import pdf_bytes
 from iltod.feedback import services
 from iltod.feedback.models import Attachment, Feedback, Reporter
 from iltod.lib.redact import MASK
@@ -209,7 +210,7 @@ def test_a_photo_is_stored_without_its_exif_location(world, client):
 
 
 def test_a_pdf_is_accepted(world, client):
-    pdf = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n% a letter\n%%EOF\n", "application/pdf")
+    pdf = SimpleUploadedFile("letter.pdf", pdf_bytes(), "application/pdf")
     assert client.post(SUBMIT, {**form_data(world), "files": [pdf]}).status_code == 302
     assert Attachment.objects.get().content_type == "application/pdf"
 
