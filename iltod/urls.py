@@ -2,9 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from django.views.static import serve
 
-from iltod.core.views import health
+from iltod.core.views import health, media
 
 admin.site.site_header = "Iltod"
 admin.site.site_title = "Iltod"
@@ -31,5 +30,5 @@ if settings.DEBUG:
     # engagement documents are never served from here: they go through access-checked views
     # (feedback:attachment, engagement:document).
     urlpatterns += [
-        re_path(r"^media/(?!feedback/|engagement/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", media),  # refuses the protected folders, however the path is written
     ]
