@@ -45,3 +45,8 @@ def capabilities_in(user, organization) -> set[str]:
         return set(Capability.values)
     membership = Membership.objects.active().filter(user=user, organization=organization).first()
     return {c for c in Capability.values if membership is not None and getattr(membership, c)}
+
+
+def can_view_statistics(user) -> bool:
+    """May ``user`` read the internal statistics and their exports (in any organisation)?"""
+    return has_capability(user, Capability.VIEW_STATISTICS)

@@ -7,8 +7,10 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from iltod.places.models import AdminUnit
+from iltod.organizations.models import Organization
+from iltod.places.models import AdminUnit, ServiceUnit
 
 from .models import Event, Feedback, Stat
 
@@ -138,6 +140,14 @@ class Summary:
         return None
 
 
+def summary_of(row: Stat) -> Summary:
+    """The summary of one statistics row."""
+    result = Summary(histogram=list(row.resolve_days or []))
+    for name in ("received", "resolved", "resolved_on_time", "rating_sum", "rating_count", "solved_yes"):
+        setattr(result, name, getattr(row, name))
+    return result
+
+
 def summary(scope: str, scope_id: int = 0, year: int | None = None) -> Summary:
     """Totals for a scope, for one year or all years (one indexed read, no scan of feedback)."""
     rows = Stat.objects.filter(scope=scope, scope_id=scope_id)
@@ -150,6 +160,105 @@ def summary(scope: str, scope_id: int = 0, year: int | None = None) -> Summary:
         for i, count in enumerate(row.resolve_days or []):
             result.histogram[i] += count
     return result
+
+
+# --- Exports for those who may see the statistics (Capability.VIEW_STATISTICS) -----------------
+# One row per area, facility or handling organisation that received feedback in the year, read
+# from the counters (no scan of feedback), the names fetched in chunks: a fixed number of queries
+# per 2,000 rows whatever the size of the country.
+
+EXPORTS = {
+    "areas": Stat.Scope.ADMIN_UNIT,
+    "facilities": Stat.Scope.FACILITY,
+    "organizations": Stat.Scope.ORGANIZATION,
+}
+EXPORT_CHUNK = 2000
+
+
+def _figures(row: Stat) -> list:
+    s = summary_of(row)
+    return [
+        s.received,
+        s.resolved,
+        s.resolved_on_time,
+        s.on_time_percent,
+        s.median_days,
+        s.rating_count,
+        s.satisfaction,
+        s.solved_yes,
+    ]
+
+
+def _figure_header() -> list[str]:
+    return [
+        _("Received"),
+        _("Resolved"),
+        _("Resolved within the deadline"),
+        _("Resolved on time (%)"),
+        _("Median days to resolve"),
+        _("Ratings"),
+        _("Average rating (1–5)"),
+        _("Ratings saying the problem was solved"),
+    ]
+
+
+def _describe_areas(ids):
+    units = AdminUnit.objects.without_shapes().select_related("parent").defer("parent__boundary").in_bulk(ids)
+    for pk in ids:
+        unit = units.get(pk)
+        if unit is not None:
+            parent = unit.parent.name if unit.parent and unit.parent.level != AdminUnit.Level.COUNTRY else ""
+            yield pk, [unit.code, unit.name, unit.get_level_display(), parent]
+
+
+def _describe_facilities(ids):
+    facilities = (
+        ServiceUnit.objects.select_related("admin_unit__parent")
+        .defer("admin_unit__boundary", "admin_unit__parent__boundary")
+        .in_bulk(ids)
+    )
+    for pk in ids:
+        facility = facilities.get(pk)
+        if facility is not None:
+            area = facility.admin_unit
+            aimag = area.parent.name if area.parent and area.parent.level != AdminUnit.Level.COUNTRY else ""
+            yield pk, [facility.code, facility.name, facility.get_kind_display(), area.name, aimag]
+
+
+def _describe_organizations(ids):
+    organizations = Organization.objects.in_bulk(ids)
+    for pk in ids:
+        organization = organizations.get(pk)
+        if organization is not None:
+            yield pk, [organization.code, organization.name, organization.get_kind_display()]
+
+
+def export_table(name: str, year: int) -> tuple[list[str], object]:
+    """(header, rows) of the ``name`` export (a key of ``EXPORTS``) for ``year``."""
+    header, describe = {
+        "areas": ([_("Code"), _("Area"), _("Level"), _("Aimag or capital")], _describe_areas),
+        "facilities": ([_("Code"), _("Facility"), _("Type"), _("Soum or district"), _("Aimag or capital")],
+                       _describe_facilities),
+        "organizations": ([_("Code"), _("Organisation"), _("Type")], _describe_organizations),
+    }[name]  # fmt: skip
+
+    def rows():
+        stats = Stat.objects.filter(scope=EXPORTS[name], year=year).order_by("scope_id")
+        chunk = []
+        for row in stats.iterator(chunk_size=EXPORT_CHUNK):
+            chunk.append(row)
+            if len(chunk) == EXPORT_CHUNK:
+                yield from _described(chunk, describe)
+                chunk = []
+        yield from _described(chunk, describe)
+
+    return header + _figure_header(), rows()
+
+
+def _described(chunk, describe):
+    by_id = {row.scope_id: row for row in chunk}
+    for pk, columns in describe([row.scope_id for row in chunk]):
+        yield columns + _figures(by_id[pk])
 
 
 @transaction.atomic

@@ -4,26 +4,32 @@ import hmac
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from iltod.accounts.permissions import can_view_statistics
 from iltod.core.middleware import save_session_now
 from iltod.lib.tabular import tabular_response
 from iltod.lib.translit import search_key
+from iltod.notifications.models import OutboundMessage
 from iltod.organizations.models import Organization
 from iltod.places import maps
 from iltod.places.forms import FacilitySearchForm
 from iltod.places.models import AdminUnit, ServiceUnit
+from iltod.places.search import facilities_by_kind, search_facilities
 
 from . import services, stats
 from .forms import CitizenUpdateForm, FeedbackForm, PublicFilterForm, RatingForm, ReopenForm, TrackForm
-from .models import Feedback, Stat
+from .models import Event, Feedback, Stat, normalize_tracking_code
 from .reports import annual_report
 
 PER_PAGE = 20
@@ -39,12 +45,18 @@ def choose_place(request, *, staff_intake=False):
     search = FacilitySearchForm(request.GET or None)
     results = []
     if search.is_valid() and search.cleaned_data["q"]:
-        results = ServiceUnit.objects.active().search(search.cleaned_data["q"]).with_areas(2).order_by("name")[:20]
+        results = search_facilities(search.cleaned_data["q"])[:20]
     area = None
     if request.GET.get("area"):
-        area = AdminUnit.objects.without_shapes().filter(code=request.GET["area"]).first()
+        area = (
+            AdminUnit.objects.select_related("parent")
+            .defer("boundary", "parent__boundary")
+            .filter(code=request.GET["area"])
+            .first()
+        )
     top = AdminUnit.objects.current().top_level().without_shapes().order_by("level", "name")
     children = area.children.current().without_shapes().order_by("name") if area is not None else []
+    by_kind = facilities_by_kind(area) if area is not None and not area.is_top_level else []
     return render(
         request,
         "feedback/choose_place.html",
@@ -54,6 +66,7 @@ def choose_place(request, *, staff_intake=False):
             "top_units": top,
             "area": area,
             "children": children,
+            "facilities_by_kind": by_kind,
             "staff_intake": staff_intake,
         },
     )
@@ -100,6 +113,7 @@ def submit(request):
                 try:
                     feedback, _created = services.submit_feedback(
                         form.submission(facility=facility, area=area, channel=Feedback.Channel.WEB),
+                        actor=request.user,  # a logged-in citizen finds it again under "My feedback"
                         request=request,
                         on_stored=lambda feedback: _remember_submission(request, feedback),
                     )
@@ -127,20 +141,69 @@ def _remember_submission(request, feedback) -> None:
     save_session_now(request)
 
 
+def _key_in(request) -> str:
+    return (request.GET.get("key") or request.POST.get("key") or "").strip().upper()
+
+
 def has_citizen_access(request, feedback) -> bool:
-    """The citizen's own page needs the secret key from their link, or the browser that submitted."""
-    key = request.GET.get("key") or request.POST.get("key") or ""
-    if key and hmac.compare_digest(key.strip().upper(), feedback.citizen_key):
+    """The citizen's own page needs the secret key from their link, the browser that submitted,
+    or the account that submitted it."""
+    key = _key_in(request)
+    if key and hmac.compare_digest(key, feedback.citizen_key):
         grant_citizen_access(request, feedback.tracking_code)
         return True
-    return feedback.tracking_code in request.session.get(SESSION_KEY, [])
+    if feedback.tracking_code in request.session.get(SESSION_KEY, []):
+        return True
+    return bool(request.user.is_authenticated and feedback.events.submitted_by(request.user).exists())
+
+
+def _holds_cookies(request) -> bool:
+    """Did the browser send its session cookie back? Only then may the key leave the address."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def _canonical_redirect(request, view: str, code: str):
+    """``il26abcde`` → ``IL-26-ABCDE``, keeping the query (the private link's ``?key=``)."""
+    canonical = normalize_tracking_code(code)
+    if canonical == code:
+        return None
+    url = reverse(view, args=[canonical])
+    return redirect(f"{url}?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else url)
+
+
+def _delivery(feedback) -> list[str]:
+    """What the thanks page may truthfully say about the link's messages: what was queued for
+    the reporter, and how far it went."""
+    keys = {f"received:{feedback.pk}:{channel}": channel for channel in OutboundMessage.Channel.values}
+    rows = OutboundMessage.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", "status")
+    Status, Channel = OutboundMessage.Status, OutboundMessage.Channel
+    said = []
+    for key, status in sorted(rows, key=lambda row: row[0]):
+        channel = keys[key]
+        if status == Status.FAILED:
+            said.append(_("We could not send you this link. Keep it, or write down the code."))
+        elif channel == Channel.SMS:
+            said.append(
+                _("We sent this link to your phone by SMS.")
+                if status == Status.SENT
+                else _("We are sending this link to your phone by SMS.")
+            )
+        else:
+            said.append(
+                _("We sent this link to your e-mail.")
+                if status == Status.SENT
+                else _("We are sending this link to your e-mail.")
+            )
+    return said or [_("We did not send you this link: keep it, or write down the code.")]
 
 
 def thanks(request, code):
+    if (response := _canonical_redirect(request, "feedback:thanks", code)) is not None:
+        return response
     if code not in request.session.get(SESSION_KEY, []):
         return redirect("feedback:track", code=code)
     feedback = get_object_or_404(Feedback.objects.select_related("handling_organization"), tracking_code=code)
-    return render(request, "feedback/thanks.html", {"feedback": feedback})
+    return render(request, "feedback/thanks.html", {"feedback": feedback, "delivery": _delivery(feedback)})
 
 
 def track_lookup(request):
@@ -156,12 +219,14 @@ def track_lookup(request):
 
 
 def _public_timeline(feedback):
-    return feedback.events.filter(is_public=True).select_related("organization").order_by("created_at", "pk")
+    return feedback.events.public().select_related("organization").order_by("created_at", "pk")
 
 
 def track(request, code):
-    """The citizen's page, reached with the tracking code: their own text, the public timeline,
-    and the forms to rate, reopen or add information."""
+    """The citizen's page, reached with the tracking code: their own text, the public timeline
+    with their own words (moderated or not), and the forms to rate, reopen or add information."""
+    if (response := _canonical_redirect(request, "feedback:track", code)) is not None:
+        return response
     feedback = get_object_or_404(
         Feedback.objects.select_related(
             "category", "service_unit", "admin_unit__parent", "handling_organization", "duplicate_of"
@@ -171,8 +236,12 @@ def track(request, code):
     if not has_citizen_access(request, feedback):
         # The tracking code is public: without the key it shows what everyone may see.
         return redirect("feedback:public_detail", code=code)
-    if request.GET.get("key"):
-        return redirect("feedback:track", code=code)  # keep the secret out of the address bar
+    # Keep the secret out of the address bar, once the browser has shown it keeps the session's
+    # cookie; a browser that does not keep cookies goes on with the key in the address and forms.
+    key = _key_in(request) if not _holds_cookies(request) else ""
+    if request.GET.get("key") and not key:
+        return redirect("feedback:track", code=code)
+    after = reverse("feedback:track", args=[code]) + (f"?key={feedback.citizen_key}" if key else "")
     rating_form = RatingForm(prefix="rate")
     reopen_form = ReopenForm(prefix="reopen")
     update_form = CitizenUpdateForm(prefix="update")
@@ -184,19 +253,21 @@ def track(request, code):
                 if rating_form.is_valid():
                     services.rate(feedback, **rating_form.cleaned_data)
                     messages.success(request, _("Thank you for your rating."))
-                    return redirect("feedback:track", code=code)
+                    return redirect(after)
             elif action == "reopen":
                 reopen_form = ReopenForm(request.POST, prefix="reopen")
                 if reopen_form.is_valid():
                     services.reopen(feedback, reason=reopen_form.cleaned_data["reason"])
                     messages.success(request, _("Your feedback was reopened."))
-                    return redirect("feedback:track", code=code)
+                    return redirect(after)
             elif action == "update":
                 update_form = CitizenUpdateForm(request.POST, prefix="update")
                 if update_form.is_valid():
                     services.add_citizen_update(feedback, text=update_form.cleaned_data["text"])
-                    messages.success(request, _("Your information was added."))
-                    return redirect("feedback:track", code=code)
+                    messages.success(
+                        request, _("Your information was added. The public sees it once a moderator has read it.")
+                    )
+                    return redirect(after)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return render(
@@ -204,7 +275,9 @@ def track(request, code):
         "feedback/track.html",
         {
             "feedback": feedback,
-            "timeline": _public_timeline(feedback),
+            "timeline": feedback.events.for_citizen().select_related("organization").order_by("created_at", "pk"),
+            "own": True,
+            "key": feedback.citizen_key if key else "",
             "rating_form": rating_form if feedback.rating is None and feedback.resolved_at else None,
             "reopen_form": reopen_form if feedback.can_be_reopened else None,
             "update_form": update_form if feedback.is_open else None,
@@ -267,6 +340,8 @@ def _area_counts(year):
 
 
 def public_detail(request, code):
+    if (response := _canonical_redirect(request, "feedback:public_detail", code)) is not None:
+        return response
     feedback = get_object_or_404(
         _public_queryset()
         .select_related("category", "service_unit", "admin_unit__parent", "handling_organization")
@@ -285,6 +360,7 @@ def public_detail(request, code):
             "timeline": _public_timeline(feedback),
             "reporter_name": reporter_name,
             "attachments": attachments,
+            "following": feedback.tracking_code in _followed(request),
         },
     )
 
@@ -306,8 +382,26 @@ def statistics(request):
                 setattr(summary, name, getattr(row, name))
         rows.append((unit, summary))
     return render(
-        request, "feedback/statistics.html", {"year": year, "national": national, "rows": rows, "years": _years()}
+        request,
+        "feedback/statistics.html",
+        {
+            "year": year,
+            "national": national,
+            "rows": rows,
+            "years": _years(),
+            "exports": stats.EXPORTS if can_view_statistics(request.user) else {},
+        },
     )
+
+
+def statistics_export(request, name, fmt):
+    """The statistics of every area, facility or handling organisation for a year, as CSV or XLSX,
+    for those who may see the statistics (others: not found)."""
+    if name not in stats.EXPORTS or fmt not in {"csv", "xlsx"} or not can_view_statistics(request.user):
+        raise Http404
+    year = _year_param(request)
+    header, rows = stats.export_table(name, year)
+    return tabular_response(f"iltod-statistics-{name}-{year}", header, rows, fmt)
 
 
 def _year_param(request) -> int:
@@ -349,3 +443,57 @@ def admin_unit_panel(request, unit):
     """Section of an aimag/soum page: statistics of everything received in the area."""
     summary = stats.summary(Stat.Scope.ADMIN_UNIT, unit.pk)
     return render_to_string("feedback/panels/admin_unit.html", {"summary": summary, "unit": unit}, request=request)
+
+
+# ---------------------------------------------------------------------------------------------
+# "My feedback": a citizen with an account
+
+FOLLOW_SESSION_KEY = "followed_feedback"
+MY_FEEDBACK_LIMIT = 50
+
+
+def _followed(request) -> list[str]:
+    return request.session.get(FOLLOW_SESSION_KEY, [])
+
+
+@login_required
+@require_POST
+def follow(request, code):
+    """Follow (or stop following) an item's public progress from "My feedback". Kept in the
+    session: the feedback app has no table for follows yet."""
+    feedback = get_object_or_404(_public_queryset(), tracking_code=code)
+    codes = [c for c in _followed(request) if c != feedback.tracking_code]
+    if request.POST.get("follow") != "no":
+        codes = [feedback.tracking_code, *codes][:MY_FEEDBACK_LIMIT]
+        messages.success(request, _("You follow this feedback. Find it under “My feedback”."))
+    else:
+        messages.success(request, _("You no longer follow this feedback."))
+    request.session[FOLLOW_SESSION_KEY] = codes
+    return redirect("feedback:public_detail", code=feedback.tracking_code)
+
+
+@login_required
+def my_feedback(request):
+    """What the citizen submitted while logged in, opened with their private link in this browser,
+    or follows."""
+    submitted = Feedback.objects.filter(
+        pk__in=Event.objects.submitted_by(request.user).values("feedback_id")
+    ).order_by("-received_at", "-pk")
+    own_codes = request.session.get(SESSION_KEY, [])
+    followed_codes = _followed(request)
+    columns = ("category", "service_unit", "admin_unit")
+    mine = list(
+        (submitted | Feedback.objects.filter(tracking_code__in=own_codes))
+        .select_related(*columns)
+        .defer("admin_unit__boundary")
+        .order_by("-received_at", "-pk")[:MY_FEEDBACK_LIMIT]
+    )
+    followed = list(
+        _public_queryset()
+        .filter(tracking_code__in=followed_codes)
+        .exclude(pk__in=[f.pk for f in mine])
+        .select_related(*columns)
+        .defer("admin_unit__boundary")
+        .order_by("-received_at", "-pk")
+    )
+    return render(request, "feedback/my_feedback.html", {"mine": mine, "followed": followed})
