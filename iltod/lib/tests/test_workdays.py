@@ -116,3 +116,10 @@ def test_a_worked_weekend_day_counts_even_when_the_law_gives_it_off():
     saturday = date(2028, 2, 26)  # Tsagaan Sar
     assert not is_working_day(saturday, DaysOff())
     assert is_working_day(saturday, DaysOff(), {saturday})
+
+
+def test_a_years_holidays_are_computed_once_per_process():
+    public_holidays.cache_clear()
+    first = public_holidays(2029)
+    assert public_holidays(2029) is first
+    assert public_holidays.cache_info().hits == 1
