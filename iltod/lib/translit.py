@@ -76,3 +76,20 @@ def search_keys(*texts: str) -> str:
     """Join the keys of several names (Mongolian, English, codes) into one searchable field."""
     keys = [search_key(t) for t in texts if t]
     return "|".join(k for k in keys if k)
+
+
+_DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\d\W])|(?<=[^\d\W])(?=\d)")
+_WORD_SPLIT = re.compile(r"[^\w]+|_")
+
+
+def search_words(text: str) -> list[str]:
+    """The folded words of ``text``, in order, for word-by-word search.
+
+    Full-width characters are read as ordinary ones (``１`` is 1), and digits are cut from the
+    letters around them, so ``1-р``, ``1р``, ``No.1`` and ``№1`` all give the word ``1``
+    (next to ``r`` or ``no``, which the search leaves out)."""
+    if not text:
+        return []
+    text = _DIGIT_LETTER.sub(" ", unicodedata.normalize("NFKC", text))
+    words = (search_key(part) for part in _WORD_SPLIT.split(text))
+    return [word for word in words if word]

@@ -291,4 +291,26 @@ def load_reference_data(directory: Path = REFERENCE_DIR) -> dict[str, int]:
                 unit.boundary = feature["geometry"]
                 unit.save(update_fields=["boundary"])
                 boundaries += 1
-    return {"created": report.created, "updated": report.updated, "boundaries": boundaries}
+    aliases = load_place_aliases(directory / ALIASES_FILE, units)
+    return {"created": report.created, "updated": report.updated, "boundaries": boundaries, "aliases": aliases}
+
+
+ALIASES_FILE = "mn_place_aliases.csv"
+
+
+def load_place_aliases(path: Path, units: dict[str, AdminUnit]) -> int:
+    """Set the other names of places (``code,aliases``; aliases separated by ``;``) that people
+    search by; a unit whose aliases change has its facilities' search words rebuilt."""
+    from iltod.lib.tabular import read_rows
+
+    if not path.exists():
+        return 0
+    changed = 0
+    for row in read_rows(str(path)):
+        unit = units.get(str(row.values.get("code", "")).strip())
+        aliases = "; ".join(a.strip() for a in str(row.values.get("aliases", "")).split(";") if a.strip())
+        if unit is not None and unit.aliases != aliases:
+            unit.aliases = aliases
+            unit.save(update_fields=["aliases"])
+            changed += 1
+    return changed

@@ -8,6 +8,7 @@ from iltod.lib.tabular import tabular_response
 from . import maps
 from .forms import FacilitySearchForm
 from .models import AdminUnit, Sector, ServiceUnit
+from .search import facilities_near, search_facilities
 
 FACILITIES_PER_PAGE = 25
 
@@ -59,6 +60,7 @@ def admin_unit_detail(request, code):
     facilities = ServiceUnit.objects.active().in_area(unit)
     by_kind = facilities.values("kind").annotate(n=Count("id")).order_by("-n", "kind")  # ties: a stable order
     kind_labels = dict(ServiceUnit.Kind.choices)
+    by_kind = [(kind_labels.get(r["kind"], r["kind"]), r["n"], r["kind"]) for r in by_kind]
     return render(
         request,
         "places/admin_unit_detail.html",
@@ -66,8 +68,8 @@ def admin_unit_detail(request, code):
             "unit": unit,
             "ancestors": [a for a in unit.ancestors() if a.level != AdminUnit.Level.COUNTRY],
             "children": children,
-            "facility_total": sum(r["n"] for r in by_kind),
-            "by_kind": [(kind_labels.get(r["kind"], r["kind"]), r["n"]) for r in by_kind],
+            "facility_total": sum(n for _label, n, _kind in by_kind),
+            "by_kind": by_kind,
             "map": maps.unit_map(unit),
             "panels": render_panels("admin_unit", request, unit),
         },
@@ -75,19 +77,24 @@ def admin_unit_detail(request, code):
 
 
 def facility_search(request):
+    """The facility list: found by words (best first), browsed by place and kind, or nearest to a
+    point the browser gave ("facilities near me")."""
     form = FacilitySearchForm(request.GET or None)
-    facilities = ServiceUnit.objects.active().with_areas(2).select_related("sector")
+    facilities = ServiceUnit.objects.active().select_related("sector")
+    near = None
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            facilities = facilities.search(data["q"])
         if data["sector"]:
             facilities = facilities.filter(sector=data["sector"])
-        if data["kind"]:
-            facilities = facilities.filter(kind=data["kind"])
-        if data["area"]:
-            facilities = facilities.in_area(data["area"])
-    facilities = facilities.order_by("name", "pk")
+        near = form.position()
+        if near is not None:
+            facilities = facilities_near(
+                *near, queryset=facilities.filter(kind=data["kind"]) if data["kind"] else facilities
+            )
+        else:
+            facilities = search_facilities(data["q"], area=data["area"], kind=data["kind"], queryset=facilities)
+    else:
+        facilities = facilities.with_areas(2).order_by("name", "pk")
     export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
         return _export_facilities(facilities, export)
@@ -97,7 +104,7 @@ def facility_search(request):
     return render(
         request,
         "places/facility_search.html",
-        {"form": form, "page": page, "query": query.urlencode(), "sectors": Sector.objects.all()},
+        {"form": form, "page": page, "query": query.urlencode(), "sectors": Sector.objects.all(), "near": near},
     )
 
 

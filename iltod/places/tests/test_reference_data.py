@@ -9,7 +9,7 @@ from iltod.places.services import load_reference_data
 
 def test_reference_data_loads_mongolia_with_boundaries_and_loading_again_changes_nothing(db):
     result = load_reference_data()
-    assert result == {"created": 361, "updated": 0, "boundaries": result["boundaries"]}
+    assert result == {"created": 361, "updated": 0, "boundaries": result["boundaries"], "aliases": 31}
     units = AdminUnit.objects.all()
     assert units.count() == 362
     by_level = {level: units.filter(level=level).count() for level, _label in AdminUnit.Level.choices}
@@ -29,9 +29,15 @@ def test_reference_data_loads_mongolia_with_boundaries_and_loading_again_changes
     assert arkhangai.boundary["type"] in {"Polygon", "MultiPolygon"}
     assert AdminUnit.objects.search("Uvurhangai").get().code == AdminUnit.objects.get(name_mn="Өвөрхангай").code
     assert AdminUnit.objects.search("Ovorkhangai").filter(level="aimag").count() == 1
+    # Other names people use (data/reference/mn_place_aliases.csv): the capital, districts, aimag centres.
+    assert AdminUnit.objects.get(code="11").aliases.startswith("УБ; UB")
+    assert AdminUnit.objects.get(code="1110").aliases == "БЗД; BZD"
+    centres = AdminUnit.objects.filter(level="soum", code__endswith="01").exclude(aliases="")
+    assert centres.count() == 21
+    assert AdminUnit.objects.search("Tsetserleg").filter(level="soum").values_list("code", flat=True)[0] == "6501"
 
     boundaries = dict(AdminUnit.objects.values_list("code", "boundary"))
-    assert load_reference_data() == {"created": 0, "updated": 0, "boundaries": 0}
+    assert load_reference_data() == {"created": 0, "updated": 0, "boundaries": 0, "aliases": 0}
     assert AdminUnit.objects.count() == 362
     assert dict(AdminUnit.objects.values_list("code", "boundary")) == boundaries
 

@@ -251,13 +251,14 @@ class SeededDemoTests(TestCase):
         codes = dict(Organization.objects.values_list("email", "code"))
         assert {s.email: demo.public_code(f"org:{s.key}", set()) for s in org_plan.organizations} == codes
 
-    def test_a_bulk_created_facility_has_the_search_key_save_would_give(self):
+    def test_a_bulk_created_facility_has_the_search_words_save_would_give(self):
         facility = ServiceUnit.objects.get(admin_unit__code="6504", name_en="Battsengel soum School No. 1")
-        bulk_key = facility.search_key
-        assert bulk_key == demo.facility_search_key(facility)
+        fields = ["search_name", "search_alias", "search_place", "search_kind"]
+        bulk_words = [getattr(facility, f) for f in fields]
+        assert bulk_words[0] == " batsengel 1 " and "arhangai" in bulk_words[2]
         facility.save()
         facility.refresh_from_db()
-        assert facility.search_key == bulk_key
+        assert [getattr(facility, f) for f in fields] == bulk_words
 
     def test_a_bulk_created_facility_is_found_by_its_latin_spelling(self):
         facility = ServiceUnit.objects.get(admin_unit__code="6504", name_en="Battsengel soum School No. 1")
