@@ -4,9 +4,13 @@ A staff request comes from a logged-in person (session) or from an organisation'
 key). ``Principal`` answers the access questions for both, through the feedback app's helpers
 for people and by the key's organisation for keys:
 
-- a key sees what a handler of its organisation sees: items handled by, or escalated to, it;
-- a read key only reads; a write key may act on items its organisation handles;
+- a key acts as its organisation (``iltod.feedback.permissions.OrganizationActor``): it sees what a
+  handler of the organisation sees, a read key only reads, a write key acts on what the organisation
+  handles, and the guard applies to it as to the organisation — a school's key never reads a
+  conduct complaint about that school;
 - a person has exactly the rights of the web pages (``iltod.feedback.permissions``).
+
+Both go through the same helpers and the same service checks: a key has no rights of its own.
 """
 
 from contextlib import contextmanager
@@ -14,12 +18,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import Http404
 
 from iltod.accounts.models import ApiKey
 from iltod.feedback.models import Event, Feedback
-from iltod.feedback.permissions import can_handle, handler_organization_ids, staff_feedback
+from iltod.feedback.permissions import OrganizationActor, can_handle, handler_organization_ids, staff_feedback
 
 
 def acting_key(request) -> ApiKey | None:
@@ -28,32 +32,11 @@ def acting_key(request) -> ApiKey | None:
     return auth if isinstance(auth, ApiKey) else None
 
 
-class ApiKeyActor:
-    """Stands for a write key as the ``actor`` of a feedback service call.
-
-    The feedback services authorise a *user* (``can_handle(actor, feedback)``); a key is an
-    organisation's system, not a person with memberships. So the API decides first, by the key's
-    organisation (``Principal.can_handle``), and only then passes this object as ``actor``:
-
-    - ``is_superuser`` lets the services' own guard through, as for a platform administrator; the
-      object is created right after the API's check for one call and never stored anywhere;
-    - ``is_authenticated`` is False, so the services record ``actor=None`` on timeline events, and
-      ``recording_key`` writes the key's prefix into those events' ``data`` instead.
-
-    Once the services accept an API key as a principal, this class goes away.
-    """
-
-    is_authenticated = False
-    is_anonymous = False
-    is_active = True
-    is_superuser = True
-    pk = None
-
-    def __init__(self, api_key: ApiKey):
-        self.api_key = api_key
-
-    def __str__(self) -> str:
-        return str(self.api_key)
+def key_actor(api_key: ApiKey) -> OrganizationActor:
+    """The key as the ``actor`` of the feedback services and access helpers: its organisation, with
+    that organisation's feedback rights (acting only with a read and write key), no superuser
+    rights, and the guard applied as to the organisation itself."""
+    return OrganizationActor(organization_id=api_key.organization_id, can_write=api_key.can_write, label=str(api_key))
 
 
 @dataclass(frozen=True)
@@ -79,11 +62,14 @@ class Principal:
         return request._iltod_principal
 
     @cached_property
+    def actor(self):
+        """Who the access helpers and services see: the person, or the key's organisation."""
+        return key_actor(self.api_key) if self.api_key is not None else self.user
+
+    @cached_property
     def organization_ids(self) -> list[int]:
         """Organisations whose feedback this principal handles."""
-        if self.api_key is not None:
-            return [self.api_key.organization_id]
-        return handler_organization_ids(self.user)
+        return handler_organization_ids(self.actor)
 
     @property
     def handles_feedback(self) -> bool:
@@ -97,11 +83,8 @@ class Principal:
         return self.api_key.can_write if self.api_key is not None else True
 
     def feedback(self):
-        """Items this principal may see as staff."""
-        if self.api_key is not None:
-            org_id = self.api_key.organization_id
-            return Feedback.objects.filter(Q(handling_organization_id=org_id) | Q(escalated_to_id=org_id))
-        return staff_feedback(self.user)
+        """Items this principal may see as staff (the same rule for people and keys)."""
+        return staff_feedback(self.actor)
 
     def get_feedback(self, tracking_code: str, queryset=None) -> Feedback:
         """The visible item with this code, or 404: "not found" and "not allowed" look the same."""
@@ -113,13 +96,11 @@ class Principal:
 
     def can_handle(self, feedback: Feedback) -> bool:
         """Change status, respond publicly, assign, refer: the handling organisation only."""
-        if self.api_key is not None:
-            return self.api_key.can_write and feedback.handling_organization_id == self.api_key.organization_id
-        return can_handle(self.user, feedback)
+        return can_handle(self.actor, feedback)
 
     def service_actor(self):
-        """What to pass as ``actor`` to iltod.feedback.services, after the API's own check."""
-        return ApiKeyActor(self.api_key) if self.api_key is not None else self.user
+        """What to pass as ``actor`` to iltod.feedback.services: the services check it themselves."""
+        return self.actor
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iltod.feedback.forms import InboxFilterForm
 from iltod.feedback.models import Category, Feedback, Kind
+from iltod.feedback.permissions import work_list
 from iltod.lib.translit import search_key
 from iltod.organizations.models import Organization
 from iltod.places.models import AdminUnit, Sector, ServiceUnit
@@ -185,7 +186,8 @@ class StaffFeedbackFilter(df.FilterSet):
         empty_label=None,
         help_text=_(
             "Work list: open (default), overdue, due_soon (within 5 days), unassigned, "
-            "mine (people only), escalated (to your organisation), closed or all."
+            "mine (people only), escalated (to your organisation), overseen (open items handled by the "
+            "bodies your organisation oversees; read only until taken over), closed or all."
         ),
     )
     q = df.CharFilter(method="filter_q", max_length=100, help_text=_("A tracking code, or text to look for."))
@@ -210,16 +212,22 @@ class StaffFeedbackFilter(df.FilterSet):
         return self._apply_view(queryset, value)
 
     def _apply_view(self, queryset, view):
+        if self.principal is None:
+            return queryset.none()
+        # The work lists of the web inbox (iltod.feedback.permissions.work_list): what the
+        # organisation handles or had escalated to it, or the open items it only oversees.
+        queryset = work_list(self.principal.actor, queryset, overseen=view == "overseen")
         if view == "mine":
-            user = self.principal.user if self.principal else None
+            user = self.principal.user
             return queryset.filter(assigned_to=user).open() if user is not None else queryset.none()
-        own = self.principal.organization_ids if self.principal else []
+        own = self.principal.organization_ids
         views = {
             "open": lambda qs: qs.open(),
             "overdue": lambda qs: qs.overdue(),
             "due_soon": lambda qs: qs.due_soon(),
             "unassigned": lambda qs: qs.open().filter(assigned_to__isnull=True),
             "escalated": lambda qs: qs.open().filter(escalated_to_id__in=own),
+            "overseen": lambda qs: qs,
             "closed": lambda qs: qs.exclude(status__in=Feedback.OPEN_STATUSES),
             "all": lambda qs: qs,
         }

@@ -1,12 +1,13 @@
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from iltod.core import memo
 from iltod.lib.phones import normalize_phone
 from iltod.places.models import AdminUnit, Sector
 
-from .models import Category, Feedback, Kind
+from .models import Category, Feedback, Kind, normalize_tracking_code
 from .uploads import MAX_FILES, clean_upload
 
 # Every sector's form also offers the "other" sector's topics.
@@ -260,12 +261,23 @@ class ModerationForm(forms.Form):
     )
 
 
+# What each number of a rating means, said next to the number (not only by colour or position).
+RATING_MEANINGS = {
+    5: _("very good"),
+    4: _("good"),
+    3: _("neither good nor bad"),
+    2: _("bad"),
+    1: _("very bad"),
+}
+
+
 class RatingForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How good was the answer?"),
         coerce=int,
-        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        choices=[(i, format_lazy("{} — {}", i, RATING_MEANINGS[i])) for i in range(5, 0, -1)],
         widget=forms.RadioSelect,
+        help_text=_("From 1 (very bad) to 5 (very good)."),
     )
     problem_solved = forms.TypedChoiceField(
         label=_("Was the problem really solved?"),
@@ -289,15 +301,20 @@ class CitizenUpdateForm(forms.Form):
 class TrackForm(forms.Form):
     code = forms.CharField(
         label=_("Tracking code"),
-        max_length=16,
-        widget=forms.TextInput(attrs={"placeholder": "IL-26-4F7K2", "autocapitalize": "characters"}),
+        max_length=24,
+        help_text=_("With or without dashes, in capitals or small letters."),
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "IL-26-4F7K2",
+                "autocapitalize": "characters",
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
     )
 
     def clean_code(self):
-        code = self.cleaned_data["code"].strip().upper().replace(" ", "")
-        if not code.startswith("IL-") and len(code) == 7:
-            code = f"IL-{code[:2]}-{code[2:]}"
-        return code
+        return normalize_tracking_code(self.cleaned_data["code"])
 
 
 class InboxFilterForm(forms.Form):
@@ -308,6 +325,7 @@ class InboxFilterForm(forms.Form):
         ("unassigned", _("Unassigned")),
         ("mine", _("Assigned to me")),
         ("escalated", _("Escalated to us")),
+        ("overseen", _("Overseen by us")),
         ("closed", _("Finished")),
         ("all", _("All")),
     ]
@@ -345,3 +363,16 @@ class PublicFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = Sector.objects.all()
         self.fields["area"].queryset = AdminUnit.objects.top_level().without_shapes()
+
+
+class EventModerationForm(forms.Form):
+    """The moderator's decision on a citizen's comment or update, with the text to publish."""
+
+    public_text = forms.CharField(
+        label=_("Public text"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=_("Phone numbers, e-mails and registry numbers are masked automatically."),
+    )
+    decision = forms.ChoiceField(choices=[("publish", _("Publish")), ("hide", _("Hide"))])

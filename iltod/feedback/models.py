@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iltod.core import memo
+from iltod.lib.redact import mask_personal_data
 from iltod.lib.translit import search_key
 from iltod.places.models import CODE_ALPHABET, AdminUnit, Sector, ServiceUnit
 
@@ -26,6 +27,17 @@ def new_tracking_code() -> str:
     """``IL-26-4F7K2``: year of receipt and five characters that are easy to read out on the phone."""
     year = timezone.localdate().strftime("%y")
     return f"IL-{year}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
+
+
+def normalize_tracking_code(raw: str) -> str:
+    """The code as people type or read it out: ``il26abcde``, ``IL 26 ABCDE``, ``26-abcde`` all
+    become ``IL-26-ABCDE``. Anything else is returned upper-cased, to be looked up as it is."""
+    compact = "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+    if compact.startswith(("IL", "ИЛ")):
+        compact = compact[2:]
+    if len(compact) == 7 and compact[:2].isdigit():
+        return f"IL-{compact[:2]}-{compact[2:]}"
+    return (raw or "").strip().upper()
 
 
 class Kind(models.TextChoices):
@@ -430,8 +442,9 @@ class Feedback(models.Model):
         if transliterated and transliterated != keys[0]:
             keys.append(transliterated)
         self.search_key = "|".join(keys)[:4000]
-        # Public search must never match the private text (it would reveal a name or a number).
-        self.public_search_key = search_key(self.public_description)[:4000]
+        # Public search must never match the private text (it would reveal a name or a number), nor
+        # a number the masking catches (the text may have been masked by an older, weaker rule).
+        self.public_search_key = search_key(mask_personal_data(self.public_description))[:4000]
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_key", "public_search_key"}
         super().save(*args, **kwargs)
@@ -468,8 +481,29 @@ class Feedback(models.Model):
         )
 
     @property
+    def acknowledged_late(self) -> bool:
+        """Acknowledged after its deadline: shown as late, never with a tick."""
+        return bool(self.acknowledged_at and self.acknowledge_due and self.acknowledged_at > self.acknowledge_due)
+
+    @property
+    def acknowledgement_overdue(self) -> bool:
+        """Not acknowledged yet, and the deadline to acknowledge has passed."""
+        return bool(
+            not self.acknowledged_at
+            and self.is_open
+            and self.acknowledge_due
+            and self.acknowledge_due < timezone.now()
+        )
+
+    @property
     def shows_text_publicly(self) -> bool:
         return self.moderation == self.Moderation.PUBLISHED
+
+    @property
+    def public_body(self) -> str:
+        """The text every public surface shows: the moderated text, masked again as it is read
+        (rows masked by an older rule are caught too); empty until it is published."""
+        return mask_personal_data(self.public_description) if self.shows_text_publicly else ""
 
 
 class Reporter(models.Model):
@@ -524,6 +558,27 @@ class Attachment(models.Model):
         return reverse("feedback:attachment", args=[token_of(self)])
 
 
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        """What the public may read of a timeline: public events, and of the citizen's own words
+        (a rating's comment, an update) only those a moderator published. Every public surface
+        (pages, API, Open311) reads timelines through this."""
+        return self.filter(is_public=True, moderation=Feedback.Moderation.PUBLISHED)
+
+    def awaiting_moderation(self):
+        return self.filter(moderation=Feedback.Moderation.PENDING)
+
+    def submitted_by(self, user):
+        """The submission of a citizen logged in when they gave feedback (the event's actor)."""
+        return self.filter(type=Event.Type.SUBMITTED, actor=user)
+
+    def for_citizen(self):
+        """The citizen's own page: the public timeline, and their own words whatever their moderation."""
+        return self.filter(
+            Q(is_public=True, moderation=Feedback.Moderation.PUBLISHED) | Q(type__in=Event.CITIZEN_TYPES)
+        )
+
+
 class Event(models.Model):
     """One entry of a feedback item's timeline: a status change, response, note, assignment…"""
 
@@ -537,6 +592,7 @@ class Event(models.Model):
         REFERRED = "referred", _("referred")
         EXTENDED = "extended", _("deadline extended")
         ESCALATED = "escalated", _("escalated")
+        TAKEN_OVER = "taken_over", _("taken over by the oversight body")
         MERGED = "merged", _("marked as duplicate")
         REOPENED = "reopened", _("reopened by the citizen")
         RATED = "rated", _("rated by the citizen")
@@ -567,6 +623,11 @@ class Event(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
+    objects = EventQuerySet.as_manager()
+
+    # The citizen's own words: shown publicly as ``public_text`` (masked, moderated), never ``text``.
+    CITIZEN_TYPES = frozenset({Type.RATED, Type.CITIZEN_UPDATE, Type.REOPENED})
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("timeline event")
@@ -575,6 +636,32 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feedback} {self.type}"
+
+    @property
+    def is_from_citizen(self) -> bool:
+        return self.type in self.CITIZEN_TYPES
+
+    @property
+    def public_body(self) -> str:
+        """The text a public surface shows: the handling body's words as written, the citizen's
+        only as moderated and masked (a reopening's reason is never published)."""
+        if self.type in self.CITIZEN_TYPES:
+            if self.moderation != Feedback.Moderation.PUBLISHED:
+                return ""
+            return mask_personal_data(self.public_text)
+        return self.text
+
+    # The status columns hold the item's statuses without choices of their own: label them here,
+    # so that no timeline shows a raw value such as ``in_progress``.
+    def get_old_status_display(self) -> str:
+        return _status_label(self.old_status)
+
+    def get_new_status_display(self) -> str:
+        return _status_label(self.new_status)
+
+
+def _status_label(value: str) -> str:
+    return str(Feedback.Status(value).label) if value in Feedback.Status.values else value
 
 
 class Stat(models.Model):

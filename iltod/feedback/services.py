@@ -22,7 +22,15 @@ from iltod.notifications.services import queue_templated
 from . import routing, stats
 from .deadlines import deadlines, due_date, policy_for
 from .models import Attachment, Event, Feedback, Kind, Reporter
-from .permissions import can_extend, can_handle, can_view_identity
+from .permissions import (
+    can_extend,
+    can_handle,
+    can_view_identity,
+    excluded_organization_ids,
+    may_be_assigned,
+    may_handle,
+    overseeing_organization,
+)
 from .uploads import clean_upload
 
 Status = Feedback.Status
@@ -206,23 +214,19 @@ def submit_feedback(data: Submission, *, actor=None, request=None, on_stored=Non
     received_at = data.received_at or timezone.now()
     policy = policy_for(data.kind, data.category)
     acknowledge_due, resolve_due = deadlines(received_at, policy)
-    handler, rule = routing.route(
-        category=data.category, kind=data.kind, service_unit=data.service_unit, admin_unit=admin_unit
+    # The guard (permissions.excluded_organization_ids): a conduct complaint or a confidential
+    # report never goes to the facility it names; it goes to the oversight body of the area.
+    excluded = excluded_organization_ids(
+        Feedback(category=data.category, privacy=data.privacy, service_unit=data.service_unit)
     )
-    if (
-        data.privacy == Feedback.Privacy.CONFIDENTIAL
-        and handler is not None
-        and data.service_unit
-        and (
-            handler.pk == data.service_unit.operator_id
-            or handler.covered_service_units.filter(pk=data.service_unit.pk).exists()
-        )
-    ):
-        # A confidential report about a facility is never handled by the facility itself: neither
-        # its operator nor an organisation that covers exactly that facility (see works_at_facility).
-        handler = routing.sector_department(data.category.sector.code, admin_unit) or routing.ministry(
-            data.category.sector.code
-        )
+    handler, rule = routing.route(
+        category=data.category,
+        kind=data.kind,
+        service_unit=data.service_unit,
+        admin_unit=admin_unit,
+        excluded=excluded,
+    )
+    oversight = routing.oversight_for(handler=handler, category=data.category, admin_unit=admin_unit, excluded=excluded)
 
     feedback = Feedback(
         kind=data.kind,
@@ -243,6 +247,7 @@ def submit_feedback(data: Submission, *, actor=None, request=None, on_stored=Non
         resolve_due=resolve_due,
         original_resolve_due=resolve_due,
         handling_organization=handler,
+        oversight_organization=oversight,
         attributes=data.attributes or {},
     )
     try:
@@ -314,6 +319,10 @@ def change_status(feedback: Feedback, new_status: str, *, actor, text: str = "",
             % {"old": Status(old).label, "new": Status(new_status).label}
         )
     text = (text or "").strip()
+    answered = ""
+    if new_status in NEEDS_PUBLIC_TEXT and not text:
+        # The public response just posted is the answer: nobody types it a second time.
+        answered = text = latest_public_response(feedback)
     if new_status in NEEDS_PUBLIC_TEXT and not text:
         raise FeedbackError(_("Write a public response that explains this to the citizen."))
     now = timezone.now()
@@ -340,7 +349,7 @@ def change_status(feedback: Feedback, new_status: str, *, actor, text: str = "",
         actor=actor,
         organization=feedback.handling_organization,
         public=True,
-        text=text,
+        text="" if answered else text,  # the response is on the timeline already
         old=old,
         new=new_status,
     )
@@ -349,6 +358,18 @@ def change_status(feedback: Feedback, new_status: str, *, actor, text: str = "",
     if new_status in TELL_THE_CITIZEN:
         _tell_reporter(feedback, "status_changed", response=text)
     return feedback
+
+
+def latest_public_response(feedback: Feedback) -> str:
+    """The public response posted since the item's last change of status or handler ("" if none)."""
+    events = list(
+        feedback.events.filter(
+            type__in=[Event.Type.RESPONSE, Event.Type.STATUS, Event.Type.REFERRED, Event.Type.TAKEN_OVER]
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("type", "text")[:1]
+    )
+    return events[0][1] if events and events[0][0] == Event.Type.RESPONSE else ""
 
 
 @transaction.atomic
@@ -380,12 +401,7 @@ def respond(feedback: Feedback, *, actor, text: str, public: bool) -> Event:
 def assign(feedback: Feedback, *, actor, assignee) -> Feedback:
     feedback = _locked(feedback)
     _require(can_handle(actor, feedback))
-    if (
-        assignee is not None
-        and not Membership.objects.with_capability(Capability.HANDLE_FEEDBACK)
-        .filter(user=assignee, organization_id=feedback.handling_organization_id)
-        .exists()
-    ):
+    if assignee is not None and not may_be_assigned(assignee, feedback):
         raise FeedbackError(_("This person does not handle feedback for the handling organisation."))
     previous = feedback.assigned_to
     feedback.assigned_to = assignee
@@ -411,15 +427,20 @@ def refer(feedback: Feedback, *, actor, organization, reason: str) -> Feedback:
         raise FeedbackError(_("Choose the organisation that should handle it."))
     if organization.pk == feedback.handling_organization_id:
         raise FeedbackError(_("The item is already handled by this organisation."))
+    if not may_handle(organization, feedback):
+        raise FeedbackError(_("This item is about this organisation's own facility or staff: it cannot handle it."))
     if not reason:
         raise FeedbackError(_("Explain why it goes to this organisation."))
     if not feedback.is_open:
         raise FeedbackError(_("Only open items can be referred."))
     old_org, old_status = feedback.handling_organization, feedback.status
     feedback.handling_organization = organization
+    feedback.oversight_organization = _oversight_after_move(feedback, organization)
     feedback.status = Status.REFERRED
     feedback.assigned_to = None
-    feedback.save(update_fields=["handling_organization", "status", "assigned_to", "updated_at"])
+    feedback.save(
+        update_fields=["handling_organization", "oversight_organization", "status", "assigned_to", "updated_at"]
+    )
     stats.record_referred(feedback, old_org.pk if old_org else None)
     _event(
         feedback,
@@ -435,6 +456,86 @@ def refer(feedback: Feedback, *, actor, organization, reason: str) -> Feedback:
     )
     _tell_reporter(feedback, "status_changed", response=reason)
     _tell_handlers(feedback, organization, "new_item")
+    return feedback
+
+
+def _oversight_after_move(feedback: Feedback, handler):
+    """The oversight body once ``handler`` handles the item: the department over it; the one the
+    item had when there is none above (so no level loses sight)."""
+    above = routing.oversight_for(
+        handler=handler,
+        category=feedback.category,
+        admin_unit=feedback.admin_unit,
+        excluded=excluded_organization_ids(feedback),
+    )
+    return above or feedback.oversight_organization
+
+
+@transaction.atomic
+def take_over(feedback: Feedback, *, actor, request=None) -> Feedback:
+    """The oversight body (or the body the item was escalated to) becomes its handler."""
+    feedback = _locked(feedback)
+    organization = overseeing_organization(actor, feedback)
+    _require(organization is not None)
+    if not feedback.is_open:
+        raise FeedbackError(_("Only open items can be taken over."))
+    old_org = feedback.handling_organization
+    feedback.handling_organization = organization
+    feedback.oversight_organization = _oversight_after_move(feedback, organization)
+    if feedback.escalated_to_id == organization.pk:
+        feedback.escalated_to = None
+    feedback.assigned_to = None
+    feedback.save(
+        update_fields=["handling_organization", "oversight_organization", "escalated_to", "assigned_to", "updated_at"]
+    )
+    stats.record_referred(feedback, old_org.pk if old_org else None)
+    _event(
+        feedback,
+        Event.Type.TAKEN_OVER,
+        actor=actor,
+        organization=organization,
+        public=True,
+        from_org=old_org.pk if old_org else None,
+        to_org=organization.pk,
+    )
+    log_event(
+        actor,
+        "feedback.taken_over",
+        feedback,
+        request=request,
+        from_org=old_org.pk if old_org else None,
+        to_org=organization.pk,
+    )
+    _tell_handlers(feedback, organization, "new_item")
+    return feedback
+
+
+@transaction.atomic
+def escalate(feedback: Feedback, *, actor, request=None) -> Feedback:
+    """The oversight body sends the item one level up now, without waiting for the deadline."""
+    feedback = _locked(feedback)
+    _require(overseeing_organization(actor, feedback) is not None)
+    if not feedback.is_open:
+        raise FeedbackError(_("Only open items can be escalated."))
+    target = routing.next_oversight(feedback)
+    if target is None or target.pk in {feedback.escalated_to_id, feedback.handling_organization_id}:
+        raise FeedbackError(_("There is no level above to escalate this item to."))
+    feedback.escalated_to = target
+    feedback.escalation_level += 1
+    feedback.escalated_at = timezone.now()
+    feedback.save(update_fields=["escalated_to", "escalation_level", "escalated_at", "updated_at"])
+    _event(
+        feedback, Event.Type.ESCALATED, actor=actor, organization=target, public=True, level=feedback.escalation_level
+    )
+    log_event(
+        actor,
+        "feedback.escalated",
+        feedback,
+        request=request,
+        to_org=target.pk,
+        level=feedback.escalation_level,
+    )
+    _tell_handlers(feedback, target, "escalated")
     return feedback
 
 
@@ -531,7 +632,7 @@ def mark_duplicate(feedback: Feedback, *, actor, original: Feedback) -> Feedback
 
 
 @transaction.atomic
-def moderate(feedback: Feedback, *, actor, publish: bool, public_text: str | None = None) -> Feedback:
+def moderate(feedback: Feedback, *, actor, publish: bool, public_text: str | None = None, request=None) -> Feedback:
     feedback = _locked(feedback)
     _require(can_handle(actor, feedback))
     if public_text is not None:
@@ -539,7 +640,28 @@ def moderate(feedback: Feedback, *, actor, publish: bool, public_text: str | Non
     feedback.moderation = Feedback.Moderation.PUBLISHED if publish else Feedback.Moderation.HIDDEN
     feedback.save(update_fields=["moderation", "public_description", "updated_at"])
     _event(feedback, Event.Type.MODERATED, actor=actor, moderation=feedback.moderation)
+    log_event(actor, "feedback.moderated", feedback, request=request, moderation=feedback.moderation)
     return feedback
+
+
+@transaction.atomic
+def moderate_event(event: Event, *, actor, publish: bool, public_text: str | None = None, request=None) -> Event:
+    """Publish (as written, or as edited) or hide the citizen's words on the timeline: a rating's
+    comment, an update. The handling body's handlers moderate them, as they moderate the item's text."""
+    feedback = _locked(event.feedback)
+    _require(can_handle(actor, feedback))
+    event = Event.objects.select_for_update().get(pk=event.pk, feedback=feedback)
+    if event.type not in Event.CITIZEN_TYPES or event.type == Event.Type.REOPENED:
+        raise FeedbackError(_("Only citizens' comments and updates are moderated."))
+    if public_text is not None:
+        event.public_text = mask_personal_data(public_text.strip())
+    if publish and not event.public_text:
+        raise FeedbackError(_("Write the text to publish, or hide it."))
+    event.moderation = Feedback.Moderation.PUBLISHED if publish else Feedback.Moderation.HIDDEN
+    event.save(update_fields=["moderation", "public_text"])
+    _event(feedback, Event.Type.MODERATED, actor=actor, moderation=event.moderation, event=event.pk)
+    log_event(actor, "feedback.event_moderated", feedback, request=request, event=event.pk, moderation=event.moderation)
+    return event
 
 
 def reporter_for(feedback: Feedback, *, actor, request=None) -> Reporter | None:
@@ -569,7 +691,8 @@ def reopen(feedback: Feedback, *, reason: str) -> Feedback:
     feedback.status = Status.IN_PROGRESS
     feedback.reopen_until = None
     feedback.save(update_fields=["status", "reopen_until", "updated_at"])
-    # The reason is the citizen's own words on the public timeline: mask personal details.
+    # The reopening is public; its reason, the citizen's own words, is for the handling body only
+    # (Event.public_body never shows it).
     _event(feedback, Event.Type.REOPENED, public=True, text=mask_personal_data(reason), old=old, new=Status.IN_PROGRESS)
     _tell_handlers(feedback, feedback.handling_organization, "reopened", reason=reason)
     return feedback
@@ -588,26 +711,39 @@ def rate(feedback: Feedback, *, rating: int, problem_solved: bool | None, commen
     feedback.problem_solved = problem_solved
     feedback.rated_at = timezone.now()
     feedback.save(update_fields=["rating", "problem_solved", "rated_at", "updated_at"])
-    _event(
-        feedback,
-        Event.Type.RATED,
-        public=True,
-        text=mask_personal_data(comment.strip()),
-        rating=feedback.rating,
-        problem_solved=problem_solved,
+    comment = mask_personal_data((comment or "").strip())
+    event = _new_event(
+        feedback, Event.Type.RATED, public=True, text=comment, rating=feedback.rating, problem_solved=problem_solved
     )
+    if comment:  # the citizen's words wait for a moderator, like the item's own text
+        event.public_text, event.moderation = comment, Feedback.Moderation.PENDING
+    event.save()
     stats.record_rating(feedback)
     return feedback
 
 
 @transaction.atomic
-def add_citizen_update(feedback: Feedback, *, text: str, channel: str = Feedback.Channel.WEB) -> Event:
-    """More information from the citizen (a reply by SMS, a note on the tracking page)."""
+def add_citizen_update(
+    feedback: Feedback, *, text: str, channel: str = Feedback.Channel.WEB, external_id: str = ""
+) -> Event:
+    """More information from the citizen, by every channel (the tracking page, an SMS reply, an
+    Open311 update): the handling body reads it at once; the public reads it, masked, once a
+    moderator published it. ``external_id`` is the sender's id for the update: a resend with the
+    same id returns the update already stored (inbound channels are idempotent)."""
     feedback = _locked(feedback)
+    if external_id:  # checked under the item's lock: two resends at once store one update
+        stored = feedback.events.filter(
+            type=Event.Type.CITIZEN_UPDATE, data__channel=channel, data__external_id=external_id
+        ).first()
+        if stored is not None:
+            return stored
     text = (text or "").strip()
     if not text:
         raise FeedbackError(_("Write something first."))
-    event = _event(feedback, Event.Type.CITIZEN_UPDATE, public=False, text=text, channel=channel)
+    extra = {"external_id": external_id} if external_id else {}
+    event = _new_event(feedback, Event.Type.CITIZEN_UPDATE, public=True, text=text, channel=channel, **extra)
+    event.public_text, event.moderation = mask_personal_data(text), Feedback.Moderation.PENDING
+    event.save()
     _tell_handlers(feedback, feedback.handling_organization, "citizen_update", text=text)
     return event
 
@@ -699,7 +835,11 @@ def submit_from_channel(
         elif not reporter.phone:
             reporter.phone = raw_phone.strip()[:20]
             reporter.save(update_fields=["phone"])
-    if feedback.handling_organization_id is None and triage_organization is not None:
+    if (
+        feedback.handling_organization_id is None
+        and triage_organization is not None
+        and may_handle(triage_organization, feedback)
+    ):
         feedback.handling_organization = triage_organization
         feedback.save(update_fields=["handling_organization", "updated_at"])
         _event(feedback, Event.Type.ROUTED, organization=triage_organization, public=True, triage=True)

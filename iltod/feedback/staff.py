@@ -1,17 +1,16 @@
 """Staff pages: inbox, case handling, hotline/walk-in intake, legacy import."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST, require_safe
 
 from iltod.core.forms import ImportUploadForm
 from iltod.lib.tabular import TabularError, read_rows, tabular_response
@@ -34,14 +33,19 @@ from .forms import (
     StatusForm,
 )
 from .imports import import_feedback
-from .models import Feedback
+from .models import Feedback, normalize_tracking_code
 from .permissions import (
+    assignees,
     can_extend,
     can_handle,
+    can_oversee,
     can_view_identity,
     get_feedback_for_staff,
+    guarded_from,
     handler_organization_ids,
+    referral_targets,
     staff_feedback,
+    work_list,
 )
 from .views import choose_place
 
@@ -75,6 +79,7 @@ def _filtered(request, form):
         if data["facility"]:
             steps.append(lambda qs: qs.filter(service_unit__code=data["facility"].strip().upper()))
     own = handler_organization_ids(user)
+    overseen = view == "overseen"
     views = {
         "open": lambda qs: qs.open(),
         "overdue": lambda qs: qs.overdue(),
@@ -82,6 +87,8 @@ def _filtered(request, form):
         "unassigned": lambda qs: qs.open().filter(assigned_to__isnull=True),
         "mine": lambda qs: qs.filter(assigned_to=user).open(),
         "escalated": lambda qs: qs.open().filter(escalated_to_id__in=own),
+        # read only: open items handled by the facilities (or bodies) the organisation oversees
+        "overseen": lambda qs: qs,
         "closed": lambda qs: qs.exclude(status__in=Feedback.OPEN_STATUSES),
         "all": lambda qs: qs,
     }
@@ -92,19 +99,22 @@ def _filtered(request, form):
             qs = step(qs)
         return qs
 
-    items = narrow(
-        staff_feedback(user).select_related(
-            "category", "service_unit", "admin_unit", "assigned_to", "handling_organization"
-        )
+    visible = staff_feedback(user).select_related(
+        "category", "service_unit", "admin_unit", "assigned_to", "handling_organization"
     )
+    items = narrow(work_list(user, visible, overseen=overseen))
     if view in {"closed", "all"}:
         return items.order_by("-received_at", "-pk"), view, None
     items = items.order_by("resolve_due", "pk")
-    if not own or user.is_superuser:
+    if overseen or not own or user.is_superuser:
         return items, view, None
     sides = [
-        narrow(Feedback.objects.filter(handling_organization_id__in=own)),
-        narrow(Feedback.objects.filter(escalated_to_id__in=own).exclude(handling_organization_id__in=own)),
+        narrow(guarded_from(user, Feedback.objects.filter(handling_organization_id__in=own))),
+        narrow(
+            guarded_from(
+                user, Feedback.objects.filter(escalated_to_id__in=own).exclude(handling_organization_id__in=own)
+            )
+        ),
     ]
     return items, view, DeadlineOrder(items, sides)
 
@@ -238,45 +248,63 @@ def _export(items, fmt):
 
 
 def _handlers(feedback):
-    return (
-        get_user_model()
-        .objects.filter(
-            memberships__organization_id=feedback.handling_organization_id,
-            memberships__is_active=True,
-            memberships__can_handle_feedback=True,
-            is_active=True,
-        )
-        .order_by("full_name", "email")
-    )
+    return assignees(feedback).order_by("full_name", "email")
 
 
-def _referral_targets(feedback):
-    return (
-        Organization.objects.filter(is_active=True)
-        .exclude(pk=feedback.handling_organization_id)
-        .exclude(
-            kind__in=[
-                Organization.Kind.CSO,
-                Organization.Kind.NETWORK,
-                Organization.Kind.MEDIA,
-                Organization.Kind.DONOR,
-                Organization.Kind.ACADEMIA,
-            ]
-        )
-        .order_by("name")
-    )
+NOT_REFERRAL_TARGETS = [
+    Organization.Kind.CSO,
+    Organization.Kind.NETWORK,
+    Organization.Kind.MEDIA,
+    Organization.Kind.DONOR,
+    Organization.Kind.ACADEMIA,
+]
 
 
-@login_required
-def detail(request, code):
-    feedback = get_feedback_for_staff(request.user, code)
-    handler = can_handle(request.user, feedback)
-    reporter = None
-    forms = {
+def _referral_targets(feedback, search: str = ""):
+    """Bodies the item may be referred to: public bodies and providers, never one the guard keeps
+    away from it; narrowed by ``search`` (name, in Cyrillic or Latin letters)."""
+    targets = Organization.objects.filter(is_active=True).exclude(kind__in=NOT_REFERRAL_TARGETS)
+    if search:
+        targets = targets.search(search)
+    return referral_targets(feedback, targets).select_related("home_unit").order_by("kind", "name")
+
+
+def _grouped_targets(targets) -> list:
+    """The referral list grouped by kind of body, each option naming its area."""
+    groups: dict[str, list] = {}
+    for org in targets:
+        label = f"{org.name} · {org.home_unit.name}" if org.home_unit_id else org.name
+        groups.setdefault(org.get_kind_display(), []).append((org.pk, label))
+    return [("", "---------"), *((kind.capitalize(), options) for kind, options in groups.items())]
+
+
+def _refer_form(feedback, data=None, search: str = ""):
+    targets = _referral_targets(feedback, search)
+    form = ReferForm(data, organizations=targets)
+    form.fields["organization"].choices = _grouped_targets(targets)
+    return form
+
+
+# The reporter's privacy choice as staff read it: about the reporter, in the third person (the
+# model's labels speak for the citizen choosing: "my name may be shown").
+PRIVACY_FOR_STAFF = {
+    Feedback.Privacy.PUBLIC: gettext_lazy("Public: the reporter agreed that their name be shown."),
+    Feedback.Privacy.NAME_HIDDEN: gettext_lazy(
+        "Name hidden: the reporter asked that their name be hidden from the public."
+    ),
+    Feedback.Privacy.CONFIDENTIAL: gettext_lazy(
+        "Confidential: the reporter asked that only the handling body know who they are."
+    ),
+    Feedback.Privacy.ANONYMOUS: gettext_lazy("Anonymous: the reporter left nothing about themselves."),
+}
+
+
+def _forms(feedback, refer_search: str = "") -> dict:
+    return {
         "status": StatusForm(allowed=services.TRANSITIONS.get(feedback.status, ())),
         "respond": ResponseForm(),
         "assign": AssignForm(handlers=_handlers(feedback), initial={"assignee": feedback.assigned_to_id}),
-        "refer": ReferForm(organizations=_referral_targets(feedback)),
+        "refer": _refer_form(feedback, search=refer_search),
         "extend": ExtendForm(),
         "duplicate": DuplicateForm(),
         "moderate": ModerationForm(
@@ -286,18 +314,15 @@ def detail(request, code):
             }
         ),
     }
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "identity":
-                reporter = services.reporter_for(feedback, actor=request.user, request=request)
-            else:
-                result = _act(request, feedback, action, forms)
-                if result is not None:
-                    return result
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            feedback = get_feedback_for_staff(request.user, code)
+
+
+def _render_case(request, feedback, *, bound=None, reporter=None, status=200):
+    """The case page; ``bound`` replaces one of its forms with the one just posted (with errors)."""
+    user = request.user
+    handler = can_handle(user, feedback)
+    refer_search = (request.GET.get("refer_q") or "").strip()[:100]
+    forms = _forms(feedback, refer_search)
+    forms.update(bound or {})
     timeline = feedback.events.select_related("actor", "organization").order_by("created_at", "pk")
     return render(
         request,
@@ -306,82 +331,248 @@ def detail(request, code):
             "feedback": feedback,
             "timeline": timeline,
             "forms": forms,
+            "refer_search": refer_search,
             "can_handle": handler,
-            "can_extend": handler
-            and can_extend(request.user, feedback)
-            and not feedback.was_extended
-            and feedback.is_open,
-            "can_view_identity": can_view_identity(request.user, feedback),
+            "can_extend": handler and can_extend(user, feedback) and not feedback.was_extended and feedback.is_open,
+            "can_oversee": can_oversee(user, feedback),
+            "can_view_identity": can_view_identity(user, feedback),
+            "privacy_for_staff": PRIVACY_FOR_STAFF.get(feedback.privacy, ""),
+            # resolving reuses the public response just posted: nobody types the answer twice
+            "latest_response": services.latest_public_response(feedback) if handler and feedback.is_open else "",
             "reporter": reporter,
             "similar": (
-                services.similar_open_items(feedback, within=staff_feedback(request.user))
+                services.similar_open_items(feedback, within=staff_feedback(user))
                 if handler and feedback.is_open
                 else []
             ),
             "attachments": feedback.attachments.all(),
             "outbox": OutboundMessage.objects.for_object(feedback).order_by("-created_at")[:20],
         },
+        status=status,
     )
 
 
-def _act(request, feedback, action, forms):
-    """Run one action from the case page; returns a redirect on success, None to re-render."""
-    user = request.user
-    done = redirect("feedback:staff_detail", code=feedback.tracking_code)
-    if action == "status":
-        form = forms["status"] = StatusForm(request.POST, allowed=services.TRANSITIONS.get(feedback.status, ()))
-        if form.is_valid():
-            services.change_status(feedback, form.cleaned_data["status"], actor=user, text=form.cleaned_data["text"])
-            messages.success(request, _("Status changed."))
-            return done
-    elif action == "respond":
-        form = forms["respond"] = ResponseForm(request.POST)
-        if form.is_valid():
-            services.respond(feedback, actor=user, text=form.cleaned_data["text"], public=form.cleaned_data["public"])
-            messages.success(request, _("Saved."))
-            return done
-    elif action == "assign":
-        form = forms["assign"] = AssignForm(request.POST, handlers=_handlers(feedback))
-        if form.is_valid():
-            services.assign(feedback, actor=user, assignee=form.cleaned_data["assignee"])
-            messages.success(request, _("Assignment saved."))
-            return done
-    elif action == "refer":
-        form = forms["refer"] = ReferForm(request.POST, organizations=_referral_targets(feedback))
-        if form.is_valid():
-            services.refer(
-                feedback, actor=user, organization=form.cleaned_data["organization"], reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("Referred to %(org)s.") % {"org": form.cleaned_data["organization"]})
-            return redirect("feedback:inbox") if not staff_feedback(user).filter(pk=feedback.pk).exists() else done
-    elif action == "extend":
-        form = forms["extend"] = ExtendForm(request.POST)
-        if form.is_valid():
-            services.extend_deadline(feedback, actor=user, **form.cleaned_data)
-            messages.success(request, _("Deadline extended; the citizen will be told."))
-            return done
-    elif action == "duplicate":
-        form = forms["duplicate"] = DuplicateForm(request.POST)
-        if form.is_valid():
-            original = staff_feedback(user).filter(tracking_code=form.cleaned_data["original"].strip().upper()).first()
-            if original is None:
-                form.add_error("original", _("No item you can see has this code."))
-            else:
-                services.mark_duplicate(feedback, actor=user, original=original)
-                messages.success(request, _("Marked as a duplicate of %(code)s.") % {"code": original.tracking_code})
-                return done
-    elif action == "moderate":
-        form = forms["moderate"] = ModerationForm(request.POST)
-        if form.is_valid():
-            services.moderate(
-                feedback, actor=user, publish=form.cleaned_data["publish"], public_text=form.cleaned_data["public_text"]
-            )
-            messages.success(request, _("Moderation saved."))
-            return done
+@login_required
+@require_safe
+def detail(request, code):
+    return _render_case(request, get_feedback_for_staff(request.user, code))
+
+
+# --- One view per action on the case page -------------------------------------------------------
+# Each fetches the item as the case page does (404 if the user may not see it), checks the right
+# to act, validates its form and calls one service. A refusal or a rule the service enforces comes
+# back as a message on the case page; an invalid form re-renders the page with its errors.
+
+
+def _refused(request, feedback):
+    messages.error(request, _("You cannot do this for this item."))
+    return redirect("feedback:staff_detail", code=feedback.tracking_code)
+
+
+def _run(request, feedback, name, form, *, action, success):
+    """Validate ``form`` and run ``action(data)``; ``success`` is the message (or a function of the
+    data giving it). Returns the response."""
+    if not form.is_valid():
+        return _render_case(request, feedback, bound={name: form})
+    try:
+        response = action(form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, _("Unknown action."))
-        return done
-    return None
+        messages.success(request, success(form.cleaned_data) if callable(success) else success)
+        if isinstance(response, HttpResponse):
+            return response
+    return redirect("feedback:staff_detail", code=feedback.tracking_code)
+
+
+def _handled_case(request, code):
+    """The item, and whether the user may act on it as its handler."""
+    feedback = get_feedback_for_staff(request.user, code)
+    return feedback, can_handle(request.user, feedback)
+
+
+@login_required
+@require_POST
+def change_status(request, code):
+    feedback, allowed = _handled_case(request, code)
+    if not allowed:
+        return _refused(request, feedback)
+    form = StatusForm(request.POST, allowed=services.TRANSITIONS.get(feedback.status, ()))
+    return _run(
+        request,
+        feedback,
+        "status",
+        form,
+        action=lambda data: services.change_status(feedback, data["status"], actor=request.user, text=data["text"]),
+        success=_("Status changed."),
+    )
+
+
+@login_required
+@require_POST
+def respond(request, code):
+    """A public response (the handler) or an internal note (anyone who sees the item)."""
+    feedback = get_feedback_for_staff(request.user, code)
+    form = ResponseForm(request.POST)
+    if form.is_valid() and form.cleaned_data["public"] and not can_handle(request.user, feedback):
+        return _refused(request, feedback)
+    return _run(
+        request,
+        feedback,
+        "respond",
+        form,
+        action=lambda data: services.respond(feedback, actor=request.user, text=data["text"], public=data["public"]),
+        success=_("Saved."),
+    )
+
+
+@login_required
+@require_POST
+def assign(request, code):
+    feedback, allowed = _handled_case(request, code)
+    if not allowed:
+        return _refused(request, feedback)
+    form = AssignForm(request.POST, handlers=_handlers(feedback))
+    return _run(
+        request,
+        feedback,
+        "assign",
+        form,
+        action=lambda data: services.assign(feedback, actor=request.user, assignee=data["assignee"]),
+        success=_("Assignment saved."),
+    )
+
+
+@login_required
+@require_POST
+def refer(request, code):
+    feedback, allowed = _handled_case(request, code)
+    if not allowed:
+        return _refused(request, feedback)
+    form = _refer_form(feedback, request.POST)
+
+    def run(data):
+        services.refer(feedback, actor=request.user, organization=data["organization"], reason=data["reason"])
+        if not staff_feedback(request.user).filter(pk=feedback.pk).exists():
+            return redirect("feedback:inbox")
+        return None
+
+    return _run(
+        request,
+        feedback,
+        "refer",
+        form,
+        action=run,
+        success=lambda data: _("Referred to %(org)s.") % {"org": data["organization"]},
+    )
+
+
+@login_required
+@require_POST
+def extend(request, code):
+    feedback, allowed = _handled_case(request, code)
+    if not (allowed and can_extend(request.user, feedback)):
+        return _refused(request, feedback)
+    return _run(
+        request,
+        feedback,
+        "extend",
+        ExtendForm(request.POST),
+        action=lambda data: services.extend_deadline(feedback, actor=request.user, **data),
+        success=_("Deadline extended; the citizen will be told."),
+    )
+
+
+@login_required
+@require_POST
+def mark_duplicate(request, code):
+    feedback, allowed = _handled_case(request, code)
+    if not allowed:
+        return _refused(request, feedback)
+    form = DuplicateForm(request.POST)
+    if form.is_valid():
+        original = (
+            staff_feedback(request.user)
+            .filter(tracking_code=normalize_tracking_code(form.cleaned_data["original"]))
+            .first()
+        )
+        if original is None:
+            form.add_error("original", _("No item you can see has this code."))
+    return _run(
+        request,
+        feedback,
+        "duplicate",
+        form,
+        action=lambda data: services.mark_duplicate(feedback, actor=request.user, original=original),
+        success=lambda data: _("Marked as a duplicate of %(code)s.") % {"code": original.tracking_code},
+    )
+
+
+@login_required
+@require_POST
+def moderate(request, code):
+    feedback, allowed = _handled_case(request, code)
+    if not allowed:
+        return _refused(request, feedback)
+    return _run(
+        request,
+        feedback,
+        "moderate",
+        ModerationForm(request.POST),
+        action=lambda data: services.moderate(
+            feedback, actor=request.user, publish=data["publish"], public_text=data["public_text"]
+        ),
+        success=_("Moderation saved."),
+    )
+
+
+@login_required
+@require_POST
+def show_identity(request, code):
+    """The reporter's identity, on the case page: for the identity capability only, audited."""
+    feedback = get_feedback_for_staff(request.user, code)
+    if not can_view_identity(request.user, feedback):
+        return _refused(request, feedback)
+    reporter = services.reporter_for(feedback, actor=request.user, request=request)
+    response = _render_case(request, feedback, reporter=reporter)
+    response["Cache-Control"] = "no-store"  # the reporter's details must not stay in any cache
+    return response
+
+
+@login_required
+@require_POST
+def take_over(request, code):
+    """The oversight body (or the body the item was escalated to) becomes its handler."""
+    feedback = get_feedback_for_staff(request.user, code)
+    if not can_oversee(request.user, feedback):
+        return _refused(request, feedback)
+    try:
+        feedback = services.take_over(feedback, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Taken over: %(org)s now handles this item.") % {"org": feedback.handling_organization}
+        )
+    return redirect("feedback:staff_detail", code=feedback.tracking_code)
+
+
+@login_required
+@require_POST
+def escalate(request, code):
+    """The oversight body sends the item one level up now."""
+    feedback = get_feedback_for_staff(request.user, code)
+    if not can_oversee(request.user, feedback):
+        return _refused(request, feedback)
+    try:
+        feedback = services.escalate(feedback, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Escalated to %(org)s.") % {"org": feedback.escalated_to})
+    if staff_feedback(request.user).filter(pk=feedback.pk).exists():
+        return redirect("feedback:staff_detail", code=feedback.tracking_code)
+    return redirect("feedback:inbox")
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 - Members holding ``can_run_scorecards`` in a cycle's owner organisation (CSO monitors and
   facilitators, coordinators, its administrators) run the cycle: plan, enter, approve, close.
+  Those who also hold ``can_coordinate_groups`` there (coordinators) may skip a stage.
 - Staff of the facility (its operator, or an organisation covering exactly that facility) see
   the cycle and enter the provider's self-evaluation.
 - Members of an organisation covering the facility's area (e.g. the aimag's education
@@ -15,6 +16,7 @@ from django.http import Http404
 from iltod.accounts.capabilities import Capability
 from iltod.accounts.models import Membership
 from iltod.accounts.permissions import organization_ids_with
+from iltod.organizations.permissions import works_at_facility
 
 from .models import FocusGroup, ScorecardCycle, Stage
 
@@ -109,16 +111,42 @@ def can_run(user, cycle: ScorecardCycle) -> bool:
     return _superuser(user) or cycle.owner_organization_id in runner_organization_ids(user)
 
 
-def is_provider_staff(user, cycle: ScorecardCycle) -> bool:
-    if not _active(user):
-        return False
-    facility = cycle.service_unit
-    return (
-        Membership.objects.active()
-        .filter(user=user)
-        .filter(Q(organization_id=facility.operator_id) | Q(organization__covered_service_units=facility))
-        .exists()
+def can_skip_stages(user, cycle: ScorecardCycle) -> bool:
+    """Leave a stage out, with a reason: a coordinator of the owner organisation (a runner who
+    also coordinates its groups), not every monitor."""
+    if _superuser(user):
+        return True
+    owner = cycle.owner_organization_id
+    return owner in runner_organization_ids(user) and owner in organization_ids_with(
+        user, Capability.COORDINATE_GROUPS
     )
+
+
+def get_cycle_to_run(user, code: str) -> ScorecardCycle:
+    """The cycle, for one of its runners' changes (plan, advance, indicators, inputs…); else 404."""
+    cycle = get_cycle_for_staff(user, code)
+    if not can_run(user, cycle):
+        raise Http404
+    return cycle
+
+
+def get_cycle_to_skip(user, code: str) -> ScorecardCycle:
+    cycle = get_cycle_for_staff(user, code)
+    if not can_skip_stages(user, cycle):
+        raise Http404
+    return cycle
+
+
+def get_cycle_to_add_group(user, code: str, kind: str) -> ScorecardCycle:
+    """Runners add any focus group; the facility's staff only their own self-evaluation group."""
+    cycle = get_cycle_for_staff(user, code)
+    if can_run(user, cycle) or (kind == FocusGroup.Kind.PROVIDER and is_provider_staff(user, cycle)):
+        return cycle
+    raise Http404
+
+
+def is_provider_staff(user, cycle: ScorecardCycle) -> bool:
+    return works_at_facility(user, cycle.service_unit)
 
 
 def can_enter(user, group: FocusGroup) -> bool:

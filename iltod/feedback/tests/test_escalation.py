@@ -134,9 +134,9 @@ def test_an_item_resolved_in_time_never_escalates(world, overdue_item, time_mach
 
 
 def test_the_policy_sets_how_soon_an_item_escalates_again(world, time_machine):
-    DeadlinePolicy.objects.create(name="fast", category=category("edu-safety"), escalate_after_days=2)
+    DeadlinePolicy.objects.create(name="fast", category=category("edu-building"), escalate_after_days=2)
     time_machine.move_to(TUESDAY, tick=False)
-    feedback = submit(world, category=category("edu-safety"))
+    feedback = submit(world, category=category("edu-building"))
     time_machine.move_to(JUST_AFTER_DEADLINE, tick=False)
     services.escalate_overdue()
     time_machine.move_to(JUST_AFTER_DEADLINE + timedelta(days=2), tick=False)

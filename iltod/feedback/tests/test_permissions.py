@@ -94,13 +94,18 @@ DETAIL_MATRIX = [
     ("ministry_officer", "confidential", 404),  # not escalated
     ("admin", "confidential", 200),
     ("provider", "school", 200),
-    ("officer", "school", 404),
+    ("officer", "school", 200),  # the department oversees the school's items (read only)
     ("citizen", "school", 404),
+]
+# Sending a message again is the handler's: the overseeing department does not.
+SEND_AGAIN_MATRIX = [
+    (persona, item, 404 if (persona, item) == ("officer", "school") else expected)
+    for persona, item, expected in DETAIL_MATRIX
 ]
 
 
 @pytest.mark.parametrize(("persona", "item", "expected"), DETAIL_MATRIX)
-def test_the_staff_detail_page_opens_only_for_the_handling_body(world, persona, item, expected):
+def test_the_staff_detail_page_opens_only_for_the_handling_and_overseeing_bodies(world, persona, item, expected):
     feedback = report(world, ITEMS[item])
     response = client_for(world, persona).get(feedback.get_staff_url())
     if expected == "login":
@@ -110,7 +115,7 @@ def test_the_staff_detail_page_opens_only_for_the_handling_body(world, persona, 
         assert response.status_code == expected
 
 
-@pytest.mark.parametrize(("persona", "item", "expected"), DETAIL_MATRIX)
+@pytest.mark.parametrize(("persona", "item", "expected"), SEND_AGAIN_MATRIX)
 def test_the_send_again_button_works_only_for_the_handling_body(world, persona, item, expected):
     feedback = report(world, ITEMS[item])
     message = OutboundMessage.objects.for_object(feedback).first()
@@ -156,43 +161,51 @@ def _referral_target(world, feedback):
 
 ACTIONS = {
     "status": (
-        lambda world, f: {"action": "status", "status": "acknowledged"},
+        "staff_status",
+        lambda world, f: {"status": "acknowledged"},
         lambda world, f: reload(f).status == Feedback.Status.ACKNOWLEDGED,
     ),
     "respond in public": (
-        lambda world, f: {"action": "respond", "text": "Бид шалгаж байна.", "public": "on"},
+        "staff_respond",
+        lambda world, f: {"text": "Бид шалгаж байна.", "public": "on"},
         lambda world, f: f.events.filter(type=Event.Type.RESPONSE).exists(),
     ),
     "note": (
-        lambda world, f: {"action": "respond", "text": "Дотоод тэмдэглэл."},
+        "staff_respond",
+        lambda world, f: {"text": "Дотоод тэмдэглэл."},
         lambda world, f: f.events.filter(type=Event.Type.NOTE).exists(),
     ),
     "assign": (
-        lambda world, f: {"action": "assign", "assignee": str(_handler_of(world, f).pk)},
+        "staff_assign",
+        lambda world, f: {"assignee": str(_handler_of(world, f).pk)},
         lambda world, f: reload(f).assigned_to == _handler_of(world, f),
     ),
     "refer": (
+        "staff_refer",
         lambda world, f: {
-            "action": "refer",
             "organization": str(_referral_target(world, f).pk),
             "reason": "Энэ асуудал тэдний эрх хэмжээнд хамаарна.",
         },
         lambda world, f: reload(f).handling_organization == _referral_target(world, f),
     ),
     "extend": (
-        lambda world, f: {"action": "extend", "days": "10", "reason": "Шалгалт хийх шаардлагатай."},
+        "staff_extend",
+        lambda world, f: {"days": "10", "reason": "Шалгалт хийх шаардлагатай."},
         lambda world, f: reload(f).was_extended,
     ),
     "duplicate": (
-        lambda world, f: {"action": "duplicate", "original": report(world, f.privacy).tracking_code.lower()},
+        "staff_duplicate",
+        lambda world, f: {"original": report(world, f.privacy).tracking_code.lower()},
         lambda world, f: reload(f).status == Feedback.Status.DUPLICATE,
     ),
     "moderate": (
-        lambda world, f: {"action": "moderate", "publish": "yes", "public_text": "Хоолны асуудал."},
+        "staff_moderate",
+        lambda world, f: {"publish": "yes", "public_text": "Хоолны асуудал."},
         lambda world, f: reload(f).moderation == Feedback.Moderation.PUBLISHED,
     ),
     "identity": (
-        lambda world, f: {"action": "identity"},
+        "staff_identity",
+        lambda world, f: {},
         lambda world, f: AuditEvent.objects.filter(action="feedback.identity_viewed", target_id=str(f.pk)).exists(),
     ),
 }
@@ -214,32 +227,66 @@ ACTION_MATRIX = [
     ("officer", "confidential", "allowed"),
     ("admin", "confidential", "allowed"),
     ("provider", "school", "allowed"),
-    ("officer", "school", 404),
+    # the department oversees the school's items: it reads them and writes internal notes, and
+    # acts on them only once it has taken them over
+    ("officer", "school", "overseer"),
 ]
 
 
 @pytest.mark.parametrize(("persona", "item", "expected"), ACTION_MATRIX)
 def test_every_action_of_the_staff_page_is_allowed_or_refused_by_persona(world, persona, item, expected):
     client = client_for(world, persona)
-    for action, (data_for, happened) in ACTIONS.items():
+    for action, (url_name, data_for, happened) in ACTIONS.items():
         feedback = report(world, ITEMS[item])
-        response = client.post(feedback.get_staff_url(), data_for(world, feedback))
-        outcome = "refused" if expected == "allowed" and (persona, action) in REFUSED else expected
+        response = client.post(
+            reverse(f"feedback:{url_name}", args=[feedback.tracking_code]), data_for(world, feedback)
+        )
+        outcome = expected
+        if expected == "allowed" and (persona, action) in REFUSED:
+            outcome = "refused"
+        elif expected == "overseer":
+            outcome = "allowed" if action == "note" else "refused"
         if outcome == "login":
             assert response.status_code == 302, action
             assert response["Location"].startswith(f"{LOGIN}?next="), action
         elif outcome == 404:
             assert response.status_code == 404, action
         elif outcome == "refused":
-            assert response.status_code == 200, action
+            assert response.status_code == 302, action
+            assert response["Location"] == feedback.get_staff_url(), action
             errors = [m.message for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
-            assert errors, action
+            assert errors[-1:] == ["You cannot do this for this item."], action
         else:
             assert response.status_code in {200, 302}, action
             if response.status_code == 200:  # only the identity view renders in place
                 assert action == "identity"
                 assert "Батын Дорж" in response.content.decode()
         assert happened(world, feedback) is (outcome == "allowed"), action
+
+
+@pytest.mark.parametrize("url_name", sorted({url_name for url_name, _data, _happened in ACTIONS.values()}))
+def test_every_action_answers_only_a_post(world, url_name):
+    feedback = report(world, Privacy.CONFIDENTIAL)
+    response = client_for(world, "officer").get(reverse(f"feedback:{url_name}", args=[feedback.tracking_code]))
+    assert response.status_code == 405
+
+
+def test_the_case_page_itself_takes_no_post(world):
+    feedback = report(world, Privacy.CONFIDENTIAL)
+    response = client_for(world, "officer").post(
+        feedback.get_staff_url(), {"action": "status", "status": "acknowledged"}
+    )
+    assert response.status_code == 405
+    assert reload(feedback).status == Feedback.Status.RECEIVED
+
+
+def test_an_invalid_form_shows_the_case_page_with_its_errors(world):
+    feedback = report(world, Privacy.CONFIDENTIAL)
+    url = reverse("feedback:staff_refer", args=[feedback.tracking_code])
+    response = client_for(world, "officer").post(url, {"organization": str(world.ministry.pk), "reason": ""})
+    assert response.status_code == 200
+    assert response.context["forms"]["refer"].errors["reason"]
+    assert reload(feedback).handling_organization == world.education_dept
 
 
 def test_the_head_of_the_department_may_extend_a_deadline(world):
@@ -253,7 +300,9 @@ def test_the_head_of_the_department_may_extend_a_deadline(world):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(head)
     assert client.get(feedback.get_staff_url()).context["can_extend"] is True
-    response = client.post(feedback.get_staff_url(), {"action": "extend", "days": "10", "reason": "Шалгалт."})
+    response = client.post(
+        reverse("feedback:staff_extend", args=[feedback.tracking_code]), {"days": "10", "reason": "Шалгалт."}
+    )
     assert response.status_code == 302
     assert reload(feedback).was_extended
 
@@ -261,7 +310,9 @@ def test_the_head_of_the_department_may_extend_a_deadline(world):
 def test_the_officer_who_tries_to_extend_is_told_why_not(world):
     feedback = report(world, Privacy.CONFIDENTIAL)
     response = client_for(world, "officer").post(
-        feedback.get_staff_url(), {"action": "extend", "days": "10", "reason": "Шалгалт."}, follow=True
+        reverse("feedback:staff_extend", args=[feedback.tracking_code]),
+        {"days": "10", "reason": "Шалгалт."},
+        follow=True,
     )
     assert [m.message for m in response.context["messages"]] == ["You cannot do this for this item."]
     assert not reload(feedback).was_extended
@@ -282,13 +333,15 @@ def test_the_facility_staff_handle_a_non_confidential_report_but_cannot_see_who_
     assert "99112233" not in page
 
 
-def test_the_facility_staff_never_see_the_identity_of_a_confidential_report_even_if_it_is_referred_to_them(world):
+def test_the_facility_staff_never_see_the_identity_of_a_confidential_report_even_if_it_was_given_to_them(world):
     feedback = report(world, Privacy.CONFIDENTIAL)
     grant_membership(actor=world.admin, user=world.provider, organization=world.school_org, role=Role.CASE_MANAGER)
+    # Data from before the guard: the school handles a confidential report about itself.
     Feedback.objects.filter(pk=feedback.pk).update(handling_organization=world.school_org)
     feedback = reload(feedback)
-    assert can_handle(world.provider, feedback)
+    assert not can_handle(world.provider, feedback)
     assert not can_view_identity(world.provider, feedback)
+    assert client_for(world, "provider").get(feedback.get_staff_url()).status_code == 404
     non_confidential = report(world, Privacy.NAME_HIDDEN)
     assert can_view_identity(world.provider, non_confidential)
 
@@ -302,7 +355,7 @@ def test_nobody_can_see_the_identity_of_an_anonymous_report(world):
 def test_reading_the_identity_is_audited_and_on_the_timeline(world):
     feedback = report(world, Privacy.CONFIDENTIAL)
     client = client_for(world, "officer")
-    response = client.post(feedback.get_staff_url(), {"action": "identity"}, REMOTE_ADDR="10.0.0.7")
+    response = client.post(reverse("feedback:staff_identity", args=[feedback.tracking_code]), REMOTE_ADDR="10.0.0.7")
     page = response.content.decode()
     for shown in ("Батын Дорж", "+97699112233", "dorj@example.mn"):
         assert shown in page
@@ -331,18 +384,13 @@ def test_the_ministry_sees_an_item_once_it_is_escalated_to_it_but_does_not_handl
     assert response.context["can_handle"] is False
     escalated = client.get(reverse("feedback:inbox"), {"view": "escalated"})
     assert [f.tracking_code for f in escalated.context["page"].object_list] == [feedback.tracking_code]
-    client.post(feedback.get_staff_url(), {"action": "status", "status": "acknowledged"})
+    code = feedback.tracking_code
+    client.post(reverse("feedback:staff_status", args=[code]), {"status": "acknowledged"})
     assert reload(feedback).status == Feedback.Status.RECEIVED
-    client.post(feedback.get_staff_url(), {"action": "respond", "text": "Яам хяналтад авлаа."})
+    client.post(reverse("feedback:staff_respond", args=[code]), {"text": "Яам хяналтад авлаа."})
     assert feedback.events.filter(type=Event.Type.NOTE, actor=world.ministry_officer).exists()
-    client.post(feedback.get_staff_url(), {"action": "respond", "text": "Нийтэд.", "public": "on"})
+    client.post(reverse("feedback:staff_respond", args=[code]), {"text": "Нийтэд.", "public": "on"})
     assert not feedback.events.filter(type=Event.Type.RESPONSE).exists()
-
-
-def test_an_unknown_action_is_an_error_message_not_a_crash(world):
-    feedback = report(world, Privacy.CONFIDENTIAL)
-    response = client_for(world, "officer").post(feedback.get_staff_url(), {"action": "delete"}, follow=True)
-    assert [m.message for m in response.context["messages"]] == ["Unknown action."]
 
 
 def test_queued_messages_of_other_objects_are_not_listed_on_the_page(world):
