@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "iltod.accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (django-csp), see CONTENT_SECURITY_POLICY
+    "iltod.core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -312,6 +315,31 @@ SPECTACULAR_SETTINGS = {
 # Maps: boundaries are drawn from the reference GeoJSON; a tile layer is optional.
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
+
+# Content-Security-Policy on every page (django-csp): scripts, styles, fonts and frames only from
+# the site itself, no inline script or style anywhere (the Swagger UI page loads its start-up script
+# from ?script). Images also as data: URIs (Swagger UI's icons) and from the map tile server.
+_MAP_TILE_ORIGIN = "/".join(MAP_TILE_URL.split("/")[:3]) if MAP_TILE_URL.startswith("https://") else ""
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([_MAP_TILE_ORIGIN] if _MAP_TILE_ORIGIN else [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page uses are switched off; "facilities near me" asks for the position.
+PERMISSIONS_POLICY = env_str(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()",
+)
 
 # Hardening, on with DJANGO_ENV=production.
 SESSION_COOKIE_HTTPONLY = True

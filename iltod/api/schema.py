@@ -9,7 +9,7 @@
 
 from django.templatetags.static import static
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 ERROR_STATUSES = {
     "400": "The request is not valid: a malformed parameter, body or JSON (see error.fields).",
@@ -83,8 +83,10 @@ def add_error_responses(result, generator, request, public):
     return result
 
 
-class ApiDocsView(SpectacularSwaggerView):
-    """Swagger UI from the vendored copy, through ``static()`` so production gets hashed names."""
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from the vendored copy, through ``static()`` so production gets hashed names.
+    The page's start-up script comes from ``?script`` rather than inline, as the
+    Content-Security-Policy allows scripts from the site's own files only."""
 
     @staticmethod
     def _swagger_ui_resource(filename):

@@ -162,3 +162,17 @@ def csrf_failure(request, reason=""):
         )
         return api_error("csrf_failed", message, 403)
     return django_csrf_failure(request, reason=reason)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends ``Permissions-Policy`` (settings.PERMISSIONS_POLICY): browser features the site does
+    not use are off for it and for anything it might embed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
