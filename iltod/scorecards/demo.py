@@ -78,6 +78,7 @@ def _score_cycle(cycle, rng, *, monitor, coordinator, provider, lift: int, close
     services.save_scores(actor=provider or monitor, group=staff, entries=entries, submit=True)
     services.approve_sheet(actor=coordinator, group=staff)
     if close:
+        cycle = _advance_to(cycle, Stage.INTERFACE_MEETING, actor=coordinator)
         meeting_day = timezone.localdate(cycle.created_at) + datetime.timedelta(days=40)
         cycle = services.hold_interface_meeting(
             actor=coordinator,
@@ -87,7 +88,14 @@ def _score_cycle(cycle, rng, *, monitor, coordinator, provider, lift: int, close
             due_on=meeting_day + datetime.timedelta(days=90),
         )
         engagement.change_plan_status(cycle.action_plan, ActionPlan.Status.AGREED, actor=coordinator)
-        services.advance_stage(actor=coordinator, cycle=cycle, to_stage=Stage.CLOSED)
+        _advance_to(cycle, Stage.CLOSED, actor=coordinator)
+
+
+def _advance_to(cycle, stage, *, actor):
+    """Stage by stage, as a facilitator would: stages advance in order."""
+    while cycle.stage_index < Stage.index(stage):
+        cycle = services.advance_stage(actor=actor, cycle=cycle)
+    return cycle
 
 
 @transaction.atomic
@@ -157,7 +165,7 @@ def seed_scorecards_demo(*, monitor, coordinator, provider=None, facilities: int
                 },
             )
             if open_cycle:
-                services.advance_stage(actor=monitor, cycle=cycle, to_stage=Stage.COMMUNITY_SCORING)
+                _advance_to(cycle, Stage.COMMUNITY_SCORING, actor=monitor)
             else:
                 _score_cycle(
                     cycle,

@@ -100,7 +100,21 @@ class PlanForm(forms.Form):
 
 
 class AdvanceForm(forms.Form):
-    stage = forms.ChoiceField(label=_("Move to"), choices=Stage.choices)
+    """The stage the user saw as the next one: the service refuses any other (stages go in order)."""
+
+    stage = forms.ChoiceField(label=_("Move to"), choices=Stage.choices, widget=forms.HiddenInput)
+
+
+class SkipForm(forms.Form):
+    """The stage to leave out (the current one, as the user saw it) and why."""
+
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why is this stage skipped?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown on the cycle page and kept in its history."),
+    )
 
 
 class IndicatorForm(forms.Form):

@@ -219,6 +219,17 @@ class StagePlan(models.Model):
     stage = models.CharField(_("stage"), max_length=24, choices=Stage.choices)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    # A coordinator may leave a stage out (e.g. no input standards exist for this kind of facility);
+    # the reason is kept here and in the audit log. A skipped stage also has its completed_on.
+    skip_reason = models.TextField(_("why the stage was skipped"), blank=True)
+    skipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skipped by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["cycle", "pk"]
@@ -232,6 +243,10 @@ class StagePlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} · {self.get_stage_display()}"
+
+    @property
+    def is_skipped(self) -> bool:
+        return bool(self.skip_reason)
 
     @property
     def is_late(self) -> bool:

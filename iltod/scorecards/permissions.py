@@ -117,9 +117,7 @@ def can_skip_stages(user, cycle: ScorecardCycle) -> bool:
     if _superuser(user):
         return True
     owner = cycle.owner_organization_id
-    return owner in runner_organization_ids(user) and owner in organization_ids_with(
-        user, Capability.COORDINATE_GROUPS
-    )
+    return owner in runner_organization_ids(user) and owner in organization_ids_with(user, Capability.COORDINATE_GROUPS)
 
 
 def get_cycle_to_run(user, code: str) -> ScorecardCycle:

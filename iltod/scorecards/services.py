@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from iltod.accounts.audit import AuditAction
 from iltod.accounts.capabilities import Capability
 from iltod.accounts.models import Membership
 from iltod.accounts.services import log_event
@@ -70,7 +71,7 @@ def create_cycle(
         )
     log_event(
         actor,
-        "scorecards.cycle_created",
+        AuditAction.CYCLE_CREATED,
         cycle,
         request=request,
         facility=service_unit.code,
@@ -90,31 +91,80 @@ def update_plan(*, actor, cycle, planned_ends: dict, request=None) -> None:
             plan.save(update_fields=["planned_end"])
             changed[plan.stage] = plan.planned_end.isoformat() if plan.planned_end else ""
     if changed:
-        log_event(actor, "scorecards.plan_changed", cycle, request=request, **changed)
+        log_event(actor, AuditAction.CYCLE_PLAN_CHANGED, cycle, request=request, **changed)
 
 
-@transaction.atomic
-def advance_stage(*, actor, cycle, to_stage=None, request=None) -> ScorecardCycle:
-    """Move the cycle forward (to the next stage, or to a later one); the stages passed are
-    completed today. Closing the cycle publishes its report."""
-    cycle = ScorecardCycle.objects.select_for_update().get(pk=cycle.pk)
-    target = to_stage or cycle.next_stage()
-    if target is None or target not in Stage.values or Stage.index(target) <= cycle.stage_index:
-        raise ScorecardError(_("A cycle only moves forward: choose a later stage."))
+def _next_stage_of(cycle, expected_next) -> str:
+    """The stage after the cycle's current one, refusing any other target: stages go in order,
+    one at a time. ``expected_next`` is the stage the user saw as the next one, so that a form
+    sent twice (or by two people) does not move the cycle two stages."""
+    target = cycle.next_stage()
+    if target is None:
+        raise ScorecardError(_("The cycle is closed."))
+    if expected_next is not None and expected_next != target:
+        raise ScorecardError(
+            _(
+                "Stages advance in order: the cycle is at “%(current)s”, so the next stage is “%(next)s”. "
+                "A coordinator may skip a stage, with a reason."
+            )
+            % {"current": cycle.get_stage_display(), "next": Stage(target).label}
+        )
     if target == Stage.CLOSED and cycle.groups.filter(status=FocusGroup.SheetStatus.SUBMITTED).exists():
         raise ScorecardError(_("Some score sheets are waiting for approval: approve or return them first."))
-    today = timezone.localdate()
-    passed = Stage.values[cycle.stage_index : Stage.index(target)]
-    cycle.plans.filter(stage__in=passed, completed_on__isnull=True).update(completed_on=today)
-    before = cycle.stage
+    return target
+
+
+def _move_to(cycle, target, today) -> None:
     cycle.stage = target
     fields = ["stage"]
     if target == Stage.CLOSED:
+        # The last stage has nothing to do: closing completes it and publishes the report.
         cycle.plans.filter(stage=Stage.CLOSED, completed_on__isnull=True).update(completed_on=today)
         cycle.closed_at = timezone.now()
         fields.append("closed_at")
     cycle.save(update_fields=fields)
-    log_event(actor, "scorecards.stage_changed", cycle, request=request, before=before, after=target)
+
+
+@transaction.atomic
+def advance_stage(*, actor, cycle, to_stage=None, request=None) -> ScorecardCycle:
+    """Complete the current stage today and move the cycle to the next one. Stages advance in
+    order: ``to_stage``, when given, must be the next stage. Closing the cycle publishes its report."""
+    cycle = ScorecardCycle.objects.select_for_update().get(pk=cycle.pk)
+    target = _next_stage_of(cycle, to_stage)
+    today = timezone.localdate()
+    before = cycle.stage
+    cycle.plans.filter(stage=before, completed_on__isnull=True).update(completed_on=today)
+    _move_to(cycle, target, today)
+    log_event(actor, AuditAction.STAGE_CHANGED, cycle, request=request, before=before, after=target)
+    return cycle
+
+
+MAX_SKIP_REASON = 1000
+
+
+@transaction.atomic
+def skip_stage(*, actor, cycle, stage, reason: str, request=None) -> ScorecardCycle:
+    """Leave the current stage out, with the reason (kept on the stage and in the audit log), and
+    move to the next stage. Only a coordinator may skip; the views check who."""
+    cycle = ScorecardCycle.objects.select_for_update().get(pk=cycle.pk)
+    if stage != cycle.stage:
+        raise ScorecardError(
+            _("Only the current stage can be skipped: the cycle is at “%(current)s”.")
+            % {"current": cycle.get_stage_display()}
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ScorecardError(_("Say why the stage is skipped."))
+    if len(reason) > MAX_SKIP_REASON:
+        raise ScorecardError(_("The reason can have at most %(limit)s characters.") % {"limit": MAX_SKIP_REASON})
+    target = _next_stage_of(cycle, None)
+    today = timezone.localdate()
+    plan = cycle.plans.select_for_update().get(stage=stage)
+    plan.skip_reason, plan.skipped_by = reason, actor if getattr(actor, "is_authenticated", False) else None
+    plan.completed_on = plan.completed_on or today
+    plan.save(update_fields=["skip_reason", "skipped_by", "completed_on"])
+    _move_to(cycle, target, today)
+    log_event(actor, AuditAction.STAGE_SKIPPED, cycle, request=request, before=stage, after=target, reason=reason)
     return cycle
 
 
@@ -137,7 +187,7 @@ def add_indicator(*, actor, cycle, text_mn, text_en="", indicator=None, request=
         text_en=(text_en or "").strip(),
         is_community_generated=indicator is None,
     )
-    log_event(actor, "scorecards.indicator_added", cycle, request=request, number=item.number, text=item.text_mn)
+    log_event(actor, AuditAction.INDICATOR_ADDED, cycle, request=request, number=item.number, text=item.text_mn)
     return item
 
 
@@ -156,7 +206,7 @@ def record_input(*, actor, cycle, data: dict, item: InputItem | None = None, req
     item.save()
     log_event(
         actor,
-        "scorecards.input_recorded",
+        AuditAction.INPUT_RECORDED,
         cycle,
         request=request,
         input=item.name,
@@ -176,7 +226,7 @@ def add_group(*, actor, cycle, data: dict, request=None) -> FocusGroup:
         raise ScorecardError(_("The cycle is closed."))
     group = FocusGroup(cycle=cycle, **{name: data[name] for name in GROUP_FIELDS if name in data})
     group.save()
-    log_event(actor, "scorecards.group_added", cycle, request=request, group=group.code, kind=group.kind)
+    log_event(actor, AuditAction.FOCUS_GROUP_ADDED, cycle, request=request, group=group.code, kind=group.kind)
     return group
 
 
@@ -293,7 +343,7 @@ def save_scores(
         group.save(update_fields=fields)
     log_event(
         actor,
-        "scorecards.scores_saved",
+        AuditAction.SCORES_SAVED,
         cycle,
         request=request,
         group=group.code,
@@ -314,7 +364,7 @@ def submit_sheet(*, actor, group, request=None) -> FocusGroup:
     group.status = FocusGroup.SheetStatus.SUBMITTED
     group.save(update_fields=["status"])
     _notify_checkers(group, actor if getattr(actor, "is_authenticated", False) else None)
-    log_event(actor, "scorecards.sheet_submitted", group.cycle, request=request, group=group.code)
+    log_event(actor, AuditAction.SHEET_SUBMITTED, group.cycle, request=request, group=group.code)
     return group
 
 
@@ -331,7 +381,7 @@ def approve_sheet(*, actor, group, request=None) -> FocusGroup:
     group.approved_at = timezone.now()
     group.return_reason = ""
     group.save(update_fields=["status", "approved_by", "approved_at", "return_reason"])
-    log_event(actor, "scorecards.sheet_approved", group.cycle, request=request, group=group.code)
+    log_event(actor, AuditAction.SHEET_APPROVED, group.cycle, request=request, group=group.code)
     return group
 
 
@@ -351,12 +401,17 @@ def return_sheet(*, actor, group, reason: str, request=None) -> FocusGroup:
     group.approved_by = None
     group.approved_at = None
     group.save(update_fields=["status", "return_reason", "approved_by", "approved_at"])
-    log_event(actor, "scorecards.sheet_returned", group.cycle, request=request, group=group.code, reason=reason)
+    log_event(actor, AuditAction.SHEET_RETURNED, group.cycle, request=request, group=group.code, reason=reason)
     return group
 
 
 def _number(value) -> str:
     return "—" if value is None else f"{value:g}"
+
+
+# The meeting is held at its own stage; at action planning too, when the interface meeting stage
+# was skipped and the group still wants the plan seeded from the scores.
+INTERFACE_MEETING_STAGES = (Stage.INTERFACE_MEETING, Stage.ACTION_PLANNING)
 
 
 @transaction.atomic
@@ -371,8 +426,11 @@ def hold_interface_meeting(*, actor, cycle, held_on, venue="", count=3, due_on=N
     cycle = ScorecardCycle.objects.select_for_update(of=("self",)).select_related("service_unit").get(pk=cycle.pk)
     if cycle.action_plan_id:
         raise ScorecardError(_("This cycle already has its interface meeting and action plan."))
-    if cycle.stage == Stage.CLOSED:
-        raise ScorecardError(_("The cycle is closed."))
+    if cycle.stage not in INTERFACE_MEETING_STAGES:
+        raise ScorecardError(
+            _("The interface meeting is held at its stage, after the scoring: the cycle is at “%(current)s”.")
+            % {"current": cycle.get_stage_display()}
+        )
     report = build_report(cycle, compare=False)
     priorities = report.priorities(count)
     if not priorities:
@@ -431,7 +489,7 @@ def hold_interface_meeting(*, actor, cycle, held_on, venue="", count=3, due_on=N
         )
     cycle.interface_meeting, cycle.action_plan = meeting, plan
     cycle.save(update_fields=["interface_meeting", "action_plan"])
-    log_event(actor, "scorecards.interface_meeting_held", cycle, request=request, meeting=meeting.code, plan=plan.code)
-    if cycle.stage_index < Stage.index(Stage.ACTION_PLANNING):
+    log_event(actor, AuditAction.INTERFACE_MEETING_HELD, cycle, request=request, meeting=meeting.code, plan=plan.code)
+    if cycle.stage == Stage.INTERFACE_MEETING:  # the meeting is the stage's work: the plan is next
         cycle = advance_stage(actor=actor, cycle=cycle, to_stage=Stage.ACTION_PLANNING, request=request)
     return cycle

@@ -2,11 +2,10 @@
 
 import pytest
 
-from iltod.scorecards import services
 from iltod.scorecards.aggregation import aggregate, build_report, percent
-from iltod.scorecards.models import FocusGroup, Scale, ScorecardCycle, Stage
+from iltod.scorecards.models import FocusGroup, Scale, ScorecardCycle
 
-from .helpers import add_group, make_cycle, score
+from .helpers import add_group, close, make_cycle, score
 
 K = FocusGroup.Kind
 
@@ -60,7 +59,7 @@ def test_priorities_are_the_lowest_then_the_most_divergent(cycle, scored):
 
 
 def test_change_since_the_last_cycle(personas, cycle, scored):
-    services.advance_stage(actor=personas.monitor, cycle=cycle, to_stage=Stage.CLOSED)
+    close(personas, cycle)
     second = make_cycle(personas, title="Autumn 2026")
     ScorecardCycle.objects.filter(pk=second.pk).update(
         created_at=cycle.created_at.replace(year=cycle.created_at.year + 1)

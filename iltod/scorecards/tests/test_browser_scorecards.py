@@ -19,11 +19,10 @@ from iltod.core.testing.axe import (
 from iltod.core.testing.browser import DESKTOP, PHONE, log_of, visit
 from iltod.engagement import services as engagement
 from iltod.engagement.models import ActionPlan
-from iltod.scorecards import services
 from iltod.scorecards.library import load_library
 from iltod.scorecards.models import FocusGroup, ScorecardCycle, Stage
 
-from .helpers import add_group, make_cycle, score
+from .helpers import add_group, close, make_cycle, score
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -43,7 +42,7 @@ def log_in(page, email):
     page.fill("#id_identifier", email)
     page.fill("#id_password", testing.PASSWORD)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/account/$"))
+    page.wait_for_url(lambda url: "/account/login/" not in url)  # the account page, or the inbox for staff
 
 
 def fill_sheet(page, values):
@@ -67,7 +66,10 @@ def test_facilitator_provider_and_coordinator_run_a_cycle_to_a_public_report(new
     cycle = ScorecardCycle.objects.get(title="Spring 2026")
     assert cycle.service_unit == world.school and cycle.indicators.count() > 3
 
-    # A focus group of women met; their paper sheet is typed into the grid.
+    # A focus group of women met; their paper sheet is typed into the grid, on the scoring stage's page.
+    facilitator.locator(".stage-nav a[href='?stage=community_scoring']").click()
+    facilitator.wait_for_load_state("load")
+    assert facilitator.locator("form.plan-form").count() == 0  # one stage at a time
     group_form = facilitator.locator("form.group-form")
     group_form.locator("#id_kind").select_option("women")
     group_form.locator("#id_participants_female").fill("11")
@@ -79,11 +81,12 @@ def test_facilitator_provider_and_coordinator_run_a_cycle_to_a_public_report(new
     assert dict(women.scores.values_list("indicator__number", "value")) == {1: 2, 2: 3, 3: 1}
     assert facilitator.locator(".timeline li").count() == 3  # the edit history
 
-    # The school director evaluates the school on the same indicators.
+    # The school director evaluates the school on the same indicators: the cycle page opens on the
+    # self-evaluation for the facility's staff.
     director = new_page(DESKTOP, locale="en-GB")
     log_in(director, world.provider.email)
     visit(director, cycle.get_staff_url())
-    director.locator("summary", has_text="Start the provider's self-evaluation").click()
+    assert director.locator("summary", has_text="Start the provider's self-evaluation").is_visible()
     director.locator("form.group-form #id_participants_male").fill("4")
     director.locator("form.group-form").get_by_role("button", name="Add the group").click()
     director.wait_for_url(re.compile(r"/groups/[0-9A-Z]+/$"))
@@ -97,7 +100,13 @@ def test_facilitator_provider_and_coordinator_run_a_cycle_to_a_public_report(new
         coordinator.get_by_role("button", name="Approve the scores").click()
         coordinator.wait_for_load_state("load")
     assert set(cycle.groups.values_list("status", flat=True)) == {FocusGroup.SheetStatus.APPROVED}
+    # The cycle moves stage by stage up to the interface meeting.
     visit(coordinator, cycle.get_staff_url())
+    for _stage in range(4):
+        coordinator.locator("form.advance-form button").click()
+        coordinator.wait_for_load_state("load")
+    cycle.refresh_from_db()
+    assert cycle.stage == Stage.INTERFACE_MEETING
     meeting = coordinator.locator("form.interface-form")
     meeting.locator("#id_held_on").fill("2026-04-02")
     meeting.locator("#id_venue").fill("School hall")
@@ -111,9 +120,9 @@ def test_facilitator_provider_and_coordinator_run_a_cycle_to_a_public_report(new
     assert plan.title in coordinator.locator("main").inner_text()
     # The group agrees the plan in the engagement app, where it is followed up from now on.
     engagement.change_plan_status(plan, ActionPlan.Status.AGREED, actor=world.coordinator)
-    coordinator.select_option("#id_stage", "closed")
-    coordinator.get_by_role("button", name="Move the cycle forward").click()
-    coordinator.wait_for_load_state("load")
+    for _stage in range(2):  # action planning, monitoring: then closed
+        coordinator.get_by_role("button", name=re.compile("^Finish this stage and move to")).click()
+        coordinator.wait_for_load_state("load")
     cycle.refresh_from_db()
     assert cycle.stage == Stage.CLOSED
 
@@ -148,7 +157,7 @@ def test_the_public_score_card_pages_have_no_serious_accessibility_violation(new
         cycle = make_cycle(world, title=title)
         score(world, add_group(world, cycle, FocusGroup.Kind.WOMEN), values, reasons={1: "Багш нар эелдэг"})
         score(world, add_group(world, cycle, FocusGroup.Kind.PROVIDER), {1: 5, 2: 4, 3: 4}, actor=world.provider)
-        services.advance_stage(actor=world.monitor, cycle=cycle, to_stage=Stage.CLOSED)
+        close(world, cycle)
         codes["cycle"] = cycle.code
     serious, other, wrong_language = [], [], []
     for language in ("mn", "en"):
@@ -162,3 +171,56 @@ def test_the_public_score_card_pages_have_no_serious_accessibility_violation(new
         log_of(page_logs, page).assert_clean()
     assert_no_serious_violation(serious, other, capsys)
     assert not wrong_language, "pages not in the browser's language:\n" + "\n".join(wrong_language)
+
+
+SKIP_REASON = "Энэ сургуульд орц, нөөцийн норм батлагдаагүй"
+
+
+def test_a_coordinator_advances_a_cycle_stage_by_stage_on_a_phone_and_skips_one_with_a_reason(
+    new_page, page_logs, world
+):
+    """On a 360 px phone without JavaScript, in Mongolian: one stage's page at a time, the
+    navigator showing where the cycle is, and a skipped stage's reason on the page and in the history."""
+    cycle = make_cycle(world, title="Хавар 2026")
+    phone = new_page(PHONE, locale=LOCALES["mn"], java_script_enabled=False)
+    log_in(phone, world.coordinator.email)
+    visit(phone, cycle.get_staff_url())
+    steps = phone.locator(".stage-nav li")
+    assert steps.count() == len(Stage.values)
+    assert phone.locator(".stage-nav li.current").count() == 1
+    assert phone.locator("form.plan-form").count() == 1 and phone.locator("form.group-form").count() == 0
+    assert phone.locator("form.advance-form button").is_visible()
+
+    # Planning is finished; input tracking is skipped, with the reason.
+    phone.locator("form.advance-form button").click()
+    phone.wait_for_load_state("load")
+    assert "Үе шат 2/8" in phone.locator("#stage-h").inner_text()
+    phone.locator("details.skip-form summary").click()
+    phone.fill("details.skip-form textarea", SKIP_REASON)
+    phone.locator("details.skip-form button[type=submit]").click()
+    phone.wait_for_load_state("load")
+    cycle.refresh_from_db()
+    assert cycle.stage == Stage.COMMUNITY_SCORING
+    skipped = cycle.plans.get(stage=Stage.INPUT_TRACKING)
+    assert skipped.skip_reason == SKIP_REASON and skipped.skipped_by == world.coordinator
+    assert "алгассан" in phone.locator(".stage-nav li.skipped").inner_text()
+    assert SKIP_REASON in phone.locator(".timeline").inner_text()  # the history
+    phone.locator(".stage-nav li.skipped a").click()
+    phone.wait_for_load_state("load")
+    assert SKIP_REASON in phone.locator(".skip-note").inner_text()
+    phone.locator(".stage-page a[href='?stage=community_scoring']").click()  # back to the current stage
+    phone.wait_for_load_state("load")
+
+    # The other stages, one at a time, to the end; each page fits the phone's width.
+    for expected in Stage.values[Stage.index(Stage.COMMUNITY_SCORING) + 1 :]:
+        width = phone.locator("main").bounding_box()["width"]
+        assert width <= PHONE["width"], f"wider than the phone at {cycle.stage}"
+        phone.locator("form.advance-form button").click()
+        phone.wait_for_load_state("load")
+        cycle.refresh_from_db()
+        assert cycle.stage == expected
+        assert phone.locator(".stage-nav li.current a").get_attribute("href") == f"?stage={expected}"
+    assert phone.locator("form.advance-form").count() == 0 and phone.locator("details.skip-form").count() == 0
+    assert set(cycle.plans.values_list("completed_on", flat=True)) != {None}
+    assert not cycle.plans.filter(completed_on__isnull=True).exists()
+    log_of(page_logs, phone).assert_clean()

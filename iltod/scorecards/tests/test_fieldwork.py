@@ -14,7 +14,7 @@ from iltod.scorecards import fieldwork, services
 from iltod.scorecards.models import FieldSubmission, FocusGroup, Scale, ScoreRevision
 from iltod.scorecards.xlsform import build_workbook, convert, generate_xlsform
 
-from .helpers import add_group, make_cycle
+from .helpers import action_url, add_group, make_cycle
 
 SECRET = "kobo-secret"
 
@@ -126,9 +126,9 @@ def test_an_uploaded_export_imports_each_submission_once(client, personas, cycle
     parents = add_group(personas, cycle, FocusGroup.Kind.PARENTS)
     rows = [submission(cycle, women, {1: 2}), submission(cycle, parents, {1: 4, 2: 1})]
     client.force_login(personas.monitor)
-    url = reverse("scorecards:cycle_action", args=[cycle.code])
+    url = action_url(cycle, "upload")
     upload = SimpleUploadedFile("export.json", json.dumps({"results": rows}).encode(), "application/json")
-    client.post(url, {"action": "upload", "file": upload})
+    client.post(url, {"file": upload})
     # The same submissions again, as an XLSX export with the form's field names as headers.
     workbook = Workbook()
     sheet = workbook.active
@@ -141,11 +141,11 @@ def test_an_uploaded_export_imports_each_submission_once(client, personas, cycle
     revisions = ScoreRevision.objects.count()
     assert revisions == 3
     upload = SimpleUploadedFile("export.xlsx", buffer.getvalue())
-    response = client.post(url, {"action": "upload", "file": upload}, follow=True)
+    response = client.post(url, {"file": upload}, follow=True)
     assert response.status_code == 200
     assert ScoreRevision.objects.count() == revisions  # imported twice = imported once
     assert FieldSubmission.objects.filter(status=FieldSubmission.Status.IMPORTED).count() == 2
     assert dict(parents.scores.values_list("indicator__number", "value")) == {1: 4, 2: 1}
     garbage = SimpleUploadedFile("export.json", b"{not json")
-    response = client.post(url, {"action": "upload", "file": garbage}, follow=True)
+    response = client.post(url, {"file": garbage}, follow=True)
     assert response.status_code == 200

@@ -4,12 +4,13 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from iltod.engagement.models import Meeting
 from iltod.scorecards import services
 from iltod.scorecards.models import FocusGroup, Stage
 
-from .helpers import add_group, score
+from .helpers import action_url, add_group, advance_to, close, score
 
 K = FocusGroup.Kind
 
@@ -19,6 +20,8 @@ def scored(personas, cycle):
     score(personas, add_group(personas, cycle, K.WOMEN), {1: 2, 2: 4, 3: 1, 4: 4})
     score(personas, add_group(personas, cycle, K.PUPILS), {1: 2, 2: 4, 3: 2, 4: 4})
     score(personas, add_group(personas, cycle, K.PROVIDER), {1: 5, 2: 4, 3: 2, 4: 1}, actor=personas.provider)
+    advance_to(personas.monitor, cycle, Stage.INTERFACE_MEETING)
+    cycle.refresh_from_db()
 
 
 def test_the_plan_is_seeded_with_the_lowest_and_most_divergent_indicators(personas, cycle, scored):
@@ -45,20 +48,21 @@ def test_it_happens_once(personas, cycle, scored):
 
 
 def test_without_approved_scores_there_is_nothing_to_plan(personas, cycle):
-    with pytest.raises(services.ScorecardError):
+    advance_to(personas.monitor, cycle, Stage.INTERFACE_MEETING)
+    with translation.override("en"), pytest.raises(services.ScorecardError, match="no approved community scores"):
         services.hold_interface_meeting(actor=personas.coordinator, cycle=cycle, held_on=datetime.date(2026, 4, 2))
 
 
 def test_the_button_on_the_cycle_page(client, personas, cycle, scored):
     client.force_login(personas.monitor)
-    url = reverse("scorecards:cycle_action", args=[cycle.code])
-    client.post(url, {"action": "interface", "held_on": "", "count": "3"})
+    url = action_url(cycle, "interface")
+    client.post(url, {"held_on": "", "count": "3"})
     cycle.refresh_from_db()
     assert cycle.action_plan is None  # the date is required: the form says so
-    client.post(url, {"action": "interface", "held_on": "2026-04-02", "count": "3"})
+    client.post(url, {"held_on": "2026-04-02", "count": "3"})
     cycle.refresh_from_db()
     assert cycle.action_plan is not None
-    page = client.get(reverse("scorecards:cycle", args=[cycle.code]))
+    page = client.get(reverse("scorecards:cycle", args=[cycle.code]), {"stage": Stage.INTERFACE_MEETING})
     html = page.content.decode()
     assert cycle.action_plan.title in html
     assert f'href="{cycle.action_plan.get_absolute_url()}"' in html  # followed up in the engagement app
@@ -71,7 +75,7 @@ def test_the_plan_page_names_the_score_card_it_came_from(client, personas, cycle
     page = client.get(cycle.action_plan.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "From a community score card" in page
     assert f'href="{cycle.get_staff_url()}"' in page
-    services.advance_stage(actor=personas.monitor, cycle=cycle, to_stage=Stage.CLOSED)
+    close(personas, cycle)
     page = client.get(cycle.action_plan.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f'href="{cycle.get_absolute_url()}"' in page
 
@@ -100,3 +104,11 @@ def test_a_plan_made_elsewhere_has_no_score_card_panel(rf, personas, cycle, scor
     assert action_plan_panel(request, plan) == ""
     plan.source_id = "not-a-number"
     assert action_plan_panel(request, plan) == ""
+
+
+def test_the_meeting_is_held_at_its_stage_not_before(personas, cycle):
+    score(personas, add_group(personas, cycle, K.WOMEN), {1: 2, 2: 4})
+    advance_to(personas.monitor, cycle, Stage.SELF_EVALUATION)
+    with translation.override("en"), pytest.raises(services.ScorecardError, match="held at its stage"):
+        services.hold_interface_meeting(actor=personas.coordinator, cycle=cycle, held_on=datetime.date(2026, 4, 2))
+    assert not Meeting.objects.exists()

@@ -13,7 +13,7 @@ from iltod.places.models import ServiceUnit
 from iltod.scorecards import services
 from iltod.scorecards.models import FocusGroup, ScorecardCycle, Stage, StagePlan
 
-from .helpers import add_group, make_cycle, score
+from .helpers import action_url, add_group, advance_to, close, make_cycle, score
 
 K = FocusGroup.Kind
 
@@ -25,7 +25,7 @@ def closed(personas, cycle):
     services.record_input(
         actor=personas.monitor, cycle=cycle, data={"name": "Сурах бичиг", "unit": "ш", "entitled": 300, "actual": 210}
     )
-    return services.advance_stage(actor=personas.monitor, cycle=cycle, to_stage=Stage.CLOSED)
+    return close(personas, cycle)
 
 
 def test_a_cycle_under_a_project_starts_with_its_indicators(personas, cycle):
@@ -39,8 +39,8 @@ def test_the_community_adds_its_own_indicator(client, personas, cycle):
     client.force_login(personas.monitor)
     count = cycle.indicators.count()
     client.post(
-        reverse("scorecards:cycle_action", args=[cycle.code]),
-        {"action": "indicator", "text_mn": "Сургуулийн автобус цагтаа ирдэг", "text_en": "The school bus is on time"},
+        action_url(cycle, "indicator"),
+        {"text_mn": "Сургуулийн автобус цагтаа ирдэг", "text_en": "The school bus is on time"},
     )
     added = cycle.indicators.get(number=count + 1)
     assert added.is_community_generated and added.indicator is None
@@ -75,7 +75,7 @@ def test_public_list_and_overview_use_a_fixed_number_of_queries(
         facility = make_facility(personas.geo.soum, f"Сургууль {index}", f"School {index}")
         other = make_cycle(personas, title=f"Cycle {index}", service_unit=facility)
         score(personas, add_group(personas, other, K.PARENTS), {1: 3})
-        services.advance_stage(actor=personas.monitor, cycle=other, to_stage=Stage.CLOSED)
+        close(personas, other)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("scorecards:public_list"), {"aimag": "65"})
     assert len(response.context["page"].object_list) == 4
@@ -146,15 +146,12 @@ def test_behind_schedule_lists_cycles_whose_current_stage_is_late(client, person
 
 def test_a_plan_with_stages_out_of_order_is_refused(client, personas, cycle):
     client.force_login(personas.monitor)
-    client.post(
-        reverse("scorecards:cycle_action", args=[cycle.code]),
-        {"action": "plan", "planning": "2026-05-01", "input_tracking": "2026-04-01"},
-    )
+    client.post(action_url(cycle, "plan"), {"planning": "2026-05-01", "input_tracking": "2026-04-01"})
     assert not cycle.plans.exclude(planned_end=None).exists()
 
 
 def test_a_cycle_never_moves_back(personas, cycle):
-    services.advance_stage(actor=personas.monitor, cycle=cycle, to_stage=Stage.COMMUNITY_SCORING)
+    cycle = advance_to(personas.monitor, cycle, Stage.COMMUNITY_SCORING)
     with pytest.raises(services.ScorecardError):
         services.advance_stage(actor=personas.monitor, cycle=cycle, to_stage=Stage.PLANNING)
 
@@ -189,15 +186,15 @@ def test_the_facilitator_must_run_score_cards_in_the_owner_organisation(client, 
 
 def test_an_input_line_is_recorded_and_corrected(client, personas, cycle):
     client.force_login(personas.monitor)
-    url = reverse("scorecards:cycle_action", args=[cycle.code])
-    client.post(url, {"action": "input", "name": "Багш", "entitled": "12", "actual": "9", "checked_by": "Б. Сараа"})
+    url = action_url(cycle, "input")
+    client.post(url, {"name": "Багш", "entitled": "12", "actual": "9", "checked_by": "Б. Сараа"})
     item = cycle.inputs.get()
     assert (item.gap, item.percent) == (-3, 75)
-    client.post(url, {"action": "input", "item": str(item.pk), "name": "Багш", "entitled": "12", "actual": "10"})
+    client.post(url, {"item": str(item.pk), "name": "Багш", "entitled": "12", "actual": "10"})
     item.refresh_from_db()
     assert item.actual == 10 and cycle.inputs.count() == 1
-    assert client.post(url, {"action": "input", "item": "99999", "name": "x"}).status_code == 404
-    response = client.post(url, {"action": "input", "name": "Ном", "entitled": "много"}, follow=True)
+    assert client.post(url, {"item": "99999", "name": "x"}).status_code == 404
+    response = client.post(url, {"name": "Ном", "entitled": "много"}, follow=True)
     assert response.status_code == 200 and cycle.inputs.count() == 1
 
 
@@ -206,8 +203,9 @@ def test_the_public_report_shows_the_action_plan_once_it_is_agreed(client, perso
     from iltod.engagement.models import ActionPlan
 
     score(personas, add_group(personas, cycle, K.WOMEN), {1: 2, 2: 4})
+    cycle = advance_to(personas.monitor, cycle, Stage.INTERFACE_MEETING)
     cycle = services.hold_interface_meeting(actor=personas.coordinator, cycle=cycle, held_on=datetime.date(2026, 4, 2))
-    cycle = services.advance_stage(actor=personas.coordinator, cycle=cycle, to_stage=Stage.CLOSED)
+    cycle = close(personas, cycle, actor=personas.coordinator)
     url = reverse("scorecards:public_report", args=[cycle.code])
     assert cycle.action_plan.title not in client.get(url).content.decode()  # a draft is not public
     engagement.change_plan_status(cycle.action_plan, ActionPlan.Status.AGREED, actor=personas.coordinator)

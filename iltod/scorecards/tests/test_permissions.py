@@ -3,10 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from iltod.scorecards import services
 from iltod.scorecards.models import FocusGroup, Stage
 
-from .helpers import add_group
+from .helpers import action_url, add_group, close
 
 K = FocusGroup.Kind
 
@@ -43,9 +42,7 @@ def test_staff_pages_follow_the_matrix(client, personas, cycle, name, expected):
     report = client.get(reverse("scorecards:staff_report", args=[cycle.code]))
     assert report.status_code == (200 if sees else 404)
     # Running the cycle: moving it forward.
-    response = client.post(
-        reverse("scorecards:cycle_action", args=[cycle.code]), {"action": "advance", "stage": "input_tracking"}
-    )
+    response = client.post(action_url(cycle, "advance"), {"stage": "input_tracking"})
     cycle.refresh_from_db()
     assert (cycle.stage == Stage.INPUT_TRACKING) is runs
     if not runs:
@@ -64,7 +61,7 @@ def test_the_public_report_is_public_only_once_the_cycle_is_closed(client, perso
     client = client_for(client, personas, name)
     url = reverse("scorecards:public_report", args=[cycle.code])
     assert client.get(url).status_code == 404
-    services.advance_stage(actor=personas.monitor, cycle=cycle, to_stage=Stage.CLOSED)
+    close(personas, cycle)
     assert client.get(url).status_code == 200
 
 
@@ -87,10 +84,8 @@ def test_xlsform_and_upload_are_for_runners_only(client, personas, cycle):
 
 def test_provider_staff_may_add_only_a_self_evaluation_group(client, personas, cycle):
     client_for(client, personas, "provider")
-    url = reverse("scorecards:cycle_action", args=[cycle.code])
-    assert client.post(url, {"action": "group", "kind": "women"}).status_code == 404
-    response = client.post(
-        url, {"action": "group", "kind": "provider", "participants_female": "3", "participants_male": "1"}
-    )
+    url = action_url(cycle, "group")
+    assert client.post(url, {"kind": "women"}).status_code == 404
+    response = client.post(url, {"kind": "provider", "participants_female": "3", "participants_male": "1"})
     assert response.status_code == 302
     assert cycle.groups.get().kind == K.PROVIDER

@@ -12,7 +12,7 @@ from iltod.core.testing import make_facility
 from iltod.scorecards import services
 from iltod.scorecards.models import FocusGroup, Stage
 
-from .helpers import add_group, make_cycle, score
+from .helpers import add_group, close, make_cycle, score
 
 K = FocusGroup.Kind
 
@@ -87,6 +87,6 @@ def test_the_report_does_not_grow_with_the_groups(client, personas, library, nam
         school = make_facility(personas.geo.soum, f"Сургууль {size}", f"School {size}")
         cycle = make_cycle(personas, title=f"{size} groups", service_unit=school)
         fill_cycle(personas, cycle, size)
-        services.advance_stage(actor=personas.monitor, cycle=cycle, to_stage=Stage.CLOSED)
+        close(personas, cycle)
         counts.append(queries(client, reverse(f"scorecards:{name}", args=[cycle.code])))
     assert counts[0] == counts[1] <= 25

@@ -22,7 +22,7 @@ from iltod.scorecards.models import (
     Stage,
 )
 
-from .helpers import add_group, make_cycle
+from .helpers import action_url, add_group, advance_to, close, make_cycle
 
 SECRET = "kobo-secret"
 
@@ -33,7 +33,9 @@ def women(personas, cycle):
 
 
 def action(client, cycle, data, files=None):
-    url = reverse("scorecards:cycle_action", args=[cycle.code])
+    """Post the fields of one of the cycle page's forms to that change's own URL."""
+    data = dict(data)
+    url = action_url(cycle, data.pop("action"))
     return client.post(url, {**data, **(files or {})}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
 
 
@@ -90,7 +92,7 @@ def test_the_webhook_refuses_a_body_that_is_not_a_json_object(client, settings, 
 
 
 def test_a_submission_for_a_closed_cycle_is_kept_with_its_error(personas, cycle, women):
-    services.advance_stage(actor=personas.monitor, cycle=cycle, to_stage=Stage.CLOSED)
+    close(personas, cycle)
     with translation.override("en"):
         outcome = fieldwork.import_submission(payload(cycle, women, {1: 3}))
     assert outcome.submission.status == FieldSubmission.Status.ERROR
@@ -234,8 +236,8 @@ def test_stage_dates_out_of_order_are_refused_and_nothing_is_saved(client, perso
     assert not cycle.plans.filter(planned_end__isnull=False).exists()
 
 
-@pytest.mark.parametrize("stage", ["", "bogus", Stage.PLANNING])
-def test_a_cycle_cannot_move_to_an_unknown_or_earlier_stage(client, personas, cycle, stage):
+@pytest.mark.parametrize("stage", ["", "bogus", Stage.PLANNING, Stage.COMMUNITY_SCORING, Stage.CLOSED])
+def test_a_cycle_cannot_move_to_an_unknown_earlier_or_later_than_next_stage(client, personas, cycle, stage):
     client.force_login(personas.monitor)
     response = action(client, cycle, {"action": "advance", "stage": stage})
     assert response.status_code == 200
@@ -307,12 +309,15 @@ def test_only_runners_change_a_cycle(client, personas, cycle, women, who):
     for data in (
         {"action": "plan", Stage.PLANNING: "2026-05-01"},
         {"action": "advance", "stage": Stage.INPUT_TRACKING},
+        {"action": "skip", "stage": Stage.PLANNING, "reason": "No time"},
+        {"action": "library", "indicator": "no-such-code"},
         {"action": "indicator", "text_mn": "Шинэ"},
         {"action": "input", "name": "Teachers"},
         {"action": "group", "kind": FocusGroup.Kind.MEN, "participants_female": "0", "participants_male": "5"},
         {"action": "interface", "held_on": "2026-05-10", "count": "3"},
+        {"action": "upload"},
     ):
-        assert action(client, cycle, data).status_code == 404
+        assert action(client, cycle, data).status_code == 404, data
     url = reverse("scorecards:sheet", args=[cycle.code, women.code])
     assert client.post(url, {"action": "save", "score_1": "1"}).status_code == 404
     assert not Score.objects.exists()
@@ -372,13 +377,14 @@ def test_the_interface_meeting_works_at_a_facility_without_an_operator(personas,
     facility = make_facility(personas.geo.soum, "Бие даасан цэцэрлэг", "Independent kindergarten")
     cycle = make_cycle(personas, title="Kindergarten 2026", service_unit=facility)
     score(personas, add_group(personas, cycle, FocusGroup.Kind.PARENTS), {1: 2, 2: 3})
+    cycle = advance_to(personas.monitor, cycle, Stage.INTERFACE_MEETING)
     cycle = services.hold_interface_meeting(actor=personas.coordinator, cycle=cycle, held_on=date(2026, 4, 2))
     assert cycle.action_plan.actions.count() >= 1
     assert not cycle.action_plan.actions.exclude(lead_organization=None).exists()
 
 
 def test_a_closed_cycle_holds_no_interface_meeting(client, personas, cycle):
-    services.advance_stage(actor=personas.monitor, cycle=cycle, to_stage=Stage.CLOSED)
+    close(personas, cycle)
     client.force_login(personas.monitor)
     response = action(client, cycle, {"action": "interface", "held_on": "2026-05-10", "count": "3"})
     assert any("closed" in m for m in messages_of(response))
