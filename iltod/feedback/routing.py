@@ -189,11 +189,15 @@ def oversight_chain(feedback) -> list:
     return unique
 
 
-def next_oversight(feedback):
-    """The next body up from whoever currently handles or oversees the item, or None at the top."""
+def next_oversight(feedback, above=None):
+    """The next body up from whoever currently handles or oversees the item, or None at the top.
+
+    ``above``: an oversight body escalating the item itself sends it above itself."""
     chain = oversight_chain(feedback)
     ids = [o.pk for o in chain]
     current = feedback.escalated_to_id or feedback.handling_organization_id
+    if above is not None and above.pk in ids and (current not in ids or ids.index(above.pk) > ids.index(current)):
+        current = above.pk
     if current in ids:
         position = ids.index(current)
         return chain[position + 1] if position + 1 < len(chain) else None

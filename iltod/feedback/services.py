@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from iltod.accounts.audit import AuditAction
 from iltod.accounts.capabilities import Capability
 from iltod.accounts.models import Membership
 from iltod.accounts.services import log_event
@@ -500,7 +501,7 @@ def take_over(feedback: Feedback, *, actor, request=None) -> Feedback:
     )
     log_event(
         actor,
-        "feedback.taken_over",
+        AuditAction.FEEDBACK_TAKEN_OVER,
         feedback,
         request=request,
         from_org=old_org.pk if old_org else None,
@@ -514,10 +515,11 @@ def take_over(feedback: Feedback, *, actor, request=None) -> Feedback:
 def escalate(feedback: Feedback, *, actor, request=None) -> Feedback:
     """The oversight body sends the item one level up now, without waiting for the deadline."""
     feedback = _locked(feedback)
-    _require(overseeing_organization(actor, feedback) is not None)
+    overseer = overseeing_organization(actor, feedback)
+    _require(overseer is not None)
     if not feedback.is_open:
         raise FeedbackError(_("Only open items can be escalated."))
-    target = routing.next_oversight(feedback)
+    target = routing.next_oversight(feedback, above=overseer)
     if target is None or target.pk in {feedback.escalated_to_id, feedback.handling_organization_id}:
         raise FeedbackError(_("There is no level above to escalate this item to."))
     feedback.escalated_to = target
@@ -529,7 +531,7 @@ def escalate(feedback: Feedback, *, actor, request=None) -> Feedback:
     )
     log_event(
         actor,
-        "feedback.escalated",
+        AuditAction.FEEDBACK_ESCALATED,
         feedback,
         request=request,
         to_org=target.pk,
@@ -640,7 +642,7 @@ def moderate(feedback: Feedback, *, actor, publish: bool, public_text: str | Non
     feedback.moderation = Feedback.Moderation.PUBLISHED if publish else Feedback.Moderation.HIDDEN
     feedback.save(update_fields=["moderation", "public_description", "updated_at"])
     _event(feedback, Event.Type.MODERATED, actor=actor, moderation=feedback.moderation)
-    log_event(actor, "feedback.moderated", feedback, request=request, moderation=feedback.moderation)
+    log_event(actor, AuditAction.FEEDBACK_MODERATED, feedback, request=request, moderation=feedback.moderation)
     return feedback
 
 
@@ -660,7 +662,14 @@ def moderate_event(event: Event, *, actor, publish: bool, public_text: str | Non
     event.moderation = Feedback.Moderation.PUBLISHED if publish else Feedback.Moderation.HIDDEN
     event.save(update_fields=["moderation", "public_text"])
     _event(feedback, Event.Type.MODERATED, actor=actor, moderation=event.moderation, event=event.pk)
-    log_event(actor, "feedback.event_moderated", feedback, request=request, event=event.pk, moderation=event.moderation)
+    log_event(
+        actor,
+        AuditAction.FEEDBACK_EVENT_MODERATED,
+        feedback,
+        request=request,
+        event=event.pk,
+        moderation=event.moderation,
+    )
     return event
 
 
@@ -670,7 +679,7 @@ def reporter_for(feedback: Feedback, *, actor, request=None) -> Reporter | None:
         raise FeedbackError(_("You cannot see who reported this."))
     reporter = Reporter.objects.filter(feedback=feedback).first()
     with transaction.atomic():
-        log_event(actor, "feedback.identity_viewed", feedback, request=request, sensitive_read=True)
+        log_event(actor, AuditAction.FEEDBACK_IDENTITY_VIEWED, feedback, request=request, sensitive_read=True)
         _event(feedback, Event.Type.IDENTITY_VIEWED, actor=actor)
     return reporter
 
