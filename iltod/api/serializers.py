@@ -211,7 +211,7 @@ class PublicFeedbackSerializer(serializers.ModelSerializer):
         ]
 
     def get_description(self, feedback) -> str | None:
-        return feedback.public_description if feedback.shows_text_publicly else None
+        return feedback.public_body if feedback.shows_text_publicly else None
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_resolve_due(self, feedback):
@@ -239,9 +239,7 @@ class PublicEventSerializer(serializers.ModelSerializer):
         return str(event.organization) if event.organization_id else ""
 
     def get_text(self, event) -> str:
-        if event.type == Event.Type.REOPENED and not event.feedback.shows_text_publicly:
-            return ""
-        return event.text
+        return event.public_body
 
 
 class PublicFeedbackDetailSerializer(PublicFeedbackSerializer):
@@ -256,7 +254,7 @@ class PublicFeedbackDetailSerializer(PublicFeedbackSerializer):
 
     @extend_schema_field(PublicEventSerializer(many=True))
     def get_timeline(self, feedback):
-        events = feedback.events.filter(is_public=True).select_related("organization").order_by("created_at", "pk")
+        events = feedback.events.public().select_related("organization").order_by("created_at", "pk")
         for event in events:
             event.feedback = feedback
         return PublicEventSerializer(events, many=True, context=self.context).data

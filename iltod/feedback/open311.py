@@ -8,15 +8,24 @@ the specification's ``[{"code", "description"}]`` form. Extensions: ``page``/``p
 """
 
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
+from django.db.models import OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import UnreadablePostError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import is_ratelimited
@@ -90,21 +99,56 @@ def _error(fmt: str, status: int, description: str):
     return _respond(fmt, [{"code": status, "description": description}], "errors", "error", status=status)
 
 
-def endpoint(view):
-    """Wraps an Open311 view: format check, jurisdiction, errors in the spec's form."""
+READ = ("GET", "HEAD")
+READ_WRITE = ("GET", "HEAD", "POST")
+# Django answers these while reading a body (request.POST) with its own HTML pages.
+BAD_BODY = (TooManyFieldsSent, TooManyFilesSent, UnreadablePostError, MultiPartParserError)
+
+
+def endpoint(view=None, *, methods=READ):
+    """Wraps an Open311 view: format check, method, body size, jurisdiction, and every error in
+    the specification's form (never one of Django's HTML pages). CSRF does not apply: clients
+    authenticate with an api_key, not a browser's cookie."""
+    if view is None:
+        return lambda view: endpoint(view, methods=methods)
 
     def wrapper(request, *args, fmt, **kwargs):
         if fmt not in CONTENT_TYPES:
             return _error("json", 404, _("Unknown format: use .json or .xml."))
+        if request.method not in methods:
+            response = _error(fmt, 405, _("This endpoint takes %(methods)s.") % {"methods": ", ".join(methods)})
+            response["Allow"] = ", ".join(methods)
+            return response
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and _declared_length(request) > limit:  # refused before anything reads it
+            return _error(fmt, 413, _("The request body is too large: at most %(size)s bytes.") % {"size": limit})
         try:
             jurisdiction = _jurisdiction(request)
             return view(request, *args, fmt=fmt, jurisdiction=jurisdiction, **kwargs)
         except Open311Error as exc:
             return _error(fmt, exc.status, exc.description)
+        except RequestDataTooBig:
+            return _error(fmt, 413, _("The request body is too large: at most %(size)s bytes.") % {"size": limit})
+        except BAD_BODY:
+            return _error(fmt, 400, _("The request body cannot be read."))
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return csrf_exempt(wrapper)
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+@csrf_exempt
+def not_found(request, path=""):
+    """Anything else under /open311/v2/ (an unknown path, an odd id, ``.JSON``): the spec's 404."""
+    fmt = "xml" if request.path.lower().endswith(".xml") else "json"
+    return _error(fmt, 404, _("Not found: see discovery.json for the endpoints."))
 
 
 def _platform_jurisdiction() -> str:
@@ -265,7 +309,7 @@ def _request_data(request, feedback: Feedback, *, extensions=False) -> dict:
         + (f": {feedback.public_response}" if feedback.public_response else ""),
         "service_name": feedback.category.name,
         "service_code": feedback.category.code,
-        "description": feedback.public_description if feedback.shows_text_publicly else "",
+        "description": feedback.public_body,
         "agency_responsible": feedback.handling_organization.name if feedback.handling_organization else "",
         "service_notice": "",
         "requested_datetime": _iso(feedback.received_at),
@@ -284,12 +328,15 @@ def _request_data(request, feedback: Feedback, *, extensions=False) -> dict:
         data["extended_attributes"] = {
             "detailed_status": feedback.status,
             "notes": [
-                {"datetime": _iso(e.created_at), "type": e.type, "status": e.new_status or "", "text": e.text}
-                for e in feedback.events.all()
-                if e.is_public
+                {"datetime": _iso(e.created_at), "type": e.type, "status": e.new_status or "", "text": e.public_body}
+                for e in feedback.events.all()  # prefetched as PUBLIC_EVENTS
             ],
         }
     return data
+
+
+# A request's notes: its public timeline (moderated citizens' words only once published).
+PUBLIC_EVENTS = Prefetch("events", queryset=Event.objects.public().order_by("created_at", "pk"))
 
 
 def _public_requests():
@@ -317,12 +364,10 @@ def _positive_int(request, name, default, maximum):
     return min(value, maximum)
 
 
-@endpoint
+@endpoint(methods=READ_WRITE)
 def requests_collection(request, fmt, jurisdiction):
     if request.method == "POST":
         return _create(request, fmt, jurisdiction)
-    if request.method != "GET":
-        raise Open311Error(405, _("Use GET or POST."))
     items = _in_jurisdiction(_public_requests(), jurisdiction)
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
@@ -354,7 +399,7 @@ def requests_collection(request, fmt, jurisdiction):
     items = items.order_by("-received_at", "-pk")[(page - 1) * page_size : page * page_size]
     extensions = request.GET.get("extensions", "").lower() == "true"
     if extensions:
-        items = items.prefetch_related("events", "attachments")
+        items = items.prefetch_related(PUBLIC_EVENTS, "attachments")
     else:
         items = items.prefetch_related("attachments")
     data = [_request_data(request, f, extensions=extensions) for f in items]
@@ -365,7 +410,7 @@ def requests_collection(request, fmt, jurisdiction):
 def request_detail(request, service_request_id, fmt, jurisdiction):
     feedback = (
         _in_jurisdiction(_public_requests(), jurisdiction)
-        .prefetch_related("events", "attachments")
+        .prefetch_related(PUBLIC_EVENTS, "attachments")
         .filter(tracking_code=service_request_id)
         .first()
     )
@@ -384,35 +429,173 @@ def token_detail(request, token, fmt, jurisdiction):
     return _respond(fmt, [{"service_request_id": token, "token": token}], "service_requests", "request")
 
 
-@endpoint
-def service_request_updates(request, fmt, jurisdiction):
-    """The update history extension: public timeline events in a time window (default: last day)."""
-    end = _parse_date("end_date", request.GET.get("end_date")) or timezone.now()
-    start = _parse_date("start_date", request.GET.get("start_date")) or end - timedelta(days=1)
-    if end - start > MAX_WINDOW:
-        raise Open311Error(400, _("start_date and end_date may not span more than 90 days"))
+# The item's state after each update, in mySociety's vocabulary (docs/open311.md has the table).
+# A referral always names another body of the platform (services.refer), so it is an internal
+# referral; NOT_COUNCILS_RESPONSIBILITY is never served.
+UPDATE_STATES = {
+    Feedback.Status.RECEIVED: "OPEN",
+    Feedback.Status.ACKNOWLEDGED: "INVESTIGATING",
+    Feedback.Status.IN_PROGRESS: "IN_PROGRESS",
+    Feedback.Status.ACTION_SCHEDULED: "ACTION_SCHEDULED",
+    Feedback.Status.RESOLVED: "FIXED",
+    Feedback.Status.NO_FURTHER_ACTION: "NO_FURTHER_ACTION",
+    Feedback.Status.DUPLICATE: "DUPLICATE",
+    Feedback.Status.REFERRED: "INTERNAL_REFERRAL",
+    Feedback.Status.CLOSED: "CLOSED",
+}
+
+
+def _update_id(event: Event, tracking_code: str) -> str:
+    return f"{tracking_code}-{event.pk}"
+
+
+def _updates_in_window(start: datetime, end: datetime, jurisdiction):
+    """Public timeline events with ``start <= time < end``, oldest first, each annotated with the
+    item's status right after it (``state``: the last status change at or before it).
+
+    The window is half-open so that a client polling consecutive windows (each starting where the
+    last ended) reads every update once; (time, id) is a total order, so pages never overlap."""
+    at_or_before = Q(created_at__lt=OuterRef("created_at")) | Q(
+        created_at=OuterRef("created_at"), pk__lte=OuterRef("pk")
+    )
+    state = (
+        Event.objects.filter(at_or_before, feedback=OuterRef("feedback"))
+        .exclude(new_status="")
+        .order_by("-created_at", "-pk")
+        .values("new_status")[:1]
+    )
     events = (
-        Event.objects.filter(is_public=True, created_at__gte=start, created_at__lte=end)
-        .exclude(feedback__status=Feedback.Status.DUPLICATE)
+        Event.objects.public()
+        .filter(created_at__gte=start, created_at__lt=end)
+        # The submission is the request itself, not an update of it; so is its first routing.
+        .exclude(type=Event.Type.SUBMITTED)
+        .exclude(Q(type=Event.Type.ROUTED) & ~Q(data__has_key="triage"))
+        .annotate(state=Coalesce(Subquery(state), Value(Feedback.Status.RECEIVED)))
         .select_related("feedback")
+        .only("pk", "type", "text", "public_text", "moderation", "new_status", "created_at", "feedback__tracking_code")
     )
     if jurisdiction is not None:
         events = events.filter(feedback__admin_unit_id__in=jurisdiction.descendant_ids())
+    return events.order_by("created_at", "pk")
+
+
+def _update_description(event: Event) -> str:
+    """The update's public words; an update without any says what happened and the item's status,
+    so that no client stores a blank comment."""
+    status = dict(Feedback.Status.choices).get(event.state, event.state)
+    if event.type == Event.Type.MERGED:
+        return _("This is a duplicate of %(code)s.") % {"code": event.text}
+    text = event.public_body.strip()
+    if text:
+        return text
+    if event.new_status:
+        return _("The status is now “%(status)s”.") % {"status": status}
+    return _("%(event)s. The status is “%(status)s”.") % {"event": capfirst(event.get_type_display()), "status": status}
+
+
+def _after_cursor(request) -> tuple[datetime, int] | None:
+    """``after``: the update_id of the last update a client read; the page goes on after it."""
+    raw = (request.GET.get("after") or "").strip()
+    if not raw:
+        return None
+    pk = raw.rsplit("-", 1)[-1]
+    created_at = Event.objects.filter(pk=int(pk)).values_list("created_at", flat=True).first() if pk.isdigit() else None
+    if created_at is None:
+        raise Open311Error(400, _("after must be an update_id from this list"))
+    return created_at, int(pk)
+
+
+def _w3c(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+@endpoint(methods=READ_WRITE)
+def service_request_updates(request, fmt, jurisdiction):
+    """The update history extension (GET) and a citizen's update from a client (POST)."""
+    if request.method == "POST":
+        return _post_update(request, fmt, jurisdiction)
+    end = _parse_date("end_date", request.GET.get("end_date")) or timezone.now()
+    start = _parse_date("start_date", request.GET.get("start_date")) or end - timedelta(days=1)
+    if end < start:
+        raise Open311Error(400, _("end_date is before start_date"))
+    if end - start > MAX_WINDOW:
+        raise Open311Error(400, _("start_date and end_date may not span more than 90 days"))
     page_size = _positive_int(request, "page_size", MAX_REQUESTS, MAX_REQUESTS)
-    page = _positive_int(request, "page", 1, 10**6)
-    events = events.order_by("created_at", "pk")[(page - 1) * page_size : page * page_size]
+    events = _updates_in_window(start, end, jurisdiction)
+    after = _after_cursor(request)
+    if after is not None:
+        events = events.filter(Q(created_at__gt=after[0]) | Q(created_at=after[0], pk__gt=after[1]))
+    else:
+        page = _positive_int(request, "page", 1, 10**6)
+        events = events[(page - 1) * page_size :]
+    events = list(events[: page_size + 1])  # one more tells whether a next page exists
+    more, events = len(events) > page_size, events[:page_size]
     data = [
         {
-            "update_id": f"{e.feedback.tracking_code}-{e.pk}",
+            "update_id": _update_id(e, e.feedback.tracking_code),
             "service_request_id": e.feedback.tracking_code,
-            "status": "closed" if e.new_status and e.new_status not in Feedback.OPEN_STATUSES else "open",
+            "status": UPDATE_STATES.get(e.state, "OPEN"),
             "updated_datetime": _iso(e.created_at),
-            "description": e.text,
+            "description": _update_description(e),
             "media_url": "",
         }
         for e in events
     ]
-    return _respond(fmt, data, "service_request_updates", "request_update")
+    response = _respond(fmt, data, "service_request_updates", "request_update")
+    if more:
+        # The next page of the same window (pinned, so that "now" does not move under the client).
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.setlist("start_date", [_w3c(start)])
+        query.setlist("end_date", [_w3c(end)])
+        query.setlist("after", [data[-1]["update_id"]])
+        response["Link"] = f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
+    return response
+
+
+def _throttle(request, key: ApiKey) -> None:
+    if is_ratelimited(
+        request,
+        group="open311-post",
+        key=lambda g, r: key.prefix,
+        rate=settings.OPEN311_POST_RATE,
+        method=is_ratelimited.ALL,
+        increment=True,
+    ):
+        raise Open311Error(429, _("Too many requests for this api_key. Try again later."))
+    touch_api_key(key)
+
+
+def _post_update(request, fmt, jurisdiction):
+    """mySociety's extension: a citizen's update from a client (FixMyStreet sends one for every
+    comment on a report it submitted). It is stored as the citizen's update of the item, public
+    once moderated; a resend with the same client ``update_id`` gets the first answer again."""
+    key = _api_key(request)
+    _throttle(request, key)
+    code = _posted(request, "service_request_id")
+    if not code:
+        raise Open311Error(400, _("service_request_id is required"))
+    feedback = _in_jurisdiction(Feedback.objects.all(), jurisdiction).filter(tracking_code=code).first()
+    if feedback is None:
+        raise Open311Error(404, _("service_request_id not found"))
+    # FixMyStreet sends its comment's id as update_id (older versions as update_id_ext); two
+    # clients may use the same ids, so the key's organisation is part of it.
+    client_id = (_posted(request, "update_id") or _posted(request, "update_id_ext"))[:100]
+    try:
+        event = services.add_citizen_update(
+            feedback,
+            text=_posted(request, "description")[:5000],
+            channel=Feedback.Channel.OPEN311,
+            external_id=f"{key.organization_id}:{client_id}" if client_id else "",
+        )
+    except ValidationError as exc:
+        raise Open311Error(400, " ".join(exc.messages))
+    return _respond(
+        fmt,
+        [{"update_id": _update_id(event, feedback.tracking_code)}],
+        "service_request_updates",
+        "request_update",
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -424,17 +607,20 @@ def _posted(request, name: str) -> str:
 
 
 def _attributes(request) -> dict[str, object]:
-    """``attribute[code]=v`` and ``attribute[code][]=v1&attribute[code][]=v2`` → {code: v | [v1, v2]}."""
-    answers: dict[str, object] = {}
+    """``attribute[code]=v`` → {code: v}. A repeated field (``attribute[code]=a&attribute[code]=b``,
+    as FixMyStreet sends a multi-choice answer) or the ``attribute[code][]`` form → {code: [a, b]}:
+    no value is dropped (a single-value question then refuses the list)."""
+    answers: dict[str, list] = {}
+    listed = set()
     for key in request.POST:
         if not key.startswith("attribute[") or "]" not in key:
             continue
         code = key[len("attribute[") : key.index("]")]
-        if key.endswith("[]"):
-            answers[code] = [v for v in request.POST.getlist(key) if v != ""]
-        else:
-            answers[code] = request.POST.get(key, "")
-    return answers
+        values = request.POST.getlist(key)
+        if key.endswith("[]") or len(values) > 1 or code in answers:
+            listed.add(code)
+        answers.setdefault(code, []).extend(values)
+    return {code: [v for v in values if v != ""] if code in listed else values[0] for code, values in answers.items()}
 
 
 def _check_answer(question: CategoryQuestion, value) -> object:
@@ -474,16 +660,7 @@ def _api_key(request) -> ApiKey:
 
 def _create(request, fmt, jurisdiction):
     key = _api_key(request)
-    if is_ratelimited(
-        request,
-        group="open311-post",
-        key=lambda g, r: key.prefix,
-        rate=settings.OPEN311_POST_RATE,
-        method=is_ratelimited.ALL,
-        increment=True,
-    ):
-        raise Open311Error(429, _("Too many requests for this api_key. Try again later."))
-    touch_api_key(key)
+    _throttle(request, key)
     category = (
         Category.objects.filter(code=_posted(request, "service_code"), is_active=True).select_related("sector").first()
     )

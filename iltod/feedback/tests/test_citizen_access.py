@@ -33,6 +33,7 @@ def test_the_code_alone_shows_only_the_public_page(client, resolved):
 
 
 def test_the_key_opens_the_citizens_page_and_keeps_it_out_of_the_address_bar(client, resolved):
+    client.get(resolved.citizen_url)  # the first visit sets the session's cookie (see test_tracking.py)
     response = client.get(resolved.citizen_url)
     assert response.status_code == 302
     assert response["Location"] == reverse("feedback:track", args=[resolved.tracking_code])

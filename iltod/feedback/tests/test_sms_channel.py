@@ -306,7 +306,8 @@ def test_a_reply_with_the_tracking_code_from_the_same_phone_is_an_update(client,
     assert response.json()["outcome"] == "update"
     assert Feedback.objects.count() == 1
     update = Event.objects.get(type=Event.Type.CITIZEN_UPDATE)
-    assert update.feedback.tracking_code == code and not update.is_public
+    assert update.feedback.tracking_code == code
+    assert not Event.objects.public().filter(pk=update.pk).exists()  # public once a moderator publishes it
     assert "margaash dahiad ochno" in update.text and "маргааш" in update.text
     assert code in sms_to(PHONE).order_by("pk")[1].body
     assert sms_to(PHONE).count() == 2  # the receipt and the acknowledgement

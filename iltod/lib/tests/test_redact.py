@@ -64,3 +64,58 @@ def test_years_dates_counts_amounts_and_school_numbers_are_not_masked(text):
 @pytest.mark.parametrize("text", ["", None])
 def test_empty_text_gives_an_empty_string(text):
     assert mask_personal_data(text) == ""
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "99-11-22-33",
+        "99 11 22 33",
+        "99.11.22.33",
+        "9 9 1 1 2 2 3 3",
+        "９９１１２２３３",  # full-width digits from a phone keyboard
+        "９９１１－２２３３",
+        "9911 22 33",
+        "+976 99-11-22-33",
+        "(976) 9911 2233",
+    ],
+)
+def test_phone_numbers_written_as_people_write_them_are_masked(phone):
+    assert mask_personal_data(f"Залга {phone} руу, орой") == f"Залга {MASK} руу, орой"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("утас 312345", f"утас {MASK}"),
+        ("Утас: 11-312345", f"Утас: {MASK}"),
+        ("tel. 70 11 22 3", f"tel. {MASK}"),
+        ("phone: 011 312 345", f"phone: {MASK}"),
+        ("утасны дугаар 123-4567", f"утасны дугаар {MASK}"),
+    ],
+)
+def test_a_number_after_a_word_that_announces_a_phone_is_masked(text, masked):
+    assert mask_personal_data(text) == masked
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["UB99012345", "YБ99012345", "уб-99012345", "УБ 9901 2345", "ＵＢ９９０１２３４５", "чж 05210112"],
+)
+def test_registry_numbers_in_either_alphabet_and_any_grouping_are_masked(number):
+    assert mask_personal_data(f"РД: {number}, хүү") == f"РД: {MASK}, хүү"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Шалгалт нь 2024.03.15-нд",
+        "15.03.2024, 05.09.2024",
+        "8 9 10 11 12-р ангийн сурагчид",
+        "Төсөв 99 500 000 төгрөг",
+        "Утас байхгүй, 2 удаа очсон",
+        "2023 - 2024, 2023–2024",
+    ],
+)
+def test_dates_grade_lists_and_amounts_near_the_new_rules_are_not_masked(text):
+    assert mask_personal_data(text) == text
