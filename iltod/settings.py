@@ -164,6 +164,10 @@ AXES_LOCKOUT_CALLABLE = "iltod.accounts.views.locked_out"
 AXES_USERNAME_CALLABLE = "iltod.accounts.backends.login_identifier"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_VERBOSE = False
+# Across accounts: failed logins from one address (an IPv6 /64) within a window, then 429 until it
+# ends (django-ratelimit rate "N/[k]s|m|h|d", counted in the cache). Generous for a school or office
+# behind one address, small for someone trying a few passwords on many accounts.
+LOGIN_FAILURES_PER_IP = env_str("LOGIN_FAILURES_PER_IP", "20/15m")
 
 # Languages: Mongolian first, English second; configurable content has _mn/_en fields.
 LANGUAGE_CODE = "mn"
@@ -337,8 +341,7 @@ CONTENT_SECURITY_POLICY = {
 # Browser features no page uses are switched off; "facilities near me" asks for the position.
 PERMISSIONS_POLICY = env_str(
     "PERMISSIONS_POLICY",
-    "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), magnetometer=(), microphone=(), "
-    "payment=(), usb=()",
+    "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()",
 )
 
 # Hardening, on with DJANGO_ENV=production.

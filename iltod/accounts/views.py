@@ -1,8 +1,11 @@
+import re
+
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
@@ -16,7 +19,10 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
 
+from .audit import AuditAction
 from .capabilities import Capability
 from .forms import DisableTwoFactorForm, LoginForm, TokenForm
 from .permissions import has_capability
@@ -59,6 +65,8 @@ def login_view(request):
         # With a ``next`` (e.g. from /admin/ for a user without access) show the form instead:
         # redirecting back would loop, and the user may want to log in as someone else.
         return redirect("accounts:account")
+    if request.method == "POST" and _address_throttled(request):
+        return locked_out(request, per_address=True)
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
@@ -68,8 +76,10 @@ def login_view(request):
             request.session[PENDING_NEXT] = _safe_next(request, "")
             return redirect("accounts:login_verify")
         login(request, user)
-        log_event(user, "auth.login", user, request=request, second_factor=False)
+        log_event(user, AuditAction.LOGIN, user, request=request, second_factor=False)
         return HttpResponseRedirect(_safe_next(request, "") or _landing(user))
+    if request.method == "POST" and form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+        _address_throttled(request, count_failure=True)
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
 
 
@@ -88,17 +98,17 @@ def login_verify(request):
         backend = request.session.get(PENDING_BACKEND)
         login(request, user, backend=backend)
         otp_login(request, form.verified_device)
-        log_event(user, "auth.login", user, request=request, second_factor=True)
+        log_event(user, AuditAction.LOGIN, user, request=request, second_factor=True)
         return HttpResponseRedirect(next_url)
     if request.method == "POST":
-        log_event(None, "auth.second_factor_failed", user, request=request)
+        log_event(None, AuditAction.SECOND_FACTOR_FAILED, user, request=request)
     return render(request, "accounts/login_verify.html", {"form": form})
 
 
 @require_POST
 def logout_view(request):
     if request.user.is_authenticated:
-        log_event(request.user, "auth.logout", request.user, request=request)
+        log_event(request.user, AuditAction.LOGOUT, request.user, request=request)
     logout(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
@@ -151,7 +161,7 @@ def two_factor_setup(request):
             static.token_set.all().delete()
             codes = [StaticToken.random_token() for _ in range(10)]
             StaticToken.objects.bulk_create(StaticToken(device=static, token=c) for c in codes)
-            log_event(user, "auth.second_factor_enabled", user, request=request)
+            log_event(user, AuditAction.SECOND_FACTOR_ENABLED, user, request=request)
         otp_login(request, device)
         request.session[BACKUP_CODES] = codes
         messages.success(request, _("Two-step verification is on."))
@@ -186,17 +196,44 @@ def two_factor_disable(request):
         with transaction.atomic():
             TOTPDevice.objects.filter(user=request.user).delete()
             StaticDevice.objects.filter(user=request.user).delete()
-            log_event(request.user, "auth.second_factor_disabled", request.user, request=request)
+            log_event(request.user, AuditAction.SECOND_FACTOR_DISABLED, request.user, request=request)
         messages.success(request, _("Two-step verification is off."))
         return redirect("accounts:account")
     return render(request, "accounts/two_factor_disable.html", {"form": form})
 
 
-def locked_out(request, credentials=None, *args, **kwargs):
-    """Shown by django-axes after too many failed logins."""
+def _address_throttled(request, *, count_failure: bool = False) -> bool:
+    """Whether the request's address has failed to log in LOGIN_FAILURES_PER_IP times already,
+    whichever accounts it tried (django-axes locks each account per address; this stops one address
+    trying a few passwords on many accounts). With ``count_failure`` one more failure is counted."""
+    usage = get_usage(
+        request,
+        group="accounts.login.address",
+        key="ip",
+        rate=settings.LOGIN_FAILURES_PER_IP,
+        method=ALL,
+        increment=count_failure,
+    )
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _window_minutes(rate: str) -> int:
+    """The window of a django-ratelimit rate ("20/15m": 15) in whole minutes, at least 1."""
+    number, unit = re.fullmatch(r"\d+/(\d*)([smhd])", rate).groups()
+    seconds = int(number or 1) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
+    return max(1, round(seconds / 60))
+
+
+def locked_out(request, credentials=None, *args, per_address=False, **kwargs):
+    """Shown by django-axes after too many failed logins on an account, and after too many from
+    one address (``per_address``)."""
+    if per_address:
+        minutes = _window_minutes(settings.LOGIN_FAILURES_PER_IP)
+    else:
+        minutes = int(settings.AXES_COOLOFF_TIME * 60)
     return render(
         request,
         "accounts/locked_out.html",
-        {"minutes": int(settings.AXES_COOLOFF_TIME * 60)},
+        {"minutes": minutes, "per_address": per_address},
         status=429,
     )
