@@ -1,15 +1,19 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from iltod.accounts.identity_admin import ReporterContactsAdminMixin
 from iltod.core.admin_tools import ExportMixin, missing_translation_filter
+from iltod.lib.masking import mask_recipient, mask_secret_links
 
 from .models import Attachment, Category, DeadlinePolicy, Event, Feedback, InboundMessage, RoutingRule, Stat
 
 
 @admin.register(Category)
 class CategoryAdmin(ExportMixin, TranslationAdmin):
-    list_display = ["code", "name", "sector", "order", "is_active"]
-    list_filter = ["sector", "is_active", missing_translation_filter("name")]
+    list_display = ["code", "name", "sector", "order", "is_active", "is_conduct"]
+    list_editable = ["is_conduct"]  # conduct topics go to the oversight body (feedback.permissions)
+    list_filter = ["sector", "is_active", "is_conduct", missing_translation_filter("name")]
     search_fields = ["code", "name_mn", "name_en"]
 
 
@@ -105,6 +109,7 @@ class FeedbackAdmin(ExportMixin, admin.ModelAdmin):
         "handling_organization",
         "assigned_to",
         "escalated_to",
+        "oversight_organization",
         "duplicate_of",
         "category",
     ]
@@ -142,35 +147,26 @@ class StatAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin):
+class InboundMessageAdmin(ReporterContactsAdminMixin, admin.ModelAdmin):
     """Read-only record of what the channels delivered; errors are fixed and retried on the staff
-    page /staff/feedback/inbound/, which keeps the audit trail."""
+    page /staff/feedback/inbound/, which keeps the audit trail. The sender and the payload (which
+    names the sender too) are a reporter's contact details: shown to identity holders only, audited
+    (``iltod.accounts.identity_admin``); secret links in texts are masked for everyone."""
 
     list_display = ["created_at", "channel", "external_id", "status", "outcome", "feedback", "attempts"]
     list_filter = ["channel", "status", "outcome"]
     search_fields = ["external_id", "feedback__tracking_code"]
     list_select_related = ["feedback"]
     date_hierarchy = "created_at"
-    readonly_fields = [
-        "code",
-        "channel",
-        "external_id",
-        "sender",
-        "payload",
-        "text",
-        "transliteration",
-        "status",
-        "outcome",
-        "error",
-        "corrections",
-        "attempts",
-        "feedback",
-        "created_at",
-        "processed_at",
-    ]
+    contact_fields = ("sender", "payload", "text", "transliteration")
+    masked_fields = ("masked_sender", "text_without_secret_links")
+    unmasked_fields = ("sender", "payload", "text_without_secret_links")
+    audit_where = "inbound"
 
-    def has_add_permission(self, request):
-        return False
+    @admin.display(description=_("sender"))
+    def masked_sender(self, obj):
+        return mask_recipient(obj.sender)
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    @admin.display(description=_("text"))
+    def text_without_secret_links(self, obj):
+        return mask_secret_links(obj.text)

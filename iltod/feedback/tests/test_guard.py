@@ -329,3 +329,12 @@ def test_the_director_gets_404_on_every_action_of_a_conduct_complaint(world):
         "staff_escalate",
     ):
         assert director.post(reverse(f"feedback:{name}", args=[feedback.tracking_code])).status_code == 404, name
+
+
+def test_the_back_office_lists_and_filters_the_conduct_topics(world):
+    response = staff(world.admin).get(reverse("admin:feedback_category_changelist"), {"is_conduct__exact": "1"})
+    assert response.status_code == 200
+    codes = {c.code for c in response.context["cl"].result_list}
+    assert {"edu-payments", "edu-teacher-conduct", "health-payments"} <= codes
+    assert "edu-meals" not in codes
+    assert "is_conduct" in response.context["cl"].list_editable
