@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iltod.core.admin_tools import ExportMixin
 
+from .audit import AuditAction
 from .capabilities import Capability
 from .models import ApiKey, AuditEvent, Membership, User
 from .services import log_event
@@ -63,7 +64,7 @@ class MembershipAdmin(ExportMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         log_event(
             request.user,
-            "membership.changed" if change else "membership.granted",
+            AuditAction.MEMBERSHIP_CHANGED if change else AuditAction.MEMBERSHIP_GRANTED,
             obj,
             request=request,
             changed=form.changed_data,
@@ -130,3 +131,20 @@ class ApiKeyAdmin(ExportMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+def _translate_otp_sections() -> None:
+    """django-otp's admin pages, with their labels translated (see ``third_party``)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .third_party import TranslatedOtpAdmin
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            base = type(admin.site.get_model_admin(model))
+            admin.site.unregister(model)
+            admin.site.register(model, type(base.__name__, (TranslatedOtpAdmin, base), {}))
+
+
+_translate_otp_sections()
