@@ -177,3 +177,14 @@ def test_an_acknowledgement_still_missing_after_its_deadline_is_shown_overdue(cl
     body = client.get(feedback.get_absolute_url()).content.decode()
     assert "Acknowledge by" in body
     assert timezone.now() > reload(feedback).acknowledge_due
+
+
+def test_the_staff_page_shows_a_late_acknowledgement_as_late_too(world, time_machine):
+    feedback = submit(world)
+    time_machine.move_to(reload(feedback).acknowledge_due + timedelta(days=2), tick=False)
+    services.change_status(feedback, Feedback.Status.ACKNOWLEDGED, actor=world.provider)
+    staff = Client(HTTP_ACCEPT_LANGUAGE="en")
+    staff.force_login(world.provider)
+    body = staff.get(feedback.get_staff_url()).content.decode()
+    assert "acknowledged late, on" in body
+    assert "✓" not in body
