@@ -14,4 +14,6 @@ urlpatterns = [
     re_path(r"^requests/(?P<service_request_id>[\w-]+)" + FMT, open311.request_detail, name="request"),
     re_path(r"^tokens/(?P<token>[\w-]+)" + FMT, open311.token_detail, name="token"),
     re_path(r"^servicerequestupdates" + FMT, open311.service_request_updates, name="updates"),
+    # Last: anything else (an odd id, ``.JSON``) is a 404 in the specification's form.
+    re_path(r"^(?P<path>.*)$", open311.not_found, name="not_found"),
 ]

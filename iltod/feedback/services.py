@@ -183,9 +183,18 @@ def _tell_handlers(feedback: Feedback, organization, template: str, **context):
 # Intake
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def submit_feedback(data: Submission, *, actor=None, request=None, on_stored=None) -> tuple[Feedback, bool]:
-    """Record feedback from any channel, route it, set its deadlines and confirm to the reporter.
+    """``store_feedback`` in a transaction of its own (durable: never inside another), so the
+    messages it queues leave only for an item that is committed."""
+    return store_feedback(data, actor=actor, request=request, on_stored=on_stored)
+
+
+@transaction.atomic
+def store_feedback(data: Submission, *, actor=None, request=None, on_stored=None) -> tuple[Feedback, bool]:
+    """Record feedback from any channel, route it, set its deadlines and confirm to the reporter,
+    inside the caller's transaction (a channel's message, an import's rows); elsewhere call
+    ``submit_feedback``.
 
     Returns ``(feedback, created)``; a channel message id seen before returns the first item.
     ``on_stored(feedback)`` runs in the same transaction once the item, its timeline and its
@@ -309,7 +318,7 @@ def _require(allowed: bool):
         raise FeedbackError(_("You cannot do this for this item."))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def change_status(feedback: Feedback, new_status: str, *, actor, text: str = "", request=None) -> Feedback:
     feedback = _locked(feedback)
     _require(can_handle(actor, feedback))
@@ -373,7 +382,7 @@ def latest_public_response(feedback: Feedback) -> str:
     return events[0][1] if events and events[0][0] == Event.Type.RESPONSE else ""
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def respond(feedback: Feedback, *, actor, text: str, public: bool) -> Event:
     """A public response to the citizen, or an internal note only staff see."""
     feedback = _locked(feedback)
@@ -418,7 +427,7 @@ def assign(feedback: Feedback, *, actor, assignee) -> Feedback:
     return feedback
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def refer(feedback: Feedback, *, actor, organization, reason: str) -> Feedback:
     """Send the item to another body. It must say where and why: never a dead end."""
     feedback = _locked(feedback)
@@ -472,7 +481,7 @@ def _oversight_after_move(feedback: Feedback, handler):
     return above or feedback.oversight_organization
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def take_over(feedback: Feedback, *, actor, request=None) -> Feedback:
     """The oversight body (or the body the item was escalated to) becomes its handler."""
     feedback = _locked(feedback)
@@ -511,7 +520,7 @@ def take_over(feedback: Feedback, *, actor, request=None) -> Feedback:
     return feedback
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def escalate(feedback: Feedback, *, actor, request=None) -> Feedback:
     """The oversight body sends the item one level up now, without waiting for the deadline."""
     feedback = _locked(feedback)
@@ -541,7 +550,7 @@ def escalate(feedback: Feedback, *, actor, request=None) -> Feedback:
     return feedback
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def extend_deadline(feedback: Feedback, *, actor, days: int, reason: str) -> Feedback:
     """The head of the body extends once, by up to the policy's maximum, and the citizen is told."""
     feedback = _locked(feedback)
@@ -599,7 +608,7 @@ def similar_open_items(
     return scored[:limit]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def mark_duplicate(feedback: Feedback, *, actor, original: Feedback) -> Feedback:
     feedback = _locked(feedback)
     _require(can_handle(actor, feedback))
@@ -688,7 +697,7 @@ def reporter_for(feedback: Feedback, *, actor, request=None) -> Reporter | None:
 # The citizen (holding the tracking code)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reopen(feedback: Feedback, *, reason: str) -> Feedback:
     feedback = _locked(feedback)
     reason = (reason or "").strip()
@@ -776,7 +785,7 @@ def escalate_overdue(now=None) -> int:
         target = routing.next_oversight(feedback)
         if target is None or target.pk in {feedback.escalated_to_id, feedback.handling_organization_id}:
             continue
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             claimed = Feedback.objects.filter(
                 pk=feedback.pk, escalation_level=feedback.escalation_level, status__in=Feedback.OPEN_STATUSES
             ).update(escalated_to=target, escalation_level=feedback.escalation_level + 1, escalated_at=now)
@@ -819,7 +828,7 @@ def recent_submissions_by_phone(phone: str, hours: int = 24) -> int:
 def submit_from_channel(
     data: Submission, *, transliteration: str = "", raw_phone: str = "", triage_organization=None, notes=()
 ) -> tuple[Feedback, bool]:
-    """``submit_feedback`` for a machine channel, plus what such channels need.
+    """``store_feedback`` for a machine channel, plus what such channels need.
 
     * ``transliteration``: the Cyrillic reading of Latin-typed Mongolian (for staff and search);
     * ``raw_phone``: a sender that does not parse as a phone number is kept as written, without
@@ -830,7 +839,7 @@ def submit_from_channel(
 
     A message id seen before returns ``(first item, False)`` and changes nothing.
     """
-    feedback, created = submit_feedback(data)
+    feedback, created = store_feedback(data)
     if not created:
         return feedback, False
     if transliteration:

@@ -283,7 +283,7 @@ def test_status_mapping_and_update_history(live_server, world):
     assert single["expected_datetime"] is None
     updates = requests.get(f"{live_server.url}/open311/v2/servicerequestupdates.json", timeout=10).json()
     mine = [u for u in updates if u["service_request_id"] == feedback.tracking_code]
-    assert any(u["status"] == "closed" and u["description"] == "Засав." for u in mine)
+    assert any(u["status"] == "FIXED" and u["description"] == "Засав." for u in mine)
     extended = requests.get(
         f"{live_server.url}/open311/v2/requests/{feedback.tracking_code}.json",
         params={"extensions": "true"},
@@ -310,3 +310,46 @@ def test_duplicates_and_unknown_formats_are_not_served(live_server, world):
     response = requests.get(f"{live_server.url}/open311/v2/requests/{other.tracking_code}.json", timeout=10)
     assert response.status_code == 404
     assert requests.get(f"{live_server.url}/open311/v2/services.csv", timeout=10).status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_repeated_attribute_as_fixmystreet_sends_a_multi_choice_answer_keeps_every_value(live_server, world, fmt):
+    # FixMyStreet posts a multi-choice answer as attribute[meal]=breakfast&attribute[meal]=lunch.
+    body = [
+        ("api_key", world["write"]),
+        ("jurisdiction_id", ""),
+        ("service_code", "edu-meals"),
+        ("lat", "47.75"),
+        ("long", "101.75"),
+        ("email", "bat@example.mn"),
+        ("first_name", "Бат"),
+        ("last_name", "Дорж"),
+        ("description", "Хоол хүйтэн\n\nhttps://fixmystreet.example/report/12"),
+        ("attribute[meal]", "breakfast"),
+        ("attribute[meal]", "lunch"),
+    ]
+    response = post(live_server, body, fmt=fmt)
+    assert response.status_code == 200, response.content
+    if fmt == "json":
+        code = response.json()[0]["service_request_id"]
+    else:
+        code = xmltodict.parse(response.content)["service_requests"]["request"]["service_request_id"]
+    assert Feedback.objects.get(tracking_code=code).attributes == {"meal": ["breakfast", "lunch"]}
+
+
+def test_a_repeated_attribute_for_a_single_choice_question_is_refused_not_cut(live_server, world):
+    before = Feedback.objects.count()
+    body = [
+        ("api_key", world["write"]),
+        ("service_code", "edu-meals"),
+        ("lat", "47.75"),
+        ("long", "101.75"),
+        ("description", "Хоол"),
+        ("attribute[meal]", "lunch"),
+        ("attribute[kind]", "petition"),
+        ("attribute[kind]", "complaint"),
+    ]
+    response = post(live_server, body)
+    assert response.status_code == 400
+    assert "kind" in response.json()[0]["description"]
+    assert Feedback.objects.count() == before
