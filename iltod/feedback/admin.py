@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -160,7 +162,7 @@ class InboundMessageAdmin(ReporterContactsAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     contact_fields = ("sender", "payload", "text", "transliteration")
     masked_fields = ("masked_sender", "text_without_secret_links")
-    unmasked_fields = ("sender", "payload", "text_without_secret_links")
+    unmasked_fields = ("sender", "payload_without_secret_links", "text_without_secret_links")
     audit_where = "inbound"
 
     @admin.display(description=_("sender"))
@@ -170,3 +172,7 @@ class InboundMessageAdmin(ReporterContactsAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("text"))
     def text_without_secret_links(self, obj):
         return mask_secret_links(obj.text)
+
+    @admin.display(description=_("payload"))
+    def payload_without_secret_links(self, obj):
+        return mask_secret_links(json.dumps(obj.payload, ensure_ascii=False, indent=1))

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iltod.lib.masking import mask_recipient
+
 
 class OutboundMessageQuerySet(models.QuerySet):
     def due(self, now=None):
@@ -80,4 +82,5 @@ class OutboundMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient} ({self.get_status_display()})"
+        # masked: the name appears in admin pages, logs and audit events' target_repr
+        return f"{self.get_channel_display()} → {mask_recipient(self.recipient)} ({self.get_status_display()})"
