@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordResetForm
+from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
 
@@ -74,3 +77,17 @@ class DisableTwoFactorForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."))
         return password
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's form, but the link goes out through the outbox like every other message (retried,
+    logged, visible in the back office), not straight through ``send_mail``."""
+
+    def send_mail(  # noqa: PLR0917 - Django's signature
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        from iltod.core import outbox
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        outbox.queue_email(recipient=to_email, subject=subject, body=body, language=translation.get_language())

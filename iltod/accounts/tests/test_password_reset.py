@@ -17,6 +17,19 @@ def citizen(db):
     return make_user("citizen@example.mn", "Бат Дорж", phone="+97699112233")
 
 
+@pytest.fixture
+def client(client, django_capture_on_commit_callbacks):
+    """The mail leaves through the outbox once the request's transaction commits (iltod.core.outbox)."""
+    post = client.post
+
+    def post_and_commit(*args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return post(*args, **kwargs)
+
+    client.post = post_and_commit
+    return client
+
+
 def request_reset(client, email):
     return client.post(RESET, {"email": email}, HTTP_ACCEPT_LANGUAGE="en")
 
