@@ -1,0 +1,125 @@
+"""A scan of the main pages for text a visitor should never see: English words on a Mongolian page,
+and raw code values (``in_progress``, ``name_hidden``) in either language.
+
+The pages are rendered on the seeded demo data, in Mongolian and in English, as the visitor and as
+a feedback handler. Only what is shown is read: text outside scripts and styles, and the attributes
+a browser shows or reads aloud (placeholder, title, aria-label, alt, the value of buttons).
+"""
+
+import re
+from io import StringIO
+
+from django.conf import settings
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+
+from iltod.accounts.capabilities import Capability
+from iltod.accounts.models import Membership
+from iltod.core.testing.visible_text import english_words, raw_codes, visible_text
+from iltod.engagement.models import Group
+from iltod.feedback.models import Event, Feedback
+from iltod.organizations.models import Organization
+from iltod.places.models import AdminUnit, ServiceUnit
+from iltod.scorecards.models import ScorecardCycle
+
+
+class UntranslatedTextScanTests(TestCase):
+    """One demo seed shared by the scan of every page."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("seed_demo", verbosity=0, stdout=StringIO())
+        handlers = Membership.objects.with_capability(Capability.HANDLE_FEEDBACK).filter(user__is_superuser=False)
+        cls.item = (
+            Feedback.objects.filter(
+                handling_organization__in=handlers.values("organization"), service_unit__isnull=False
+            )
+            .exclude(privacy=Feedback.Privacy.CONFIDENTIAL)
+            .filter(events__type="status")
+            .order_by("pk")
+            .first()
+        )
+        cls.handler = handlers.filter(organization=cls.item.handling_organization).select_related("user").first().user
+        managers = Membership.objects.with_capability(Capability.MANAGE_NETWORK).filter(
+            user__is_superuser=False, organization__kind=Organization.Kind.NETWORK, organization__is_public=True
+        )
+        manager = managers.select_related("user", "organization").order_by("pk").first()
+        cls.network, cls.network_admin = manager.organization, manager.user
+
+    def pages(self) -> list[tuple[str, str]]:
+        """(path, who reads it: "" for a visitor, or an attribute naming a user) of every page the scan reads."""
+        facility = self.item.service_unit
+        aimag = AdminUnit.objects.filter(level=AdminUnit.Level.AIMAG).order_by("code").first()
+        organization = self.item.handling_organization
+        group = Group.objects.order_by("pk").first()
+        cycle = ScorecardCycle.objects.order_by("pk").first()
+        pages = [
+            (reverse("portal:home"), ""),
+            (reverse("places:facility_search") + "?q=" + facility.name_mn.split()[0], ""),
+            (reverse("places:facility_search"), ""),
+            (facility.get_absolute_url(), ""),
+            (reverse("feedback:submit"), ""),
+            (reverse("feedback:submit") + "?facility=" + facility.code, ""),
+            (reverse("feedback:track_lookup"), ""),
+            (reverse("feedback:track", args=[self.item.tracking_code]) + "?key=" + self.item.citizen_key, ""),
+            (reverse("feedback:public_list"), ""),
+            (self.item.get_absolute_url(), ""),
+            (reverse("feedback:statistics"), ""),
+            (reverse("places:admin_unit", args=[aimag.code]), ""),
+            (reverse("organizations:list"), ""),
+            (organization.get_absolute_url(), ""),
+            (self.network.get_absolute_url(), ""),
+            (reverse("accounts:login"), ""),
+            (reverse("feedback:inbox"), "handler"),
+            (reverse("feedback:staff_detail", args=[self.item.tracking_code]), "handler"),
+            (reverse("engagement:group_list"), ""),
+            (reverse("scorecards:public_list"), ""),
+            (reverse("accounts:account"), "handler"),
+            (reverse("feedback:statistics"), "handler"),
+            (reverse("organizations:network_members", args=[self.network.code]) + "?q=a", "network_admin"),
+        ]
+        if group is not None:
+            pages.append((reverse("engagement:group_detail", args=[group.code]), ""))
+        if cycle is not None:
+            pages.append((reverse("scorecards:public_report", args=[cycle.code]), ""))
+        return pages
+
+    def data_pattern(self) -> re.Pattern:
+        """The data that may be Latin on a Mongolian page: names, codes and citizens' own words (often
+        Mongolian typed in Latin letters). Only values with a Latin letter matter."""
+        values = set(Feedback.objects.values_list("tracking_code", flat=True))
+        for model in (ServiceUnit, Organization, AdminUnit):
+            values.update(model.objects.values_list("name", flat=True))
+            values.update(model.objects.values_list("code", flat=True))
+        values.update(Feedback.objects.values_list("public_description", flat=True))
+        values.update(Event.objects.values_list("public_text", flat=True))
+        latin = sorted({" ".join(v.split()) for v in values if v and re.search("[A-Za-z]", v)}, key=len, reverse=True)
+        return re.compile("|".join(re.escape(v) for v in latin) or "(?!)")
+
+    def render(self, path: str, language: str, who: str) -> list[str]:
+        self.client.logout()
+        if who:
+            self.client.force_login(getattr(self, who))
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = self.client.get(path, follow=True)
+        self.assertEqual(response.status_code, 200, path)
+        if who:  # the page itself, not the login form it would send a stranger to
+            self.assertEqual(response.redirect_chain, [], path)
+        return visible_text(response.content.decode())
+
+    def test_mongolian_pages_show_no_english_words_and_no_raw_codes(self):
+        data = self.data_pattern()
+        problems = []
+        for path, who in self.pages():
+            parts = self.render(path, "mn", who)
+            problems += [f"{path}: English: {p!r}" for p in english_words(parts, data)]
+            problems += [f"{path}: raw code: {p!r}" for p in raw_codes(parts)]
+        assert not problems, "\n".join(problems)
+
+    def test_english_pages_show_no_raw_codes(self):
+        problems = []
+        for path, who in self.pages():
+            parts = self.render(path, "en", who)
+            problems += [f"{path}: raw code: {p!r}" for p in raw_codes(parts)]
+        assert not problems, "\n".join(problems)
