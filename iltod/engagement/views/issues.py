@@ -68,7 +68,7 @@ def _evidence_rows(issue, *, insider: bool):
             feedback = evidence.feedback
             link = feedback.get_absolute_url()
             if feedback.shows_text_publicly:
-                text = text or feedback.public_description
+                text = text or feedback.public_body  # masked again as it is read
             elif not insider:
                 text = ""  # the citizen's own words are public only once moderated
         elif evidence.target_type_id:
