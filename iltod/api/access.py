@@ -11,18 +11,17 @@ for people and by the key's organisation for keys:
 - a person has exactly the rights of the web pages (``iltod.feedback.permissions``).
 
 Both go through the same helpers and the same service checks: a key has no rights of its own.
+Who did what stays on the timeline: a person is the event's actor; a key leaves the actor empty
+and its prefix in the event's data (``"api_key"``), written by the services themselves.
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db import transaction
-from django.db.models import Max
 from django.http import Http404
 
 from iltod.accounts.models import ApiKey
-from iltod.feedback.models import Event, Feedback
+from iltod.feedback.models import Feedback
 from iltod.feedback.permissions import OrganizationActor, can_handle, handler_organization_ids, staff_feedback
 
 
@@ -36,7 +35,12 @@ def key_actor(api_key: ApiKey) -> OrganizationActor:
     """The key as the ``actor`` of the feedback services and access helpers: its organisation, with
     that organisation's feedback rights (acting only with a read and write key), no superuser
     rights, and the guard applied as to the organisation itself."""
-    return OrganizationActor(organization_id=api_key.organization_id, can_write=api_key.can_write, label=str(api_key))
+    return OrganizationActor(
+        organization_id=api_key.organization_id,
+        can_write=api_key.can_write,
+        label=str(api_key),
+        key_prefix=api_key.prefix,
+    )
 
 
 @dataclass(frozen=True)
@@ -101,33 +105,3 @@ class Principal:
     def service_actor(self):
         """What to pass as ``actor`` to iltod.feedback.services: the services check it themselves."""
         return self.actor
-
-
-@contextmanager
-def recording_key(principal: Principal | None, feedback: Feedback | None = None):
-    """Run a service call in one transaction and mark the timeline events it wrote with the key.
-
-    With a key the services write ``actor=None``; the key's prefix goes into ``data["api_key"]``
-    so the timeline says which system did it. For a new submission (``feedback=None``) the block
-    appends the item it created to the list it is given, and that item's events are marked.
-    """
-    key = principal.api_key if principal is not None else None
-    result: list[Feedback] = []
-    if key is None:
-        yield result
-        return
-    with transaction.atomic():
-        last = 0
-        if feedback is not None:
-            # Lock the item first (the service locks it again): no one else's event can slip in
-            # between this read and the service's own events.
-            Feedback.objects.select_for_update().filter(pk=feedback.pk).values_list("pk").first()
-            last = Event.objects.filter(feedback=feedback).aggregate(last=Max("pk"))["last"] or 0
-        yield result
-        target = feedback or (result[0] if result else None)
-        if target is None:
-            return
-        for event in Event.objects.filter(feedback=target, pk__gt=last, actor__isnull=True):
-            if "api_key" not in event.data:
-                event.data = {**event.data, "api_key": key.prefix}
-                event.save(update_fields=["data"])

@@ -10,14 +10,15 @@ from django.contrib.auth import get_user_model
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, viewsets
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from iltod.feedback import services
 from iltod.feedback.models import Feedback
+from iltod.feedback.permissions import can_oversee
 
-from .access import Principal, recording_key
+from .access import Principal
 from .fields import CODE_PATTERN
 from .filters import StaffFeedbackFilter
 from .permissions import HandlesFeedback
@@ -31,6 +32,11 @@ from .serializers import (
 )
 
 NOT_HANDLER = _("Only the organisation that handles this item can do this.")
+NOT_OVERSEER = _("Only the organisation that oversees this item, or to which it was escalated, can do this.")
+
+
+class NoBodySerializer(serializers.Serializer):
+    """An action that takes no data."""
 
 
 def _action_schema(summary: str, request):
@@ -76,8 +82,7 @@ class StaffFeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         serializer.is_valid(raise_exception=True)
         if needs_handler(serializer.validated_data) and not self.principal.can_handle(feedback):
             raise exceptions.PermissionDenied(NOT_HANDLER)
-        with recording_key(self.principal, feedback):
-            run(feedback, serializer.validated_data, self.principal.service_actor())
+        run(feedback, serializer.validated_data, self.principal.service_actor())
         # Fresh from the database; after a referral the caller may no longer see the item, but
         # still gets the state it has just produced.
         feedback = Feedback.objects.select_related(
@@ -138,3 +143,19 @@ class StaffFeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
                 feedback, actor=actor, organization=data["organization"], reason=data["reason"]
             ),
         )
+
+    def _oversee(self, run):
+        feedback = self.get_object()
+        if not can_oversee(self.principal.actor, feedback):
+            raise exceptions.PermissionDenied(NOT_OVERSEER)
+        return self._act(NoBodySerializer, run, needs_handler=lambda data: False)
+
+    @_action_schema("Take the item over (the oversight body becomes its handler)", NoBodySerializer)
+    @action(detail=True, methods=["post"], url_path="take-over")
+    def take_over(self, request, tracking_code=None):
+        return self._oversee(lambda feedback, data, actor: services.take_over(feedback, actor=actor, request=request))
+
+    @_action_schema("Escalate the item one level above the oversight body", NoBodySerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, tracking_code=None):
+        return self._oversee(lambda feedback, data, actor: services.escalate(feedback, actor=actor, request=request))

@@ -18,7 +18,7 @@ from iltod.organizations.models import Organization
 from iltod.places.models import AdminUnit, Sector, ServiceUnit
 
 from . import filters
-from .access import Principal, acting_key, recording_key
+from .access import acting_key, key_actor
 from .fields import CODE_PATTERN, is_code
 from .permissions import PublicReadOrSubmit
 from .serializers import (
@@ -195,10 +195,8 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
             # external ids are per organisation: one key cannot reach another organisation's items
             external_id=f"{key.organization.code}:{data['external_id']}" if key and data["external_id"] else "",
         )
-        with recording_key(Principal.from_request(request)) as created_items:
-            feedback, created = services.submit_feedback(submission, request=request)
-            if created:
-                created_items.append(feedback)
+        # a key's submission records the key on the timeline (the services write it)
+        feedback, created = services.submit_feedback(submission, actor=key_actor(key) if key else None, request=request)
         result = {
             "tracking_code": feedback.tracking_code,
             "status": feedback.status,

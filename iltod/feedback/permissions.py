@@ -45,6 +45,7 @@ class OrganizationActor:
     organization_id: int
     can_write: bool = False
     label: str = ""
+    key_prefix: str = ""  # written into the timeline events it causes (``data["api_key"]``)
 
     is_authenticated = False
     is_anonymous = False

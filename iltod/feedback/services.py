@@ -119,6 +119,8 @@ def _event(feedback, type_, *, actor=None, organization=None, public=False, text
 
 def _new_event(feedback, type_, *, actor=None, organization=None, public=False, text="", old="", new="", **data):
     """An unsaved timeline event (``_event`` saves one; a caller writing several uses bulk_create)."""
+    if getattr(actor, "key_prefix", ""):  # an organisation's system (API key): which key did it
+        data = {**data, "api_key": actor.key_prefix}
     return Event(
         feedback=feedback,
         type=type_,

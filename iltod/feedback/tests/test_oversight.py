@@ -229,3 +229,32 @@ def test_a_department_member_who_also_works_at_the_school_is_an_ordinary_oversee
     grant_membership(actor=world.admin, user=both, organization=world.school_org, role=Role.MEMBER)
     meals = submit(world)
     assert staff_feedback(both).filter(pk=meals.pk).exists()  # not guarded: the rule does not hide it
+
+
+def test_the_department_key_takes_over_or_escalates_through_the_api_and_the_school_key_cannot(world):
+    department, raw = create_api_key(
+        actor=world.admin, organization=world.education_dept, name="crm", scope=ApiKey.Scope.WRITE
+    )
+    _school, school_raw = create_api_key(
+        actor=world.admin, organization=world.school_org, name="school", scope=ApiKey.Scope.WRITE
+    )
+    client = Client()
+    escalated, taken = submit(world), submit(world)
+
+    def post(feedback, action, key):
+        return client.post(
+            f"/api/v1/staff/feedback/{feedback.tracking_code}/{action}/",
+            {},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+
+    assert post(taken, "take-over", school_raw).status_code == 403  # the handler does not oversee itself
+    response = post(escalated, "escalate", raw)
+    assert response.status_code == 200, response.content
+    assert response.json()["escalated_to"] == world.ministry.code
+    response = post(taken, "take-over", raw)
+    assert response.status_code == 200, response.content
+    assert response.json()["handled_by"] == world.education_dept.code
+    event = reload(taken).events.get(type=Event.Type.TAKEN_OVER)
+    assert (event.actor, event.data["api_key"]) == (None, department.prefix)
