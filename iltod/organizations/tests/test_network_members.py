@@ -179,3 +179,10 @@ def test_a_member_manager_may_give_only_roles_granting_nothing_they_lack(client,
     assert offered == {Role.NETWORK_ADMIN, Role.ANALYST, Role.MEMBER}
     response = client.post(url, {"email": "someone@example.mn", "role": Role.OFFICER})
     assert "role" in response.context["form"].errors
+
+
+def test_the_network_admins_account_page_links_to_the_member_organisations(client, personas):
+    client.force_login(personas.network_admin)
+    assert page_url(personas.network) in client.get(reverse("accounts:account")).content.decode()
+    client.force_login(personas.coordinator)
+    assert page_url(personas.network) not in client.get(reverse("accounts:account")).content.decode()
