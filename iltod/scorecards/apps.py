@@ -9,8 +9,8 @@ class ScorecardsConfig(AppConfig):
     def ready(self):
         from iltod.core import panels
 
-        from . import views
+        from .views import public
 
-        panels.register("facility", views.facility_panel)
-        panels.register("admin_unit", views.admin_unit_panel)
-        panels.register("action_plan", views.action_plan_panel)
+        panels.register("facility", public.facility_panel)
+        panels.register("admin_unit", public.admin_unit_panel)
+        panels.register("action_plan", public.action_plan_panel)

@@ -83,7 +83,7 @@ def test_the_plan_page_names_the_score_card_it_came_from(client, personas, cycle
 def test_the_plan_panel_links_an_open_cycle_only_for_those_who_see_it(rf, personas, cycle, scored):
     from django.contrib.auth.models import AnonymousUser
 
-    from iltod.scorecards.views import action_plan_panel
+    from iltod.scorecards.views.public import action_plan_panel
 
     cycle = services.hold_interface_meeting(actor=personas.coordinator, cycle=cycle, held_on=datetime.date(2026, 4, 2))
     request = rf.get("/")
@@ -93,7 +93,7 @@ def test_the_plan_panel_links_an_open_cycle_only_for_those_who_see_it(rf, person
 
 
 def test_a_plan_made_elsewhere_has_no_score_card_panel(rf, personas, cycle, scored):
-    from iltod.scorecards.views import action_plan_panel
+    from iltod.scorecards.views.public import action_plan_panel
 
     plan = services.hold_interface_meeting(
         actor=personas.coordinator, cycle=cycle, held_on=datetime.date(2026, 4, 2)
