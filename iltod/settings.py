@@ -381,10 +381,12 @@ LOGGING = {
 }
 
 # Intake channels (docs/channels.md): inbound SMS from a gateway and KoBoToolbox/ODK submissions.
-# Each webhook checks its shared secret (header X-Iltod-Secret or ?secret=); an empty secret
-# switches the webhook off (404).
+# Each webhook checks its shared secret (header X-Iltod-Secret or Authorization: Bearer, or
+# ?secret=); an empty secret switches the webhook off (404).
 SMS_WEBHOOK_SECRET = env_secret("SMS_WEBHOOK_SECRET")
 KOBO_WEBHOOK_SECRET = env_secret("KOBO_WEBHOOK_SECRET")
+# Twilio's auth token: when set, SMS in Twilio's format must carry a valid X-Twilio-Signature.
+TWILIO_AUTH_TOKEN = env_secret("TWILIO_AUTH_TOKEN")
 # Public code of the organisation that handles channel feedback routing finds nobody for (an SMS
 # naming no facility) and fixes inbound messages in error; empty: routing's fallback only.
 FEEDBACK_TRIAGE_ORGANIZATION = env_str("FEEDBACK_TRIAGE_ORGANIZATION").strip().upper()

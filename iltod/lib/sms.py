@@ -2,6 +2,9 @@
 generic JSON-over-HTTPS gateway in production. Each send carries the outbox message id so that a
 gateway can drop a retried duplicate."""
 
+import base64
+import hashlib
+import hmac
 import json
 import logging
 import urllib.error
@@ -67,3 +70,29 @@ def get_gateway():
     if kind == "http":
         return HttpGateway(settings.SMS_GATEWAY_URL, settings.SMS_GATEWAY_TOKEN, settings.SMS_GATEWAY_TIMEOUT)
     return ConsoleGateway()
+
+
+# --- Twilio's request signature on inbound webhooks ---------------------------------------------
+# Twilio signs each webhook request: X-Twilio-Signature is the Base64 HMAC-SHA1, keyed with the
+# account's auth token, of the full URL it requested (scheme, host, path and query) followed by every
+# POST parameter's name and value, sorted by name (and by value for a repeated name).
+
+
+def twilio_signature(url: str, params, auth_token: str) -> str:
+    """The signature Twilio sends for a POST of ``params`` (a dict or a QueryDict) to ``url``."""
+    data = url
+    for name in sorted(set(params)):
+        values = params.getlist(name) if hasattr(params, "getlist") else [params[name]]
+        for value in sorted(set(values)):
+            data += name + value
+    digest = hmac.new(auth_token.encode(), data.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def valid_twilio_signature(request, auth_token: str) -> bool:
+    """Whether the request carries Twilio's signature of itself, made with ``auth_token``."""
+    given = request.headers.get("X-Twilio-Signature", "")
+    if not given or not auth_token:
+        return False
+    expected = twilio_signature(request.build_absolute_uri(), request.POST, auth_token)
+    return hmac.compare_digest(given.encode(), expected.encode())

@@ -1,4 +1,6 @@
-"""Webhooks authenticated by a shared secret (header ``X-Iltod-Secret`` or ``?secret=``).
+"""Webhooks authenticated by a shared secret: in a header (``X-Iltod-Secret: …`` or
+``Authorization: Bearer …``), or in the URL (``?secret=…``) for gateways that cannot set a header
+(docs/channels.md says why the header is better).
 
 A webhook answers 404 while its secret is not configured, 403 without the right secret, 405 for
 methods other than POST, and 400 for a body larger than Django accepts.
@@ -17,7 +19,7 @@ def refuse(request, secret: str) -> HttpResponse | None:
     """The answer refusing the request, or None when it may go on (raises Http404 while off)."""
     if not secret:
         raise Http404
-    given = request.headers.get("X-Iltod-Secret") or request.GET.get("secret") or ""
+    given = request.headers.get("X-Iltod-Secret") or _bearer(request) or request.GET.get("secret") or ""
     if not given or not hmac.compare_digest(given.encode(), secret.encode()):
         return HttpResponseForbidden(
             "Forbidden: missing or wrong webhook secret.\n", content_type="text/plain; charset=utf-8"
@@ -25,6 +27,11 @@ def refuse(request, secret: str) -> HttpResponse | None:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     return None
+
+
+def _bearer(request) -> str:
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 def read_body(request) -> bytes | None:
