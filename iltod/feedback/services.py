@@ -801,6 +801,87 @@ def escalate_overdue(now=None) -> int:
     return count
 
 
+def apply_guard_to_open_items(*, dry_run: bool = False) -> tuple[int, int]:
+    """Bring open items recorded before the guard and oversight into line (safe to run twice).
+
+    A guarded item that the facility it names handles, was escalated to or oversees is routed
+    again as a new one would be (an internal "routed" event says why; the new handler is told),
+    and loses an assignee who works there. An open item without an oversight body gets the one
+    routing gives it now. Returns (items moved away from their facility, oversight bodies set).
+    """
+    moved = overseen = 0
+    candidates = (
+        Feedback.objects.open()
+        .select_related("category__sector", "service_unit__operator", "admin_unit", "handling_organization")
+        .order_by("pk")
+    )
+    for candidate in candidates.iterator(chunk_size=500):
+        excluded = excluded_organization_ids(candidate)
+        wrong = excluded & {
+            candidate.handling_organization_id,
+            candidate.escalated_to_id,
+            candidate.oversight_organization_id,
+        }
+        if not wrong and candidate.oversight_organization_id:
+            continue
+        if not wrong:  # only the oversight body is missing: nothing to lock when there is none
+            oversight = routing.oversight_for(
+                handler=candidate.handling_organization,
+                category=candidate.category,
+                admin_unit=candidate.admin_unit,
+                excluded=excluded,
+            )
+            if oversight is None:
+                continue
+        if dry_run:
+            moved, overseen = moved + bool(wrong), overseen + (not wrong)
+            continue
+        with transaction.atomic():
+            feedback = _locked(candidate)
+            old_handler = feedback.handling_organization
+            if feedback.handling_organization_id in excluded:
+                feedback.handling_organization, _rule = routing.route(
+                    category=feedback.category,
+                    kind=feedback.kind,
+                    service_unit=feedback.service_unit,
+                    admin_unit=feedback.admin_unit,
+                    excluded=excluded,
+                )
+            if feedback.escalated_to_id in excluded:
+                feedback.escalated_to = None
+            if feedback.assigned_to_id and not may_be_assigned(feedback.assigned_to, feedback):
+                feedback.assigned_to = None
+            feedback.oversight_organization = routing.oversight_for(
+                handler=feedback.handling_organization,
+                category=feedback.category,
+                admin_unit=feedback.admin_unit,
+                excluded=excluded,
+            )
+            feedback.save(
+                update_fields=[
+                    "handling_organization",
+                    "escalated_to",
+                    "assigned_to",
+                    "oversight_organization",
+                    "updated_at",
+                ]
+            )
+            if feedback.handling_organization_id != getattr(old_handler, "pk", None):
+                moved += 1
+                stats.record_referred(feedback, old_handler.pk if old_handler else None)
+                _event(
+                    feedback,
+                    Event.Type.ROUTED,
+                    organization=feedback.handling_organization,
+                    guard=True,
+                    from_org=old_handler.pk if old_handler else None,
+                )
+                _tell_handlers(feedback, feedback.handling_organization, "new_item")
+            elif not wrong:
+                overseen += 1
+    return moved, overseen
+
+
 def close_expired(now=None) -> int:
     """Resolved items whose reopen window has passed become closed."""
     now = now or timezone.now()

@@ -338,3 +338,26 @@ def test_the_back_office_lists_and_filters_the_conduct_topics(world):
     assert {"edu-payments", "edu-teacher-conduct", "health-payments"} <= codes
     assert "edu-meals" not in codes
     assert "is_conduct" in response.context["cl"].list_editable
+
+
+def test_items_recorded_before_the_guard_are_moved_away_from_the_school_once(world):
+    from django.core.management import call_command
+
+    feedback = conduct(world)
+    meals = submit(world)
+    # as the data stood before the guard and oversight existed
+    Feedback.objects.filter(pk=feedback.pk).update(
+        handling_organization=world.school_org, assigned_to=world.provider, oversight_organization=None
+    )
+    Feedback.objects.filter(pk=meals.pk).update(oversight_organization=None)
+    assert services.apply_guard_to_open_items(dry_run=True) == (1, 1)
+    assert reload(feedback).handling_organization == world.school_org  # a dry run changes nothing
+    call_command("apply_feedback_guard", verbosity=0)
+    feedback = reload(feedback)
+    assert (feedback.handling_organization, feedback.assigned_to) == (world.education_dept, None)
+    event = feedback.events.filter(type="routed").last()
+    assert event.data == {"guard": True, "from_org": world.school_org.pk}
+    assert event.is_public is False
+    assert reload(meals).oversight_organization == world.education_dept
+    assert_kept_from_the_school(world, feedback)
+    assert services.apply_guard_to_open_items() == (0, 0)  # safe to run twice
