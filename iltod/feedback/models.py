@@ -489,10 +489,7 @@ class Feedback(models.Model):
     def acknowledgement_overdue(self) -> bool:
         """Not acknowledged yet, and the deadline to acknowledge has passed."""
         return bool(
-            not self.acknowledged_at
-            and self.is_open
-            and self.acknowledge_due
-            and self.acknowledge_due < timezone.now()
+            not self.acknowledged_at and self.is_open and self.acknowledge_due and self.acknowledge_due < timezone.now()
         )
 
     @property

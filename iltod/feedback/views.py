@@ -236,11 +236,14 @@ def track(request, code):
     if not has_citizen_access(request, feedback):
         # The tracking code is public: without the key it shows what everyone may see.
         return redirect("feedback:public_detail", code=code)
-    # Keep the secret out of the address bar, once the browser has shown it keeps the session's
-    # cookie; a browser that does not keep cookies goes on with the key in the address and forms.
+    # Keep the secret out of the address bar once the browser has shown it keeps the session's
+    # cookie: a first visit goes round once more to find out. A browser that keeps no cookies goes
+    # on with the key in the address and in its forms.
     key = _key_in(request) if not _holds_cookies(request) else ""
     if request.GET.get("key") and not key:
         return redirect("feedback:track", code=code)
+    if request.method == "GET" and key and not request.GET.get("checked"):
+        return redirect(reverse("feedback:track", args=[code]) + f"?key={feedback.citizen_key}&checked=1")
     after = reverse("feedback:track", args=[code]) + (f"?key={feedback.citizen_key}" if key else "")
     rating_form = RatingForm(prefix="rate")
     reopen_form = ReopenForm(prefix="reopen")
@@ -476,9 +479,7 @@ def follow(request, code):
 def my_feedback(request):
     """What the citizen submitted while logged in, opened with their private link in this browser,
     or follows."""
-    submitted = Feedback.objects.filter(
-        pk__in=Event.objects.submitted_by(request.user).values("feedback_id")
-    ).order_by("-received_at", "-pk")
+    submitted = Feedback.objects.filter(pk__in=Event.objects.submitted_by(request.user).values("feedback_id"))
     own_codes = request.session.get(SESSION_KEY, [])
     followed_codes = _followed(request)
     columns = ("category", "service_unit", "admin_unit")
