@@ -251,7 +251,9 @@ CELERY_BEAT_SCHEDULE = {
 FEEDBACK_RATE_PER_IP = env_str("FEEDBACK_RATE_PER_IP", "20/h")
 FEEDBACK_TRACK_RATE_PER_IP = env_str("FEEDBACK_TRACK_RATE_PER_IP", "60/h")
 FEEDBACK_PER_PHONE_PER_DAY = env_int("FEEDBACK_PER_PHONE_PER_DAY", 5)
-RATELIMIT_IP_META_KEY = "REMOTE_ADDR"
+PROXY_COUNT = env_int("PROXY_COUNT", 0)  # reverse proxies in front (nginx: 1), for clients' addresses
+# Behind proxies REMOTE_ADDR is the proxy's: every visitor would share one counter.
+RATELIMIT_IP_META_KEY = "iltod.core.middleware.client_address"
 # While the cache (Redis) is unreachable the counters cannot be kept: let citizens through rather
 # than refuse every submission (the per-phone daily limit, counted in the database, still holds).
 RATELIMIT_FAIL_OPEN = True

@@ -176,3 +176,15 @@ class PermissionsPolicyMiddleware:
         if settings.PERMISSIONS_POLICY:
             response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+def client_address(request) -> str:
+    """The client's address for rate limits (RATELIMIT_IP_META_KEY): behind ``PROXY_COUNT``
+    proxies, the entry of X-Forwarded-For that the nearest trusted proxy saw connecting (the
+    others are written by the client and may be forged); REMOTE_ADDR without proxies."""
+    proxies = settings.PROXY_COUNT
+    remote = request.META.get("REMOTE_ADDR", "")
+    if proxies <= 0:
+        return remote
+    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    return chain[-proxies] if len(chain) >= proxies else remote
