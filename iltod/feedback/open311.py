@@ -369,6 +369,7 @@ def requests_collection(request, fmt, jurisdiction):
     if request.method == "POST":
         return _create(request, fmt, jurisdiction)
     items = _in_jurisdiction(_public_requests(), jurisdiction)
+    pinned = {}  # the window a next page must repeat
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
         items = items.filter(tracking_code__in=ids[:MAX_REQUESTS])
@@ -387,6 +388,7 @@ def requests_collection(request, fmt, jurisdiction):
         if start is None:
             start = end - MAX_WINDOW
         items = items.filter(received_at__gte=start, received_at__lte=end)
+        pinned = {"start_date": _w3c(start), "end_date": _w3c(end)}
         statuses = {s.strip().lower() for s in request.GET.get("status", "").split(",") if s.strip()}
         if statuses - {"open", "closed"}:
             raise Open311Error(400, _("status must be open or closed"))
@@ -396,14 +398,19 @@ def requests_collection(request, fmt, jurisdiction):
             items = items.exclude(status__in=Feedback.OPEN_STATUSES)
     page_size = _positive_int(request, "page_size", MAX_REQUESTS, MAX_REQUESTS)
     page = _positive_int(request, "page", 1, 10**6)
-    items = items.order_by("-received_at", "-pk")[(page - 1) * page_size : page * page_size]
+    # One more than a page tells whether a next page exists.
+    items = items.order_by("-received_at", "-pk")[(page - 1) * page_size : page * page_size + 1]
     extensions = request.GET.get("extensions", "").lower() == "true"
     if extensions:
         items = items.prefetch_related(PUBLIC_EVENTS, "attachments")
     else:
         items = items.prefetch_related("attachments")
-    data = [_request_data(request, f, extensions=extensions) for f in items]
-    return _respond(fmt, data, "service_requests", "request")
+    items = list(items)
+    data = [_request_data(request, f, extensions=extensions) for f in items[:page_size]]
+    response = _respond(fmt, data, "service_requests", "request")
+    if len(items) > page_size:
+        response["Link"] = _next_link(request, page=str(page + 1), **pinned)
+    return response
 
 
 @endpoint
@@ -509,6 +516,17 @@ def _w3c(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _next_link(request, **params) -> str:
+    """A ``Link`` header to the next page: this request's query with ``params`` set (None drops
+    one). Windows are pinned to exact times, so that "now" does not move under the client."""
+    query = request.GET.copy()
+    for name, value in params.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
+
+
 @endpoint(methods=READ_WRITE)
 def service_request_updates(request, fmt, jurisdiction):
     """The update history extension (GET) and a citizen's update from a client (POST)."""
@@ -543,13 +561,9 @@ def service_request_updates(request, fmt, jurisdiction):
     ]
     response = _respond(fmt, data, "service_request_updates", "request_update")
     if more:
-        # The next page of the same window (pinned, so that "now" does not move under the client).
-        query = request.GET.copy()
-        query.pop("page", None)
-        query.setlist("start_date", [_w3c(start)])
-        query.setlist("end_date", [_w3c(end)])
-        query.setlist("after", [data[-1]["update_id"]])
-        response["Link"] = f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
+        response["Link"] = _next_link(
+            request, page=None, start_date=_w3c(start), end_date=_w3c(end), after=data[-1]["update_id"]
+        )
     return response
 
 

@@ -353,3 +353,25 @@ def test_a_repeated_attribute_for_a_single_choice_question_is_refused_not_cut(li
     assert response.status_code == 400
     assert "kind" in response.json()[0]["description"]
     assert Feedback.objects.count() == before
+
+
+def test_a_full_page_of_requests_links_to_the_next_one_until_all_are_read(live_server, world):
+    for i in range(4):
+        services.submit_feedback(
+            services.Submission(
+                kind="complaint",
+                category=world["category"],
+                description=f"Асуудал {i}",
+                service_unit=world["personas"].school,
+            )
+        )
+    response = requests.get(f"{live_server.url}/open311/v2/requests.xml", params={"page_size": 2}, timeout=10)
+    seen = []
+    while True:
+        parsed = xmltodict.parse(response.content, force_list={"request"})["service_requests"]
+        seen += [r["service_request_id"] for r in (parsed or {}).get("request", [])]
+        if "next" not in response.links:
+            break
+        response = requests.get(response.links["next"]["url"], timeout=10)
+    assert sorted(seen) == sorted(Feedback.objects.values_list("tracking_code", flat=True))
+    assert len(seen) == len(set(seen)) == 5
