@@ -6,6 +6,7 @@ import re
 import pytest
 
 from iltod.core import testing
+from iltod.core.testing.axe import AXE_SOURCE, FAILING_IMPACTS, RUN_AXE
 from iltod.core.testing.browser import DESKTOP, PHONE, visit
 from iltod.feedback import services
 from iltod.feedback.models import Category, Feedback
@@ -21,6 +22,11 @@ COMMENT = "Захирал Дорж худлаа ярьсан, хоол өөрч�
 def world(settings):
     settings.MAP_TILE_URL = ""
     return testing.make_personas()
+
+
+def serious_axe_findings(page) -> list[str]:
+    violations = page.evaluate(RUN_AXE, [AXE_SOURCE, None])
+    return [f"{v['id']}: {v['help']} {v['targets'][:3]}" for v in violations if v["impact"] in FAILING_IMPACTS]
 
 
 def handler_of(world, feedback):
@@ -51,6 +57,7 @@ def test_citizen_tracks_by_a_sloppy_code_rates_and_the_comment_waits_for_a_moder
     citizen.wait_for_url(re.compile(rf"/feedback/track/{code}/$"))
     rating = citizen.locator("form:has(input[name=action][value=rate])")
     assert "1 — маш муу" in rating.inner_text() and "5 — маш сайн" in rating.inner_text()
+    assert serious_axe_findings(citizen) == []
     citizen.get_by_label("2 — муу").check()
     citizen.check("input[name='rate-problem_solved'][value='no']")
     citizen.fill("#id_rate-comment", COMMENT)
@@ -72,6 +79,7 @@ def test_citizen_tracks_by_a_sloppy_code_rates_and_the_comment_waits_for_a_moder
     moderator.locator("main form button[type=submit]").click()
     moderator.wait_for_load_state("load")
     visit(moderator, "/staff/feedback/moderation/")
+    assert serious_axe_findings(moderator) == []
     card = moderator.locator("section.card", has_text=code)
     card.get_by_role("button", name="Publish").click()
     moderator.wait_for_load_state("load")
