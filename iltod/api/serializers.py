@@ -224,8 +224,9 @@ class PublicFeedbackSerializer(serializers.ModelSerializer):
 
 
 class PublicEventSerializer(serializers.ModelSerializer):
-    """A public timeline entry. Text written by the handling body is public; text the citizen
-    wrote when reopening is shown only once the item's text is published."""
+    """A public timeline entry. Text written by the handling body is public; the citizen's own
+    words (a rating's comment, an update) only once a moderator published them, masked; a
+    reopening's reason never (``Event.public_body``)."""
 
     status = serializers.CharField(source="new_status", help_text=_("The status after this event, if it changed it."))
     organization = serializers.SerializerMethodField(help_text=_("Name of the organisation concerned."))
