@@ -26,5 +26,7 @@ urlpatterns = [
     path("staff/<str:code>/report/", staff.staff_report, name="staff_report"),
     path("staff/<str:code>/xlsform/", staff.xlsform_download, name="xlsform"),
     path("staff/<str:code>/groups/<str:group_code>/", staff.sheet, name="sheet"),
+    path("staff/<str:code>/groups/<str:group_code>/approve/", staff.sheet_approve, name="sheet_approve"),
+    path("staff/<str:code>/groups/<str:group_code>/return/", staff.sheet_return, name="sheet_return"),
     path("<str:code>/", public.public_report, name="public_report"),
 ]

@@ -80,14 +80,17 @@ def test_the_grid_saves_submits_and_the_checker_approves(client, personas, cycle
     assert response.status_code == 302
     group.refresh_from_db()
     assert group.status == S.SUBMITTED
-    response = client.post(url, {"action": "approve"}, follow=True)
+    approve = reverse("scorecards:sheet_approve", args=[cycle.code, group.code])
+    assert client.get(approve).status_code == 405  # one small view per action, POST only
+    response = client.post(approve, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert any("Someone other than" in str(m) for m in response.context["messages"])
     group.refresh_from_db()
     assert group.status == S.SUBMITTED  # the maker may not approve
     client.logout()
     client.force_login(personas.coordinator)
     page = client.get(url)
     assert page.context["can_approve"]
-    client.post(url, {"action": "approve"})
+    assert client.post(approve)["Location"] == url
     group.refresh_from_db()
     assert group.status == S.APPROVED
     assert build_report(cycle).results[0].community == 2.0

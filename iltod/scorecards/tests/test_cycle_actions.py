@@ -5,10 +5,12 @@ own change. Who may do what is in test_permissions.py and test_stages.py."""
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
-from iltod.scorecards.models import Stage
+from iltod.scorecards import services
+from iltod.scorecards.models import FocusGroup, Stage
 
-from .helpers import ACTION_URLS, action_url
+from .helpers import ACTION_URLS, action_url, add_group
 
 
 @pytest.mark.parametrize("action", ACTION_URLS)
@@ -60,3 +62,22 @@ def test_a_change_goes_back_to_the_stage_it_was_made_from(client, personas, cycl
     assert response["Location"] == f"{cycle.get_staff_url()}?stage={Stage.PLANNING}"
     response = client.post(action_url(cycle, "advance"), {"stage": Stage.INPUT_TRACKING})
     assert response["Location"] == cycle.get_staff_url()  # the new current stage
+
+
+@pytest.mark.parametrize("name", ["sheet_approve", "sheet_return"])
+def test_approving_and_returning_a_sheet_have_their_own_post_only_urls(client, personas, cycle, name):
+    group = add_group(personas, cycle)
+    services.save_scores(actor=personas.monitor, group=group, entries={1: services.Entry(3)}, submit=True)
+    url = reverse(f"scorecards:{name}", args=[cycle.code, group.code])
+    assert client.post(url, {"reason": "x"}).status_code == 302  # anonymous: to the login page
+    client.force_login(personas.coordinator)
+    assert client.get(url).status_code == 405
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(personas.coordinator)
+    assert strict.post(url, {"reason": "x"}).status_code == 403
+    group.refresh_from_db()
+    assert group.status == FocusGroup.SheetStatus.SUBMITTED
+    client.post(url, {"reason": "Line 2 was misread"})
+    group.refresh_from_db()
+    expected = {"sheet_approve": FocusGroup.SheetStatus.APPROVED, "sheet_return": FocusGroup.SheetStatus.RETURNED}
+    assert group.status == expected[name]

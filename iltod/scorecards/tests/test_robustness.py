@@ -292,9 +292,10 @@ def test_sending_an_empty_sheet_for_approval_saves_nothing(client, personas, cyc
 def test_a_returned_sheet_needs_a_reason(client, personas, cycle, women):
     services.save_scores(actor=personas.monitor, group=women, entries={1: services.Entry(3)}, submit=True)
     client.force_login(personas.coordinator)
-    url = reverse("scorecards:sheet", args=[cycle.code, women.code])
-    response = client.post(url, {"action": "return", "reason": "  "}, HTTP_ACCEPT_LANGUAGE="en")
+    url = reverse("scorecards:sheet_return", args=[cycle.code, women.code])
+    response = client.post(url, {"reason": "  "}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
+    assert any("required" in m for m in messages_of(response))
     women.refresh_from_db()
     assert women.status == FocusGroup.SheetStatus.SUBMITTED
 
@@ -336,7 +337,9 @@ def test_the_provider_enters_only_its_own_sheet(client, personas, cycle, women):
     assert client.post(url, {"action": "save", "score_1": "5"}).status_code == 302
     url = reverse("scorecards:sheet", args=[cycle.code, women.code])
     assert client.post(url, {"action": "save", "score_1": "1"}).status_code == 404
-    assert client.post(url, {"action": "approve"}).status_code == 404
+    for name in ("sheet_approve", "sheet_return"):
+        response = client.post(reverse(f"scorecards:{name}", args=[cycle.code, women.code]), {"reason": "x"})
+        assert response.status_code == 404
     assert not women.scores.exists()
 
 

@@ -172,7 +172,7 @@ def _history(cycle, groups) -> list[tuple]:
     return rows
 
 
-def _form_errors(request, form) -> None:
+def form_errors(request, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
@@ -199,7 +199,7 @@ def cycle_plan(request, code):
         services.update_plan(actor=request.user, cycle=cycle, planned_ends=form.cleaned_data, request=request)
         messages.success(request, _("The plan is saved."))
     else:
-        _form_errors(request, form)
+        form_errors(request, form)
     return _back_to(cycle, Stage.PLANNING)
 
 
@@ -209,7 +209,7 @@ def cycle_advance(request, code):
     cycle = permissions.get_cycle_to_run(request.user, code)
     form = forms.AdvanceForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return _back_to(cycle)
     try:
         cycle = services.advance_stage(
@@ -228,7 +228,7 @@ def cycle_skip(request, code):
     cycle = permissions.get_cycle_to_skip(request.user, code)
     form = forms.SkipForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return _back_to(cycle)
     skipped = form.cleaned_data["stage"]
     try:
@@ -260,7 +260,7 @@ def indicator_add(request, code):
         else:
             messages.success(request, _("The indicator is added."))
     else:
-        _form_errors(request, form)
+        form_errors(request, form)
     return _back_to(cycle, Stage.PLANNING)
 
 
@@ -308,7 +308,7 @@ def input_record(request, code):
         else:
             messages.success(request, _("The input is recorded."))
     else:
-        _form_errors(request, form)
+        form_errors(request, form)
     return _back_to(cycle, Stage.INPUT_TRACKING)
 
 
@@ -319,7 +319,7 @@ def group_add(request, code):
     form = forms.GroupForm(request.POST)
     stage = Stage.SELF_EVALUATION if request.POST.get("kind") == FocusGroup.Kind.PROVIDER else Stage.COMMUNITY_SCORING
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return _back_to(cycle, stage)
     try:
         group = services.add_group(actor=request.user, cycle=cycle, data=form.cleaned_data, request=request)
@@ -336,7 +336,7 @@ def interface_meeting(request, code):
     cycle = permissions.get_cycle_to_run(request.user, code)
     form = forms.InterfaceMeetingForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return _back_to(cycle, Stage.INTERFACE_MEETING)
     try:
         cycle = services.hold_interface_meeting(actor=request.user, cycle=cycle, request=request, **form.cleaned_data)
@@ -354,7 +354,7 @@ def field_upload(request, code):
     cycle = permissions.get_cycle_to_run(request.user, code)
     form = forms.UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return _back_to(cycle, Stage.COMMUNITY_SCORING)
     try:
         report = fieldwork.import_file(request.FILES["file"], actor=request.user, cycle=cycle)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from iltod.lib import webhooks
 from iltod.lib.tabular import XLSX_CONTENT_TYPE, tabular_response
@@ -22,6 +23,7 @@ from iltod.organizations.models import Organization
 from .. import fieldwork, forms, permissions, services
 from ..models import FACES, FocusGroup, Indicator, Scale, ScoreRevision, Stage, StagePlan
 from ..xlsform import XLSFormError, generate_xlsform
+from .cycle import form_errors
 from .public import CYCLE_RELATED, EXPORT_LIMIT, PER_PAGE, _render_report
 
 log = logging.getLogger("iltod.scorecards")
@@ -151,7 +153,8 @@ def cycle_create(request):
 
 @login_required
 def sheet(request, code, group_code):
-    """A group's score sheet: the grid to type a paper sheet in, approval, and the edit history."""
+    """A group's score sheet: the grid to type a paper sheet in (saved, or saved and sent for
+    approval), the approval and return buttons (their own views below), and the edit history."""
     cycle = permissions.get_cycle_for_staff(request.user, code)
     group = permissions.get_group(cycle, group_code)
     can_enter = permissions.can_enter(request.user, group)
@@ -187,22 +190,6 @@ def sheet(request, code, group_code):
                         messages.success(request, _("%(count)s scores saved.") % {"count": changed})
                     return redirect("scorecards:sheet", cycle.code, group.code)
                 messages.error(request, _("Some scores are not valid: see the marked lines."))
-            elif action == "approve":
-                if not permissions.can_run(request.user, cycle):
-                    raise Http404
-                services.approve_sheet(actor=request.user, group=group, request=request)
-                messages.success(request, _("The scores are approved."))
-                return redirect("scorecards:sheet", cycle.code, group.code)
-            elif action == "return":
-                if not permissions.can_run(request.user, cycle):
-                    raise Http404
-                return_form = forms.ReturnForm(request.POST)
-                if return_form.is_valid():
-                    services.return_sheet(
-                        actor=request.user, group=group, reason=return_form.cleaned_data["reason"], request=request
-                    )
-                    messages.success(request, _("The sheet is returned for correction."))
-                    return redirect("scorecards:sheet", cycle.code, group.code)
             else:
                 messages.error(request, _("Unknown action."))
         except services.ScorecardError as exc:
@@ -232,6 +219,44 @@ def sheet(request, code, group_code):
             "faces": sorted(FACES.items()) if cycle.scale == Scale.FIVE else [],
         },
     )
+
+
+def _to_sheet(cycle, group):
+    return redirect("scorecards:sheet", cycle.code, group.code)
+
+
+@login_required
+@require_POST
+def sheet_approve(request, code, group_code):
+    """The checker approves a sheet sent for approval (a runner who did not enter it)."""
+    cycle = permissions.get_cycle_to_run(request.user, code)
+    group = permissions.get_group(cycle, group_code)
+    try:
+        services.approve_sheet(actor=request.user, group=group, request=request)
+    except services.ScorecardError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The scores are approved."))
+    return _to_sheet(cycle, group)
+
+
+@login_required
+@require_POST
+def sheet_return(request, code, group_code):
+    """A runner sends a submitted or approved sheet back for correction, saying why."""
+    cycle = permissions.get_cycle_to_run(request.user, code)
+    group = permissions.get_group(cycle, group_code)
+    form = forms.ReturnForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return _to_sheet(cycle, group)
+    try:
+        services.return_sheet(actor=request.user, group=group, reason=form.cleaned_data["reason"], request=request)
+    except services.ScorecardError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The sheet is returned for correction."))
+    return _to_sheet(cycle, group)
 
 
 @login_required
