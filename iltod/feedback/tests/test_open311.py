@@ -335,6 +335,7 @@ def test_a_repeated_attribute_as_fixmystreet_sends_a_multi_choice_answer_keeps_e
     else:
         code = xmltodict.parse(response.content)["service_requests"]["request"]["service_request_id"]
     assert Feedback.objects.get(tracking_code=code).attributes == {"meal": ["breakfast", "lunch"]}
+    assert client(live_server, fmt).get_service_request(code)["service_code"] == "edu-meals"  # georeport reads it back
 
 
 def test_a_repeated_attribute_for_a_single_choice_question_is_refused_not_cut(live_server, world):
