@@ -19,6 +19,7 @@ from iltod.core.testing.axe import (
 from iltod.core.testing.browser import DESKTOP, PHONE, log_of, visit
 from iltod.engagement import services as engagement
 from iltod.engagement.models import ActionPlan
+from iltod.scorecards import services
 from iltod.scorecards.library import load_library
 from iltod.scorecards.models import FocusGroup, ScorecardCycle, Stage
 
@@ -224,3 +225,24 @@ def test_a_coordinator_advances_a_cycle_stage_by_stage_on_a_phone_and_skips_one_
     assert set(cycle.plans.values_list("completed_on", flat=True)) != {None}
     assert not cycle.plans.filter(completed_on__isnull=True).exists()
     log_of(page_logs, phone).assert_clean()
+
+
+def test_the_cycle_page_has_no_serious_accessibility_violation(new_page, page_logs, world, capsys):
+    """The staff's cycle page, at a done, a skipped and the current stage, in both languages."""
+    cycle = make_cycle(world, title="Хавар 2026")
+    cycle = services.advance_stage(actor=world.monitor, cycle=cycle)
+    cycle = services.skip_stage(actor=world.coordinator, cycle=cycle, stage=Stage.INPUT_TRACKING, reason=SKIP_REASON)
+    pages = [
+        PublicPage(f"cycle page, {stage}", f"{cycle.get_staff_url()}?stage={stage}")
+        for stage in (Stage.PLANNING, Stage.INPUT_TRACKING, Stage.COMMUNITY_SCORING)
+    ]
+    serious, other = [], []
+    for language in ("mn", "en"):
+        page = new_page(PHONE, locale=LOCALES[language])
+        log_in(page, world.coordinator.email)
+        for cycle_page in pages:
+            for violation in axe_violations(page, cycle_page, {}, None):
+                finding = (language, cycle_page.name, violation)
+                (serious if violation["impact"] in FAILING_IMPACTS else other).append(finding)
+        log_of(page_logs, page).assert_clean()
+    assert_no_serious_violation(serious, other, capsys)
