@@ -27,9 +27,22 @@ same conditions are ``LIKE`` scans and the vocabulary is read whole. Both give t
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from django.db import connection
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Prefetch,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Sqrt
 
@@ -265,13 +278,14 @@ def add_spellings(terms: list[Term]) -> None:
 
 
 SEARCH_FIELDS = ("search_name", "search_alias", "search_place", "search_kind")
+ALL_FIELDS = "search_all"  # the four lists end to end (an alias of the query), as the GIN index reads them
+MAX_COMBINATIONS = 16  # beyond, a query matched by no facility falls back to any of its words
 
 
-def _matches(term: Term, fields=SEARCH_FIELDS, spellings=None) -> Q:
+def _matches(term: Term, field: str = ALL_FIELDS, spellings=None) -> Q:
     q = Q()
     for word in spellings if spellings is not None else term.spellings:
-        for name in fields:
-            q |= Q(**{f"{name}__contains": term.pattern(word)})
+        q |= Q(**{f"{field}__contains": term.pattern(word)})
     return q
 
 
@@ -283,33 +297,58 @@ def _hits(conditions: list[Q]) -> Case | Value:
     return total if total is not None else Value(0, output_field=IntegerField())
 
 
-def _all_words(terms: list[Term]):
-    """The condition that every word matches: a full-text query on PostgreSQL, LIKEs elsewhere."""
-    if connection.vendor == "postgresql":
-        return _fulltext(" & ".join(t.tsquery() for t in terms))
-    condition = Q()
-    for term in terms:
-        condition &= _matches(term)
-    return condition
-
-
 def _fulltext(query: str) -> RawSQL:
     """The indexed full-text match; the SQL is a constant and the query a parameter."""
     sql = f"to_tsvector('simple'::regconfig, {FTS_DOCUMENT}) @@ to_tsquery('simple'::regconfig, %s)"
     return RawSQL(sql, [query], output_field=BooleanField())  # noqa: S611
 
 
-def _any_word(terms: list[Term]):
+def _words_of(groups: list[list[Term]]):
+    """Facilities matching every word of at least one group: a full-text query on PostgreSQL
+    (served by the GIN index), the same condition as LIKEs elsewhere."""
     if connection.vendor == "postgresql":
-        return _fulltext(" | ".join(t.tsquery() for t in terms))
+        return _fulltext(" | ".join("(" + " & ".join(t.tsquery() for t in group) + ")" for group in groups))
     condition = Q()
-    for term in terms:
-        condition |= _matches(term)
+    for group in groups:
+        every = Q()
+        for term in group:
+            every &= _matches(term)
+        condition |= every
     return condition
+
+
+def _ranking(terms: list[Term]) -> dict:
+    """The ranking columns (see the module's docstring). A kind word (сургууль, school) found in a
+    name says no more than the kind: it is not a name hit, so "surguuli erdenebulgan" puts the
+    school before "…1-р сургуулийн дотуур байр". Typos and prefixes are counted only for the words
+    that can have them (for the others they would be the same on every row)."""
+    naming = [t for t in terms if t.word not in ANY_KIND_WORD]
+    return {
+        "name_hits": _hits([_matches(t, "search_name") for t in naming]),
+        "alias_hits": _hits([_matches(t, "search_alias") for t in terms]),
+        "place_hits": _hits([_matches(t, "search_place") for t in terms]),
+        "kind_hits": _hits([_matches(t, "search_kind") for t in terms]),
+        "exact_hits": _hits([_matches(t, spellings=[t.word]) for t in terms if t.fuzzy]),
+        "whole_hits": _hits([Q(**{f"{ALL_FIELDS}__contains": f" {t.word} "}) for t in terms if not t.whole]),
+        # then the name that says least besides the words typed: school No. 1 before its dormitory
+        "name_length": Length("search_name"),
+    }
+
+
+ORDER = ["-name_hits", "-alias_hits", "-place_hits", "-kind_hits", "-exact_hits", "-whole_hits", "name_length"]
 
 
 # A public code (8 letters and digits) or a registry code (with a digit), typed or pasted.
 CODE_LIKE = re.compile(r"^(?:[A-Za-z0-9]{8}|(?=.*\d)[A-Za-z0-9-]{4,64})$")
+
+
+def _with_places(facilities):
+    """The soum/district and its aimag of the rows shown, read after the page is cut (one query)
+    rather than joined to every matching row before the ranking: "Tsetserleg" matches thousands."""
+    from .models import AdminUnit
+
+    units = AdminUnit.objects.without_shapes().select_related("parent").defer("parent__boundary")
+    return facilities.prefetch_related(Prefetch("admin_unit", queryset=units))
 
 
 def search_facilities(text: str, *, area=None, kind: str | None = None, queryset=None):
@@ -321,7 +360,6 @@ def search_facilities(text: str, *, area=None, kind: str | None = None, queryset
     from .models import ServiceUnit
 
     facilities = ServiceUnit.objects.active() if queryset is None else queryset
-    facilities = facilities.with_areas(2)
     if area is not None:
         facilities = facilities.in_area(area)
     if kind:
@@ -329,40 +367,29 @@ def search_facilities(text: str, *, area=None, kind: str | None = None, queryset
     text = (text or "").strip()
     terms = parse(text)
     if not terms:
-        return facilities.order_by("name", "pk")
+        return facilities.with_areas(2).order_by("name", "pk")
+    facilities = _with_places(facilities)
     if CODE_LIKE.match(text):
         by_code = facilities.filter(Q(code=text.upper()) | Q(registry_code__in={text, text.upper()}))
         if by_code.exists():
             return by_code.order_by("name", "pk")
     add_spellings(terms)
-    # A kind word (сургууль, school) found in a name says no more than the kind: it does not count
-    # as a name hit, so "surguuli erdenebulgan" puts the school before "…1-р сургуулийн дотуур байр".
-    naming = [t for t in terms if t.word not in ANY_KIND_WORD]
-    ranking = {
-        "name_hits": _hits([_matches(t, ["search_name"]) for t in naming]),
-        "alias_hits": _hits([_matches(t, ["search_alias"]) for t in terms]),
-        "place_hits": _hits([_matches(t, ["search_place"]) for t in terms]),
-        "kind_hits": _hits([_matches(t, ["search_kind"]) for t in terms]),
-        "exact_hits": _hits([_matches(t, spellings=[t.word]) for t in terms]),
-        "whole_hits": _hits([_matches(t, spellings=[t.word]) if t.whole else _whole(t) for t in terms]),
-        # then the name that says least besides the words typed: school No. 1 before its dormitory
-        "name_length": Length("search_name"),
-    }
-    order = ["-name_hits", "-alias_hits", "-place_hits", "-kind_hits", "-exact_hits", "-whole_hits", "name_length"]
-    order += ["name", "pk"]
-    matched = facilities.filter(_all_words(terms))
-    if len(terms) > 1 and not matched.exists():
-        # Nothing has every word: the facilities with the most words first.
-        ranking["word_hits"] = _hits([_matches(t) for t in terms])
-        return facilities.filter(_any_word(terms)).annotate(**ranking).order_by("-word_hits", *order)
-    return matched.annotate(**ranking).order_by(*order)
-
-
-def _whole(term: Term) -> Q:
-    q = Q()
-    for name in SEARCH_FIELDS:
-        q |= Q(**{f"{name}__contains": f" {term.word} "})
-    return q
+    # The four lists end to end (the columns are never NULL: no COALESCE, as Concat would add).
+    facilities = facilities.alias(search_all=RawSQL(FTS_DOCUMENT, [], output_field=TextField()))  # noqa: S611
+    ranking = _ranking(terms)
+    matched = facilities.filter(_words_of([terms]))
+    if len(terms) == 1 or matched.exists():
+        return matched.annotate(**ranking).order_by(*ORDER, "name", "pk")
+    # No facility has every word: those with all but one first, else all but two…, else any word.
+    for size in range(len(terms) - 1, 0, -1):
+        groups = [list(c) for c in combinations(terms, size)]
+        if len(groups) > MAX_COMBINATIONS:
+            groups = [[t] for t in terms]
+        matched = facilities.filter(_words_of(groups))
+        if len(groups[0]) == 1 or matched.exists():
+            ranking["word_hits"] = _hits([_matches(t) for t in terms])
+            return matched.annotate(**ranking).order_by("-word_hits", *ORDER, "name", "pk")
+    return matched.none()
 
 
 # --------------------------------------------------------------------------------------------

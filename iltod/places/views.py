@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 
 from iltod.core.panels import render_panels
 from iltod.lib.tabular import tabular_response
@@ -11,6 +12,26 @@ from .models import AdminUnit, Sector, ServiceUnit
 from .search import facilities_near, search_facilities
 
 FACILITIES_PER_PAGE = 25
+
+
+class RankedPaginator(Paginator):
+    """Counts the matches only up to ``cap``: a ranked list is read from the top, and counting all
+    36 000 facilities that "Tsetserleg" or "kindergarten" matches costs more than the page itself.
+    ``capped`` says that there are more than ``cap``."""
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap
 
 
 def admin_unit_list(request):
@@ -98,7 +119,7 @@ def facility_search(request):
     export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
         return _export_facilities(facilities, export)
-    page = Paginator(facilities, FACILITIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = RankedPaginator(facilities, FACILITIES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
