@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from iltod.core.testing import make_facility
 from iltod.feedback import services
 
 from .helpers import TUESDAY, at, submit
@@ -120,9 +121,12 @@ def test_unknown_exports_and_formats_are_not_found(client, history, name, fmt):
 
 
 def test_the_export_costs_a_fixed_number_of_queries(client, history, django_assert_max_num_queries):
-    for _ in range(5):
-        submit(history, service_unit=history.clinic)
+    for number in range(6):
+        facility = make_facility(
+            history.geo.soum, f"Батцэнгэл сумын {number + 2}-р сургууль", f"School No. {number + 2}"
+        )
+        submit(history, service_unit=facility)
     client.force_login(history.analyst)
     with django_assert_max_num_queries(8):
         response = client.get(export_url("facilities", "csv"))
-    assert len(read_csv(response)) == 3
+    assert len(read_csv(response)) == 1 + 8
