@@ -1,5 +1,6 @@
-"""The cycle page, one stage at a time, and one small view per change made from it (issue: the
-former ``cycle_action`` dispatched eight changes on ``POST action=``)."""
+"""The cycle page, one stage at a time, and one small view per change made from it (each with
+its own URL, POST only, and its own access helper), instead of one view dispatching on
+``POST action=``."""
 
 from urllib.parse import urlencode
 
