@@ -691,6 +691,29 @@ def bench_weight(settings: Settings, run: Run) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# 6. Facility search (its own database: 100 000 facilities, see bench/search.py)
+
+
+def bench_search(settings: Settings, run: Run) -> None:
+    log("facility search: 50 queries over 100 000 facilities (bench.search)")
+    result = drive("bench.search", env=os.environ, timeout=3 * 3600)
+    run.details["search"] = result
+    facilities = f"{result['facilities']:,}".replace(",", " ")
+    run.add(
+        Figure(
+            "search.p95",
+            "6 Search",
+            f"facility search p95 over 50 queries, {facilities} facilities (page of 25 and count)",
+            result["p95_ms"],
+            "ms",
+            target=Target("<", 50),
+            note="" if result["uses_fulltext_index"] else "the full-text index was not used",
+        )
+    )
+    run.add(Figure("search.p50", "6 Search", "facility search p50 over the same queries", result["p50_ms"], "ms"))
+
+
+# ---------------------------------------------------------------------------------------------
 # 5. Suite time
 
 
@@ -767,6 +790,7 @@ def main() -> int:
             bench_statistics(settings, env, run)
             bench_inbox(settings, env, run)
             bench_weight(settings, run)
+        bench_search(settings, run)
         if settings.suite:
             bench_suite(settings, run)
     finally:
