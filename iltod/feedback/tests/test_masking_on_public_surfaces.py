@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from iltod.feedback import services
-from iltod.feedback.models import Feedback
+from iltod.feedback.models import Event, Feedback
 from iltod.lib.redact import MASK
 
 from .helpers import TUESDAY, reload, submit
@@ -71,3 +71,15 @@ def test_staff_still_read_the_text_as_the_citizen_wrote_it(published, world):
     staff = Client(HTTP_ACCEPT_LANGUAGE="en")
     staff.force_login(world.provider)
     assert "99-11-22-33" in staff.get(published.get_staff_url()).content.decode()
+
+
+def test_rating_comments_written_before_moderation_go_to_the_queue(world):
+    feedback = submit(world)
+    services.change_status(feedback, Feedback.Status.RESOLVED, actor=world.provider, text="Засагдсан.")
+    services.rate(feedback, rating=1, problem_solved=False, comment="Захирал худлаа ярьсан")
+    # as the comment was stored before: public as written, no public text of its own
+    Event.objects.filter(type=Event.Type.RATED).update(moderation=Feedback.Moderation.PUBLISHED, public_text="")
+    call_command("remask_public_text", verbosity=0)
+    call_command("remask_public_text", verbosity=0)  # safe to run twice
+    event = Event.objects.get(type=Event.Type.RATED)
+    assert (event.moderation, event.public_text) == (Feedback.Moderation.PENDING, "Захирал худлаа ярьсан")

@@ -10,7 +10,8 @@ BATCH = 500
 class Command(BaseCommand):
     help = (
         "Mask the public texts again with the current rules (after the masking learnt new forms of "
-        "numbers), and rebuild the public search key from the masked text. Safe to run twice."
+        "numbers), rebuild the public search key from the masked text, and send rating comments "
+        "written before comments were moderated to the moderation queue. Safe to run twice."
     )
 
     def handle(self, *args, **options):
@@ -31,5 +32,17 @@ class Command(BaseCommand):
                 event.public_text = masked
                 event.save(update_fields=["public_text"])
                 changed += 1
+        # Rating comments written before they were moderated were public as written: they wait for
+        # a moderator now, like new ones. (Citizens' updates were for the handling body only then,
+        # and stay so.)
+        queued = (
+            Event.objects.filter(type=Event.Type.RATED, moderation=Feedback.Moderation.PUBLISHED, public_text="")
+            .exclude(text="")
+            .only("pk", "text")
+        )
+        for event in queued.iterator(chunk_size=BATCH):
+            event.public_text, event.moderation = mask_personal_data(event.text), Feedback.Moderation.PENDING
+            event.save(update_fields=["public_text", "moderation"])
+            changed += 1
         if options["verbosity"]:
             self.stdout.write(f"masked {changed} texts again")
