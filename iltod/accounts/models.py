@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .audit import AuditAction
 from .capabilities import ROLE_CAPABILITIES, Capability, Role
 
 
@@ -191,7 +192,7 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    action = models.CharField(_("action"), max_length=64, db_index=True)
+    action = models.CharField(_("action"), max_length=64, choices=AuditAction.choices, db_index=True)
     target_type = models.ForeignKey(
         ContentType, verbose_name=_("object type"), on_delete=models.SET_NULL, null=True, blank=True
     )

@@ -1,8 +1,12 @@
 """State changes for accounts: memberships and the audit log."""
 
+import logging
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from .audit import AuditAction
 from .capabilities import Capability
 from .models import AuditEvent, Membership
 
@@ -13,8 +17,19 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def log_event(actor, action: str, target=None, *, request=None, sensitive_read=False, **data):
-    """Write one audit event. Call it inside the transaction of the change it records."""
+logger = logging.getLogger(__name__)
+
+
+def log_event(actor, action: AuditAction, target=None, *, request=None, sensitive_read=False, **data):
+    """Write one audit event. Call it inside the transaction of the change it records.
+
+    ``action`` must be a member of ``AuditAction``: another value raises outside production, and
+    in production is logged as an error and still recorded (the event is not lost)."""
+    if action not in AuditAction.values:
+        if settings.IS_PRODUCTION:
+            logger.error("audit action %r is not in AuditAction", action)
+        else:
+            raise ValueError(f"audit action {action!r} is not in AuditAction")
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     event = AuditEvent(
@@ -64,7 +79,7 @@ def grant_membership(*, actor, user, organization, role, title="", capabilities=
         return membership  # nothing changed: nothing to record
     log_event(
         actor,
-        "membership.granted" if created else "membership.changed",
+        AuditAction.MEMBERSHIP_GRANTED if created else AuditAction.MEMBERSHIP_CHANGED,
         membership,
         request=request,
         user=user.email,
@@ -78,7 +93,7 @@ def grant_membership(*, actor, user, organization, role, title="", capabilities=
 def revoke_membership(*, actor, membership, request=None):
     membership.is_active = False
     membership.save(update_fields=["is_active"])
-    log_event(actor, "membership.revoked", membership, request=request, user=membership.user.email)
+    log_event(actor, AuditAction.MEMBERSHIP_REVOKED, membership, request=request, user=membership.user.email)
     return membership
 
 
@@ -102,7 +117,7 @@ def create_api_key(*, actor, organization, name, scope, request=None):
         secret_hash=hashlib.sha256(secret.encode()).hexdigest(),
         created_by=actor if actor and actor.is_authenticated else None,
     )
-    log_event(actor, "api_key.created", key, request=request, organization=str(organization), scope=scope)
+    log_event(actor, AuditAction.API_KEY_CREATED, key, request=request, organization=str(organization), scope=scope)
     return key, f"il_{prefix}_{secret}"
 
 
@@ -113,7 +128,7 @@ def revoke_api_key(*, actor, api_key, request=None):
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
-        log_event(actor, "api_key.revoked", api_key, request=request)
+        log_event(actor, AuditAction.API_KEY_REVOKED, api_key, request=request)
     return api_key
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.utils import timezone
 
+from iltod.accounts.audit import AuditAction
 from iltod.accounts.services import grant_membership, log_event
 
 from .models import NetworkMembership
@@ -25,7 +26,7 @@ def add_member(*, actor, organization, email, role, full_name="", title="", requ
         user = User(email=email, full_name=full_name)
         user.set_unusable_password()
         user.save()
-        log_event(actor, "account.created", user, request=request, by_organization=str(organization))
+        log_event(actor, AuditAction.ACCOUNT_CREATED, user, request=request, by_organization=str(organization))
     membership = grant_membership(
         actor=actor, user=user, organization=organization, role=role, title=title, request=request
     )
@@ -69,7 +70,7 @@ def add_network_member(*, actor, network, member, is_focal_point=False, request=
         previous = {}
     log_event(
         actor,
-        "network.member_added",
+        AuditAction.NETWORK_MEMBER_ADDED,
         network,
         request=request,
         member=member.code,
@@ -88,7 +89,7 @@ def remove_network_member(*, actor, membership: NetworkMembership, request=None)
     membership.save(update_fields=["left_on", "is_focal_point"])
     log_event(
         actor,
-        "network.member_removed",
+        AuditAction.NETWORK_MEMBER_REMOVED,
         membership.network,
         request=request,
         member=membership.member.code,

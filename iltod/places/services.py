@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from iltod.accounts.audit import AuditAction
 from iltod.accounts.services import log_event
 from iltod.lib.tabular import ImportReport, Row
 from iltod.lib.translit import to_cyrillic
@@ -128,7 +129,7 @@ def import_admin_units(rows: list[Row], *, actor=None, dry_run=False, source="")
         transaction.set_rollback(True)
     else:
         log_event(
-            actor, "places.admin_units_imported", None, source=source, created=report.created, updated=report.updated
+            actor, AuditAction.ADMIN_UNITS_IMPORTED, None, source=source, created=report.created, updated=report.updated
         )
     return report
 
@@ -247,7 +248,7 @@ def import_service_units(rows: list[Row], *, actor=None, dry_run=False, source="
         transaction.set_rollback(True)
     else:
         log_event(
-            actor, "places.facilities_imported", None, source=source, created=report.created, updated=report.updated
+            actor, AuditAction.FACILITIES_IMPORTED, None, source=source, created=report.created, updated=report.updated
         )
     return report
 

@@ -9,6 +9,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from iltod.accounts.audit import AuditAction
 from iltod.accounts.models import AuditEvent
 from iltod.accounts.services import log_event
 from iltod.core.admin_tools import ExportMixin
@@ -46,7 +47,7 @@ def missing_translation_parameters(model_admin):
 
 @pytest.fixture
 def admin_client_(client, personas):
-    log_event(personas.admin, "facility.viewed", personas.school, note={"a": 1})
+    log_event(personas.admin, AuditAction.FACILITIES_IMPORTED, personas.school, note={"a": 1})
     client.force_login(personas.admin)
     return client
 
@@ -175,7 +176,7 @@ def test_the_facility_export_has_the_documented_columns_and_readable_values(admi
 
 def test_the_audit_log_export_writes_local_times_and_details(admin_client_, personas, settings):
     settings.TIME_ZONE = "Asia/Ulaanbaatar"
-    event = AuditEvent.objects.get(action="facility.viewed")
+    event = AuditEvent.objects.filter(action=AuditAction.FACILITIES_IMPORTED).latest("pk")
     event.created_at = dt.datetime(2024, 5, 1, 4, 0, tzinfo=dt.UTC)
     event.save(update_fields=["created_at"])
     response = export(admin_client_, AuditEvent, "export_xlsx", pks=[event.pk])
@@ -183,7 +184,7 @@ def test_the_audit_log_export_writes_local_times_and_details(admin_client_, pers
     header, row = list(sheet.iter_rows(values_only=True))
     values = dict(zip(header, row, strict=True))
     assert values["created_at"] == dt.datetime(2024, 5, 1, 12, 0)
-    assert values["action"] == "facility.viewed"
+    assert values["action"] == str(AuditAction.FACILITIES_IMPORTED.label)
     assert values["actor"] == str(personas.admin)
     assert "note" in values["data"]
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from iltod.accounts.audit import AuditAction
 from iltod.accounts.services import log_event
 from iltod.feedback.uploads import clean_upload
 
@@ -100,7 +101,7 @@ def create_group(
     )
     if sectors:
         group.sectors.set(sectors)
-    log_event(actor, "engagement.group_created", group, request=request, name=name)
+    log_event(actor, AuditAction.GROUP_CREATED, group, request=request, name=name)
     return group
 
 
@@ -111,7 +112,7 @@ def update_group(group: Group, *, actor, sectors=None, request=None, **fields) -
         group.save(update_fields=list(changed))
     _set_m2m(group, "sectors", sectors, changed)
     if changed:
-        log_event(actor, "engagement.group_updated", group, request=request, **changed)
+        log_event(actor, AuditAction.GROUP_UPDATED, group, request=request, **changed)
     return group
 
 
@@ -170,7 +171,7 @@ def add_member(*, actor, group: Group, request=None, **fields) -> GroupMember:
     member.save()
     log_event(
         actor,
-        "engagement.member_added",
+        AuditAction.MEMBER_ADDED,
         group,
         request=request,
         member=member.code,
@@ -188,7 +189,7 @@ def update_member(member: GroupMember, *, actor, request=None, **fields) -> Grou
         return member
     _check_member(member)
     member.save(update_fields=list(changed))
-    verb = "engagement.member_left" if "left_on" in changed and member.left_on else "engagement.member_updated"
+    verb = AuditAction.MEMBER_LEFT if "left_on" in changed and member.left_on else AuditAction.MEMBER_UPDATED
     log_event(actor, verb, member.group, request=request, member=member.code, name=member.display_name, **changed)
     return member
 
@@ -203,7 +204,7 @@ def create_meeting(
     meeting = Meeting.objects.create(
         group=group, title=title, held_on=held_on, kind=kind, venue=venue, agenda=agenda, created_by=actor, **fields
     )
-    log_event(actor, "engagement.meeting_created", meeting, request=request, group=group.code, held_on=str(held_on))
+    log_event(actor, AuditAction.MEETING_CREATED, meeting, request=request, group=group.code, held_on=str(held_on))
     return meeting
 
 
@@ -214,7 +215,7 @@ def update_meeting(meeting: Meeting, *, actor, request=None, **fields) -> Meetin
     changed = _apply(meeting, fields)
     if changed:
         meeting.save(update_fields=[*changed, "updated_at"])
-        log_event(actor, "engagement.meeting_updated", meeting, request=request, **changed)
+        log_event(actor, AuditAction.MEETING_UPDATED, meeting, request=request, **changed)
     return meeting
 
 
@@ -250,7 +251,7 @@ def set_named_attendance(meeting: Meeting, *, actor, members, request=None) -> t
     if added or removed:
         log_event(
             actor,
-            "engagement.attendance_recorded",
+            AuditAction.ATTENDANCE_RECORDED,
             meeting,
             request=request,
             added=sorted(m.display_name for m in added),
@@ -267,7 +268,7 @@ def add_guest(meeting: Meeting, *, actor, name, request=None, **fields) -> Atten
     guest = Attendance.objects.create(meeting=meeting, name=name.strip(), **fields)
     log_event(
         actor,
-        "engagement.guest_added",
+        AuditAction.GUEST_ADDED,
         meeting,
         request=request,
         name=guest.name,
@@ -282,7 +283,7 @@ def remove_attendee(attendance: Attendance, *, actor, request=None) -> None:
     meeting = attendance.meeting
     name = attendance.name
     attendance.delete()
-    log_event(actor, "engagement.attendee_removed", meeting, request=request, name=name)
+    log_event(actor, AuditAction.ATTENDEE_REMOVED, meeting, request=request, name=name)
 
 
 @transaction.atomic
@@ -309,7 +310,7 @@ def set_attendance_counts(meeting: Meeting, *, actor, counts: dict, request=None
     )
     log_event(
         actor,
-        "engagement.attendance_counted",
+        AuditAction.ATTENDANCE_COUNTED,
         meeting,
         request=request,
         before=sum(before.values()),
@@ -349,7 +350,7 @@ def add_document(
     document.save()
     log_event(
         actor,
-        "engagement.document_added",
+        AuditAction.DOCUMENT_ADDED,
         meeting or issue or update,
         request=request,
         document=document.code,
@@ -367,7 +368,7 @@ def remove_document(document: Document, *, actor, request=None) -> None:
     stored = document.file.name
     storage = document.file.storage
     document.delete()
-    log_event(actor, "engagement.document_removed", owner, request=request, document=code, title=title)
+    log_event(actor, AuditAction.DOCUMENT_REMOVED, owner, request=request, document=code, title=title)
     transaction.on_commit(lambda: storage.delete(stored))
 
 
@@ -377,7 +378,7 @@ def remove_document(document: Document, *, actor, request=None) -> None:
 @transaction.atomic
 def create_issue(*, actor, group: Group, title, request=None, **fields) -> LocalIssue:
     issue = LocalIssue.objects.create(group=group, title=title, created_by=actor, **fields)
-    log_event(actor, "engagement.issue_created", issue, request=request, group=group.code, title=title)
+    log_event(actor, AuditAction.ISSUE_CREATED, issue, request=request, group=group.code, title=title)
     return issue
 
 
@@ -386,7 +387,7 @@ def update_issue(issue: LocalIssue, *, actor, request=None, **fields) -> LocalIs
     changed = _apply(issue, fields)
     if changed:
         issue.save(update_fields=list(changed))
-        log_event(actor, "engagement.issue_updated", issue, request=request, **changed)
+        log_event(actor, AuditAction.ISSUE_UPDATED, issue, request=request, **changed)
     return issue
 
 
@@ -413,7 +414,7 @@ def add_evidence(
     evidence.save()
     log_event(
         actor,
-        "engagement.evidence_added",
+        AuditAction.EVIDENCE_ADDED,
         issue,
         request=request,
         kind=kind,
@@ -428,7 +429,7 @@ def add_evidence(
 def remove_evidence(evidence: Evidence, *, actor, request=None) -> None:
     issue, text = evidence.issue, str(evidence)
     evidence.delete()
-    log_event(actor, "engagement.evidence_removed", issue, request=request, evidence=text)
+    log_event(actor, AuditAction.EVIDENCE_REMOVED, issue, request=request, evidence=text)
 
 
 # --- Prioritisation ---------------------------------------------------------------------------
@@ -453,7 +454,7 @@ def record_prioritisation(meeting: Meeting, *, actor, votes: dict, request=None)
     Prioritisation.objects.bulk_create(rows)
     log_event(
         actor,
-        "engagement.votes_recorded",
+        AuditAction.VOTES_RECORDED,
         meeting,
         request=request,
         votes={f"{p.issue.code}/{p.stakeholder_type}": p.votes for p in rows},
@@ -482,7 +483,7 @@ def rank_issues(meeting: Meeting, *, actor, request=None) -> list[LocalIssue]:
             issue.save(update_fields=list(changed))
             log_event(
                 actor,
-                "engagement.issue_ranked",
+                AuditAction.ISSUE_RANKED,
                 issue,
                 request=request,
                 meeting=meeting.code,
@@ -506,7 +507,7 @@ def create_project(*, actor, organization, title, tool, request=None, **fields) 
     for name, values in relations.items():
         if values:
             getattr(project, name).set(values)
-    log_event(actor, "engagement.project_created", project, request=request, title=title, tool=tool)
+    log_event(actor, AuditAction.PROJECT_CREATED, project, request=request, title=title, tool=tool)
     return project
 
 
@@ -520,7 +521,7 @@ def update_project(project: Project, *, actor, request=None, **fields) -> Projec
     for name, values in relations.items():
         _set_m2m(project, name, values, changed)
     if changed:
-        log_event(actor, "engagement.project_updated", project, request=request, **changed)
+        log_event(actor, AuditAction.PROJECT_UPDATED, project, request=request, **changed)
     return project
 
 
