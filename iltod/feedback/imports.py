@@ -78,7 +78,7 @@ class FeedbackRowForm(forms.Form):
         return data
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def import_feedback(rows: list[Row], *, actor=None, dry_run=False, source="") -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     prepared = []
@@ -131,7 +131,7 @@ def import_feedback(rows: list[Row], *, actor=None, dry_run=False, source="") ->
         return report
 
     for _row, data, facility, area, handler in prepared:
-        feedback, created = services.submit_feedback(
+        feedback, created = services.store_feedback(
             services.Submission(
                 kind=data["kind"],
                 category=data["category"],

@@ -1407,23 +1407,25 @@ def _write_personas(orgs: dict[str, Organization], reset_passwords: bool, result
                 result.memberships_created += 1
 
 
-@transaction.atomic
 def seed_demo(*, scale: int = 1, reset_passwords: bool = False) -> SeedResult:
     """Create the demo data that is missing, for ``scale`` (≥ 1); existing data is left unchanged.
 
     Loads the reference data first when the demo's units are missing. ``reset_passwords`` sets
-    every persona's password back to ``DEMO_PASSWORD``.
+    every persona's password back to ``DEMO_PASSWORD``. Places, organisations and people are
+    written in one transaction; the feedback is then handled through the services, each change in
+    its own (durable) transaction, as staff would.
     """
     if scale < 1:
         raise ValueError("scale must be at least 1")
-    geo = load_geography()
-    result = SeedResult(scale=scale, aimags=len(geo.aimags), districts=len(geo.districts))
-    facilities = plan_facilities(geo, scale)
-    plan = plan_organizations(geo, facilities, scale)
-    orgs = _write_organizations(plan, geo, result)
-    facility_ids = _write_facilities(facilities, geo, orgs, result)
-    _write_links(plan, orgs, facility_ids, result)
-    _write_personas(orgs, reset_passwords, result)
+    with transaction.atomic():
+        geo = load_geography()
+        result = SeedResult(scale=scale, aimags=len(geo.aimags), districts=len(geo.districts))
+        facilities = plan_facilities(geo, scale)
+        plan = plan_organizations(geo, facilities, scale)
+        orgs = _write_organizations(plan, geo, result)
+        facility_ids = _write_facilities(facilities, geo, orgs, result)
+        _write_links(plan, orgs, facility_ids, result)
+        _write_personas(orgs, reset_passwords, result)
     from iltod.engagement.demo import seed_engagement_demo
     from iltod.engagement.demo_plans import seed_plans_demo
     from iltod.scorecards.demo import seed_scorecards_demo

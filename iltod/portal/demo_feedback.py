@@ -93,9 +93,11 @@ def _outcome(rng) -> str:
     return "received"
 
 
-@transaction.atomic
 def seed_feedback(scale: int = 1) -> tuple[int, int]:
-    """Create the demo feedback that is missing. Returns (items, created)."""
+    """Create the demo feedback that is missing. Returns (items, created).
+
+    The items are stored in one transaction; each is then moved to its planned state through the
+    services, which run in transactions of their own."""
     admin = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
     categories = {c.code: c for c in Category.objects.filter(code__in=TEXTS).select_related("sector")}
     facilities = list(
@@ -111,45 +113,47 @@ def seed_feedback(scale: int = 1) -> tuple[int, int]:
     )
     now = timezone.now()
     created = []
-    for index in range(1, count + 1):
-        external_id = f"{EXTERNAL_PREFIX}{index:04d}"
-        if external_id in existing:
-            continue
-        rng = rng_for("feedback", index)
-        facility = facilities[rng.randrange(len(facilities))]
-        sector_codes = [c for c, cat in categories.items() if cat.sector_id == facility.sector_id] or list(categories)
-        code = rng.choice(sorted(sector_codes))
-        received_at = now - timedelta(days=rng.randint(1, 200), hours=rng.randint(0, 23))
-        channel = rng.choice(
-            [Feedback.Channel.WEB] * 5 + [Feedback.Channel.PHONE, Feedback.Channel.SMS, Feedback.Channel.WALK_IN]
-        )
-        privacy = rng.choice(
-            [Feedback.Privacy.NAME_HIDDEN] * 4
-            + [Feedback.Privacy.PUBLIC, Feedback.Privacy.CONFIDENTIAL, Feedback.Privacy.ANONYMOUS]
-        )
-        phone = f"+9769{rng.randint(1000000, 9999999)}" if privacy != Feedback.Privacy.ANONYMOUS else ""
-        feedback, _new = services.submit_feedback(
-            services.Submission(
-                kind=rng.choice(["complaint"] * 6 + ["petition", "proposal", "question", "compliment"]),
-                category=categories[code],
-                description=rng.choice(TEXTS[code]),
-                service_unit=facility,
-                privacy=privacy,
-                reporter_name=rng.choice(["Бат", "Сарантуяа", "Дорж", "Оюун", "Ганаа"]),
-                reporter_phone=phone,
-                notify=False,
-                channel=channel,
-                external_id=external_id,
-                received_at=received_at,
-                quiet=True,
+    with transaction.atomic():
+        for index in range(1, count + 1):
+            external_id = f"{EXTERNAL_PREFIX}{index:04d}"
+            if external_id in existing:
+                continue
+            rng = rng_for("feedback", index)
+            facility = facilities[rng.randrange(len(facilities))]
+            in_sector = [c for c, cat in categories.items() if cat.sector_id == facility.sector_id]
+            sector_codes = in_sector or list(categories)
+            code = rng.choice(sorted(sector_codes))
+            received_at = now - timedelta(days=rng.randint(1, 200), hours=rng.randint(0, 23))
+            channel = rng.choice(
+                [Feedback.Channel.WEB] * 5 + [Feedback.Channel.PHONE, Feedback.Channel.SMS, Feedback.Channel.WALK_IN]
             )
-        )
-        feedback.tracking_code = _tracking_code(rng, received_at.year)
-        while Feedback.objects.filter(tracking_code=feedback.tracking_code).exists():
+            privacy = rng.choice(
+                [Feedback.Privacy.NAME_HIDDEN] * 4
+                + [Feedback.Privacy.PUBLIC, Feedback.Privacy.CONFIDENTIAL, Feedback.Privacy.ANONYMOUS]
+            )
+            phone = f"+9769{rng.randint(1000000, 9999999)}" if privacy != Feedback.Privacy.ANONYMOUS else ""
+            feedback, _new = services.store_feedback(
+                services.Submission(
+                    kind=rng.choice(["complaint"] * 6 + ["petition", "proposal", "question", "compliment"]),
+                    category=categories[code],
+                    description=rng.choice(TEXTS[code]),
+                    service_unit=facility,
+                    privacy=privacy,
+                    reporter_name=rng.choice(["Бат", "Сарантуяа", "Дорж", "Оюун", "Ганаа"]),
+                    reporter_phone=phone,
+                    notify=False,
+                    channel=channel,
+                    external_id=external_id,
+                    received_at=received_at,
+                    quiet=True,
+                )
+            )
             feedback.tracking_code = _tracking_code(rng, received_at.year)
-        feedback.save(update_fields=["tracking_code"])
-        Event.objects.filter(feedback=feedback).update(created_at=received_at)
-        created.append((feedback, rng))
+            while Feedback.objects.filter(tracking_code=feedback.tracking_code).exists():
+                feedback.tracking_code = _tracking_code(rng, received_at.year)
+            feedback.save(update_fields=["tracking_code"])
+            Event.objects.filter(feedback=feedback).update(created_at=received_at)
+            created.append((feedback, rng))
 
     for feedback, rng in created:
         _play(feedback, rng, admin, now)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from iltod.accounts.audit import AuditAction
 from iltod.accounts.capabilities import Capability
 from iltod.accounts.models import Membership, User
 from iltod.accounts.services import log_event
@@ -107,7 +108,7 @@ def create_action_plan(
         plan.source_type = ContentType.objects.get_for_model(source)
         plan.source_id = str(source.pk)
     plan.save()
-    log_event(actor, "engagement.plan_created", plan, request=request, group=group.code, title=title)
+    log_event(actor, AuditAction.PLAN_CREATED, plan, request=request, group=group.code, title=title)
     return plan
 
 
@@ -124,7 +125,7 @@ def edit_plan(plan: ActionPlan, *, actor, request=None, **fields) -> dict:
     changed = _changes(plan, fields)
     if changed:
         plan.save(update_fields=[name for name in changed])
-        log_event(actor, "engagement.plan_edited", plan, request=request, changes=changed)
+        log_event(actor, AuditAction.PLAN_EDITED, plan, request=request, changes=changed)
     return changed
 
 
@@ -142,7 +143,7 @@ def change_plan_status(plan: ActionPlan, status: str, *, actor, note="", request
     old = locked.status
     locked.status = status
     locked.save(update_fields=["status"])
-    log_event(actor, "engagement.plan_status", locked, request=request, old=old, new=status, note=note.strip())
+    log_event(actor, AuditAction.PLAN_STATUS, locked, request=request, old=old, new=status, note=note.strip())
     plan.status = status
     return locked
 
@@ -179,7 +180,7 @@ def add_action(
     if co_responsible:
         action.co_responsible.set(co_responsible)
     log_event(
-        actor, "engagement.action_added", action, request=request, plan=plan.code, title=title, due_on=str(due_on or "")
+        actor, AuditAction.ACTION_ADDED, action, request=request, plan=plan.code, title=title, due_on=str(due_on or "")
     )
     return action
 
@@ -216,7 +217,7 @@ def edit_action(action: Action, *, actor, co_responsible=None, request=None, **f
             action.co_responsible.set(co_responsible)
             changed["co_responsible"] = [before, after]
     if changed:
-        log_event(actor, "engagement.action_edited", action, request=request, changes=changed)
+        log_event(actor, AuditAction.ACTION_EDITED, action, request=request, changes=changed)
     return changed
 
 
@@ -241,7 +242,7 @@ def _apply(update: ActionUpdate) -> dict:
         ActionPlan.objects.filter(pk=plan.pk, status=ActionPlan.Status.AGREED).update(
             status=ActionPlan.Status.IN_PROGRESS
         )
-        log_event(update.reviewed_by, "engagement.plan_status", plan, old=plan.status, new="in_progress", auto=True)
+        log_event(update.reviewed_by, AuditAction.PLAN_STATUS, plan, old=plan.status, new="in_progress", auto=True)
     update.action = action
     return changed
 
@@ -294,7 +295,7 @@ def post_update(
         document.save()
     log_event(
         actor,
-        "engagement.update_posted",
+        AuditAction.UPDATE_POSTED,
         action,
         request=request,
         update=update.code,
@@ -318,7 +319,7 @@ def _review(update: ActionUpdate, *, actor, approve: bool, note: str, request=No
     applied = _apply(update) if approve else {}
     log_event(
         actor,
-        "engagement.update_approved" if approve else "engagement.update_rejected",
+        AuditAction.UPDATE_APPROVED if approve else AuditAction.UPDATE_REJECTED,
         update.action,
         request=request,
         update=update.code,
@@ -373,7 +374,7 @@ def _tell_coordinators_of_update(update_pk: int) -> None:
     update = ActionUpdate.objects.select_related("action__plan__group", "author").filter(pk=update_pk).first()
     if update is None or update.review != ActionUpdate.Review.PENDING:
         return
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # runs after the update's commit, on its own
         for user in coordinator_users(update.action.plan.group):
             if user.pk != update.author_id:
                 _email_user(
@@ -389,7 +390,7 @@ def _tell_author_of_review(update_pk: int) -> None:
     update = ActionUpdate.objects.select_related("action__plan", "author", "reviewed_by").filter(pk=update_pk).first()
     if update is None or update.author_id is None or update.author_id == update.reviewed_by_id:
         return
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # runs after the review's commit, on its own
         _email_user(
             update.author,
             "update_reviewed",
@@ -419,7 +420,7 @@ def add_story(plan: ActionPlan, *, actor, title, what_changed, action=None, phot
     if photo is not None:
         story.photo.save(photo.name, photo.file, save=False)
     story.save()
-    log_event(actor, "engagement.story_added", plan, request=request, story=story.code, title=story.title)
+    log_event(actor, AuditAction.STORY_ADDED, plan, request=request, story=story.code, title=story.title)
     return story
 
 
@@ -482,7 +483,7 @@ def remind_overdue_actions(today=None) -> int:
     )
     count = 0
     for action in overdue.iterator(chunk_size=200):
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             claimed = Action.objects.filter(Q(pk=action.pk), due).update(reminded_on=today)
             if not claimed:
                 continue  # another run took it
@@ -504,7 +505,7 @@ def remind_overdue_actions(today=None) -> int:
                 )
             log_event(
                 None,
-                "engagement.action_reminded",
+                AuditAction.ACTION_REMINDED,
                 action,
                 due_on=str(action.due_on),
                 recipients=len(recipients),

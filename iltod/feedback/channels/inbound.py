@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from iltod.accounts.audit import AuditAction
 from iltod.accounts.services import log_event
 from iltod.lib.translit import has_cyrillic, to_cyrillic
 from iltod.organizations.models import Organization
@@ -114,7 +115,7 @@ def process(
     The handler sets ``feedback``/``outcome`` (and may set ``status``); anything it raises becomes
     the message's error, and whatever it wrote to the database is rolled back.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the handler's messages leave only if it all commits
         locked = InboundMessage.objects.select_for_update().get(pk=message.pk)
         if locked.status in {Status.PROCESSED, Status.DUPLICATE} or (locked.status == Status.ERROR and not retry):
             return locked
@@ -179,5 +180,5 @@ def retry(message: InboundMessage, *, actor, corrections: dict, request=None) ->
         if corrections:
             locked.corrections = {**locked.corrections, **corrections}
             locked.save(update_fields=["corrections"])
-        log_event(actor, "feedback.inbound_retried", locked, request=request, corrections=corrections)
+        log_event(actor, AuditAction.FEEDBACK_INBOUND_RETRIED, locked, request=request, corrections=corrections)
     return process(locked, handler, retry=True)
