@@ -18,6 +18,7 @@ from django.http import Http404
 
 from iltod.accounts.capabilities import Capability
 from iltod.accounts.permissions import organization_ids_with
+from iltod.organizations.models import Organization
 
 from .models import Action, ActionPlan, ActionUpdate, Document, Group, GroupMember, LocalIssue, Meeting, Project
 
@@ -70,6 +71,19 @@ def can_create_groups(user) -> bool:
     return _authenticated(user) and (
         user.is_superuser or bool(organization_ids_with(user, Capability.COORDINATE_GROUPS))
     )
+
+
+def coordinating_organizations(user, *, keep=None):
+    """The active organisations ``user`` may name as a group's convener or a project's owner: those
+    where they hold the "coordinate groups" capability (every one for a superuser). ``keep``, the
+    id of the organisation a record already names, stays in the list."""
+    organizations = Organization.objects.filter(is_active=True).order_by("name")
+    if user.is_superuser:
+        return organizations
+    allowed = set(organization_ids_with(user, Capability.COORDINATE_GROUPS))
+    if keep is not None:
+        allowed.add(keep)
+    return organizations.filter(pk__in=allowed)
 
 
 def group_role(user, group) -> str | None:

@@ -11,15 +11,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from iltod.accounts.capabilities import Capability
-from iltod.accounts.permissions import organization_ids_with
 from iltod.feedback.models import Feedback
 from iltod.feedback.uploads import MAX_BYTES
 from iltod.organizations.models import Organization
 from iltod.places.models import AdminUnit, Sector, ServiceUnit
 
 from ..models import AgeBand, Evidence, Group, GroupMember, LocalIssue, Meeting, Project, Sex, StakeholderType
-from ..permissions import coordinated_groups
+from ..permissions import coordinated_groups, coordinating_organizations
 
 __all__ = [
     "AttendanceCountForm",
@@ -157,13 +155,9 @@ class GroupForm(forms.Form):
             AdminUnit.objects.current().exclude(level=AdminUnit.Level.COUNTRY).select_related("parent").order_by("code")
         )
         self.fields["sectors"].queryset = Sector.objects.all()
-        organizations = Organization.objects.filter(is_active=True).order_by("name")
-        if not user.is_superuser:
-            allowed = set(organization_ids_with(user, Capability.COORDINATE_GROUPS))
-            if group is not None and group.convening_organization_id:
-                allowed.add(group.convening_organization_id)
-            organizations = organizations.filter(pk__in=allowed)
-        self.fields["convening_organization"].queryset = organizations
+        self.fields["convening_organization"].queryset = coordinating_organizations(
+            user, keep=group.convening_organization_id if group is not None else None
+        )
         if group is not None and group.convening_organization_id is None:
             # A group made without one (a facility's group…) stays editable by its coordinator members.
             self.fields["convening_organization"].required = False
@@ -534,10 +528,7 @@ class ProjectForm(forms.ModelForm):
         self.fields["budget"].validators.append(MinValueValidator(0))
         self.fields["budget"].widget.attrs["min"] = "0"
         _limit_text(self, "objectives", "results", "lessons")
-        organizations = Organization.objects.filter(is_active=True).order_by("name")
-        if not user.is_superuser:
-            organizations = organizations.filter(pk__in=organization_ids_with(user, Capability.COORDINATE_GROUPS))
-        self.fields["organization"].queryset = organizations
+        self.fields["organization"].queryset = coordinating_organizations(user)
         partners = Q(is_active=True)
         if self.instance.pk:
             partners |= Q(pk__in=self.instance.partners.values("pk"))  # kept when they have closed since
