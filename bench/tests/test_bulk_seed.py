@@ -7,10 +7,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from iltod.feedback import stats
-from iltod.feedback.models import Feedback, Stat
-from iltod.portal import bulk_feedback
-from iltod.portal.bulk_feedback import EXTERNAL_PREFIX, seed_bulk_feedback, tracking_code
+from bench import bulk_feedback
+from bench.bulk_feedback import EXTERNAL_PREFIX, seed_bulk_feedback, tracking_code
+from iltod.feedback import routing, stats
+from iltod.feedback.deadlines import deadlines, policy_for
+from iltod.feedback.models import DeadlinePolicy, Feedback, Kind, Stat
+from iltod.feedback.permissions import excluded_organization_ids
 
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the bulk seeder writes with COPY, which only PostgreSQL has"
@@ -111,3 +113,41 @@ def test_a_large_load_drops_and_rebuilds_the_indexes_and_uses_worker_processes(f
 def test_without_postgresql_the_command_says_what_it_needs(facilities):
     with pytest.raises(CommandError, match="PostgreSQL"):
         call_command("seed_demo", "--feedback-rows", "10")
+
+
+@needs_postgresql
+def test_bulk_items_get_the_handler_oversight_and_deadlines_that_submission_gives(facilities):
+    DeadlinePolicy.objects.create(
+        name="complaints in working days",
+        kind=Kind.COMPLAINT,
+        acknowledge_days=2,
+        acknowledge_day_kind=DeadlinePolicy.DayKind.WORKING,
+        resolve_days=15,
+        resolve_day_kind=DeadlinePolicy.DayKind.WORKING,
+    )
+    seed_bulk_feedback(300, today=TODAY)
+    items = Feedback.objects.filter(external_id__startswith=EXTERNAL_PREFIX).select_related(
+        "category__sector", "service_unit__admin_unit"
+    )
+    seen = set()
+    for item in items:
+        excluded = excluded_organization_ids(item)
+        area = item.service_unit.admin_unit
+        handler, _rule = routing.route(
+            category=item.category, kind=item.kind, service_unit=item.service_unit, admin_unit=area, excluded=excluded
+        )
+        oversight = routing.oversight_for(handler=handler, category=item.category, admin_unit=area, excluded=excluded)
+        acknowledge_due, resolve_due = deadlines(item.received_at, policy_for(item.kind, item.category))
+        assert (item.handling_organization, item.oversight_organization) == (handler, oversight), item.external_id
+        # compared as instants: 23:59:59 on the night Mongolia left summer time (2016) is ambiguous,
+        # and Python never finds an ambiguous time equal to one in another zone
+        stored = [item.acknowledge_due.timestamp(), item.resolve_due.timestamp(), item.original_resolve_due.timestamp()]
+        assert stored == [acknowledge_due.timestamp(), resolve_due.timestamp(), resolve_due.timestamp()], (
+            item.external_id
+        )
+        seen.add((item.kind == Kind.COMPLAINT, item.privacy == Feedback.Privacy.CONFIDENTIAL))
+    assert seen == {(True, True), (True, False), (False, True), (False, False)}
+    # the guard: a confidential item about the school is never handled by the school
+    confidential = items.filter(service_unit=facilities.school, privacy=Feedback.Privacy.CONFIDENTIAL)
+    assert confidential.exists()
+    assert not confidential.filter(handling_organization=facilities.school_org).exists()
