@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from iltod.core.testing.visible_text import english_words, raw_codes, visible_text
 from iltod.feedback import services
 from iltod.feedback.models import Feedback, normalize_tracking_code
 from iltod.notifications.models import OutboundMessage
@@ -191,3 +192,26 @@ def test_the_staff_page_shows_a_late_acknowledgement_as_late_too(world, time_mac
     body = staff.get(feedback.get_staff_url()).content.decode()
     assert "acknowledged late, on" in body
     assert "✓" not in body
+
+
+def test_the_citizens_pages_speak_mongolian_without_raw_codes(world, time_machine):
+    feedback = submit(world)
+    time_machine.move_to(reload(feedback).acknowledge_due + timedelta(days=1), tick=False)
+    services.change_status(feedback, Feedback.Status.ACKNOWLEDGED, actor=world.provider)
+    services.change_status(feedback, Feedback.Status.RESOLVED, actor=world.provider, text="Засагдсан.")
+    services.rate(feedback, rating=2, problem_solved=False, comment="Муу")
+    citizen = Client(HTTP_ACCEPT_LANGUAGE="mn")
+    citizen.force_login(world.citizen)
+    citizen.post(reverse("feedback:follow", args=[feedback.tracking_code]))
+    handler = Client(HTTP_ACCEPT_LANGUAGE="mn")
+    handler.force_login(world.provider)
+    pages = {
+        "track": citizen.get(feedback.citizen_url, follow=True),
+        "public item": citizen.get(feedback.get_absolute_url()),
+        "my feedback": citizen.get(reverse("feedback:my_feedback")),
+        "moderation": handler.get(reverse("feedback:moderation")),
+    }
+    for name, response in pages.items():
+        parts = visible_text(response.content.decode())
+        assert english_words(parts) == [], name
+        assert raw_codes(parts) == [], name
