@@ -119,7 +119,9 @@ def facility_search(request):
     export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
         return _export_facilities(facilities, export)
-    page = RankedPaginator(facilities, FACILITIES_PER_PAGE).get_page(request.GET.get("page"))
+    ranked = near is None and form.is_valid() and form.cleaned_data["q"].strip()
+    paginator = (RankedPaginator if ranked else Paginator)(facilities, FACILITIES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

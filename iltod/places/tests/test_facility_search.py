@@ -2,6 +2,8 @@
 browsing without typing, facilities near me, and every page that searches. The same tests run on
 SQLite and on PostgreSQL (full-text and trigram indexes): both must give these answers."""
 
+from unittest import mock
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -11,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from iltod.lib.translit import search_words
 from iltod.places.models import AdminUnit, SearchTerm, ServiceUnit
 from iltod.places.search import facilities_near, parse, search_facilities, typo_distance
+from iltod.places.views import RankedPaginator
 from iltod.portal import demo
 
 
@@ -174,6 +177,14 @@ class DemoSearchTests(TestCase):
         assert search_facilities(few).count() < 5 < 25 < search_facilities(many).count()
         assert queries(few) == queries(many) <= 7
         assert queries("Tsetserleg") <= 6
+
+    def test_the_list_counts_a_search_s_matches_up_to_its_cap_and_a_plain_list_exactly(self):
+        with mock.patch.object(RankedPaginator, "cap", 100):
+            response = self.client.get("/facilities/", {"q": "Tsetserleg"}, HTTP_ACCEPT_LANGUAGE="en")
+            assert response.context["page"].paginator.count == 100
+            assert "More than 100 facilities found" in response.content.decode()
+            everything = self.client.get("/facilities/").context["page"].paginator
+            assert everything.count == ServiceUnit.objects.active().count() > 100
 
     def test_step_1_of_the_feedback_form_uses_the_same_search(self):
         response = self.client.get("/feedback/new/", {"q": "surguuli erdenebulgan"})
