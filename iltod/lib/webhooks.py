@@ -50,9 +50,21 @@ def json_object(body: bytes) -> tuple[dict | None, str]:
     """The posted JSON object and "", or None and a translated reason it cannot be read (not JSON,
     nested too deeply: ``iltod.lib.jsonbody``)."""
     try:
-        payload = read_json(body, max_bytes=None)  # the body was read within Django's limit
+        payload = without_nul(read_json(body, max_bytes=None))  # the body was read within Django's limit
     except JsonBodyError as exc:
         return None, exc.message
     if not isinstance(payload, dict):
         return None, _("The body must be a JSON object.")
     return payload, ""
+
+
+def without_nul(value):
+    """The parsed JSON without U+0000 in any string or key: PostgreSQL's text and JSON columns
+    refuse it, and no message needs it. (read_json has bounded the nesting, so recursion is safe.)"""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    return value

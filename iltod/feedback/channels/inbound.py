@@ -57,12 +57,18 @@ def body_id(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
+def storable(text: str) -> str:
+    """Without U+0000, which PostgreSQL's text and JSON columns refuse (a hostile body's NUL
+    would otherwise turn a stored delivery into a 500)."""
+    return text.replace("\x00", "")
+
+
 def clip(value):
     """The payload as stored: long strings cut to MAX_STORED_CHARS, structure kept."""
     if isinstance(value, str):
-        return value[:MAX_STORED_CHARS]
+        return storable(value[:MAX_STORED_CHARS])
     if isinstance(value, dict):
-        return {str(k)[:200]: clip(v) for k, v in value.items()}
+        return {storable(str(k)[:200]): clip(v) for k, v in value.items()}
     if isinstance(value, list):
         return [clip(v) for v in value]
     return value
@@ -88,10 +94,10 @@ def record(
     first row untouched. With ``error`` the message is stored as not processable."""
     message = InboundMessage(
         channel=channel,
-        external_id=external_id[:128],
-        sender=(sender or "")[:64],
+        external_id=storable(external_id)[:128],
+        sender=storable(sender or "")[:64],
         payload=clip(payload),
-        text=(text or "")[:MAX_STORED_CHARS],
+        text=storable(text or "")[:MAX_STORED_CHARS],
         status=Status.ERROR if error else Status.RECEIVED,
         error=error,
     )

@@ -64,3 +64,19 @@ def test_a_twilio_style_form_body_is_not_read_as_json(client, db, hooks_on):
     )
     assert response.status_code == 200
     assert InboundMessage.objects.get().text == "[" * 50
+
+
+@pytest.mark.parametrize(
+    "body", [b'{"message_id": "m-\\u0000", "from": "+97699112233", "text": "a\\u0000b"}', b"{\x00"]
+)
+def test_nul_characters_in_a_body_never_make_a_500(client, db, hooks_on, body):
+    # PostgreSQL's text and JSON columns refuse U+0000: the message is stored without it
+    response = post(client, "/webhooks/sms/", body)
+    assert response.status_code in {200, 202, 400}
+    message = InboundMessage.objects.get()
+    assert "\x00" not in str(message.payload) and "\x00" not in message.text and "\x00" not in message.external_id
+
+
+def test_nul_characters_sent_to_the_score_card_webhook_never_make_a_500(client, db, hooks_on):
+    response = post(client, "/scorecards/webhooks/kobo/", b'{"_uuid": "u-\\u0000", "cycle": "X\\u0000"}')
+    assert response.status_code in {200, 201, 202, 400}
