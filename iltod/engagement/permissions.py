@@ -66,6 +66,11 @@ def is_member(user, group) -> bool:
     return _authenticated(user) and member_groups(user).filter(pk=group.pk).exists()
 
 
+def can_review_updates(user) -> bool:
+    """Does ``user`` have an approval queue: a group to coordinate (platform superusers always)?"""
+    return _authenticated(user) and (user.is_superuser or coordinated_groups(user).exists())
+
+
 def can_create_groups(user) -> bool:
     """Anyone who may coordinate groups for some organisation may start a new group."""
     return _authenticated(user) and (

@@ -31,6 +31,7 @@ from ..permissions import (
     COORDINATE,
     MEMBER,
     VIEW,
+    can_review_updates,
     coordinated_groups,
     get_action,
     get_group,
@@ -470,9 +471,9 @@ def update_create(request, code):
 @login_required
 def update_queue(request):
     """Every update waiting for approval in the groups the user coordinates."""
-    groups = coordinated_groups(request.user)
-    if not request.user.is_superuser and not groups.exists():
+    if not can_review_updates(request.user):
         raise Http404
+    groups = coordinated_groups(request.user)
     pending = (
         ActionUpdate.objects.filter(review=ActionUpdate.Review.PENDING, action__plan__group__in=groups)
         .select_related("action", "action__plan", "action__plan__group", "author")
