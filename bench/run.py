@@ -39,6 +39,7 @@ class Settings:
     workers: int = field(default_factory=lambda: _env_int("BENCH_WORKERS", 3))
     clients: int = field(default_factory=lambda: _env_int("BENCH_CLIENTS", 16))
     seconds: int = field(default_factory=lambda: _env_int("BENCH_SECONDS", 30))
+    open_rate: float = field(default_factory=lambda: float(os.environ.get("BENCH_OPEN_RATE", "") or 20))
     page_requests: int = field(default_factory=lambda: _env_int("BENCH_PAGE_REQUESTS", 200))
     keep: bool = field(default_factory=lambda: os.environ.get("BENCH_KEEP_DB", "") == "1")
     suite: bool = field(default_factory=lambda: os.environ.get("BENCH_SUITE", "") == "1")
@@ -287,13 +288,11 @@ def bench_intake(settings: Settings, env: dict, run: Run) -> None:
         Figure(
             "intake.rate",
             "1 Intake",
-            f"submissions/s through the public form, {settings.clients} clients",
+            f"submissions/s through the public form, closed loop of {settings.clients} clients",
             round(rate, 1),
             "/s",
             baseline=round(base_rate, 1),
             baseline_name="psycopg INSERT+COMMIT/s",
-            target=Target(">=", 0.20),
-            target_on="ratio",
         )
     )
     for name, key in (("p50", "p50_ms"), ("p95", "p95_ms"), ("p99", "p99_ms")):
@@ -301,12 +300,11 @@ def bench_intake(settings: Settings, env: dict, run: Run) -> None:
             Figure(
                 f"intake.{name}",
                 "1 Intake",
-                f"submission latency {name}",
+                f"submission latency {name}, closed loop (the queue of {settings.clients} clients)",
                 latency[key],
                 "ms",
                 baseline=base_latency[key],
                 baseline_name=f"INSERT+COMMIT {name}",
-                target=Target("<", 100) if name == "p99" else None,
             )
         )
     run.add(
@@ -319,7 +317,69 @@ def bench_intake(settings: Settings, env: dict, run: Run) -> None:
             "",
             baseline=baseline["errors"],
             baseline_name="INSERT errors",
-            target=Target("<=", 0),
+        )
+    )
+
+
+def bench_open_intake(settings: Settings, env: dict, run: Run) -> None:
+    """The same submissions in an open loop: ``BENCH_OPEN_RATE`` arrivals a second on a schedule of
+    their own, latency from each arrival's due time (bench/openloop.py)."""
+    from iltod.feedback.models import Category, Feedback
+    from iltod.places.models import ServiceUnit
+
+    facilities = list(
+        ServiceUnit.objects.filter(registry_code__startswith="DEMO-", sector__code="health", is_active=True)
+        .order_by("registry_code")
+        .values_list("code", "sector_id")[:16]
+    )
+    category = Category.objects.filter(sector_id=facilities[0][1], is_active=True).order_by("pk").first()
+    rate = settings.open_rate
+    log(f"intake: open loop, {rate:g} submissions/s, {settings.seconds} s")
+    last_pk = Feedback.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    result = drive(
+        "bench.load",
+        "open",
+        "--url",
+        settings.base,
+        "--rate",
+        rate,
+        "--clients",
+        settings.clients,
+        "--duration",
+        settings.seconds,
+        "--max-requests",
+        100_000,
+        "--category",
+        category.pk,
+        *[x for code, _sector in facilities for x in ("--facility", code)],
+        env=env,
+    )
+    latency = latency_summary(result["latencies"])
+    stored = Feedback.objects.filter(pk__gt=last_pk).count()
+    lag_ms = round((result["driver_lag_max"] or 0) * 1000, 1)
+    run.details["intake_open"] = {
+        k: v for k, v in result.items() if k not in {"latencies", "latencies_failed", "by_path"}
+    }
+    run.details["intake_open"] |= {"latency": latency, "stored_feedback": stored}
+    for name, key in (("p50", "p50_ms"), ("p95", "p95_ms"), ("p99", "p99_ms")):
+        run.add(
+            Figure(
+                f"intake.open.{name}",
+                "1 Intake",
+                f"submission latency {name}, open loop of {rate:g}/s (from each arrival's due time)",
+                latency[key],
+                "ms",
+            )
+        )
+    run.add(
+        Figure(
+            "intake.open.errors",
+            "1 Intake",
+            f"open loop errors ({result['arrivals']} arrivals in {result['seconds']:.0f} s, {result['ok']} answered, "
+            f"{stored} stored; the driver at most {lag_ms:g} ms behind its schedule)"
+            + (f"; kinds: {', '.join(result['error_kinds'])}" if result["errors"] else ""),
+            result["errors"],
+            "",
         )
     )
 
@@ -454,9 +514,10 @@ def bench_statistics(settings: Settings, env: dict, run: Run) -> None:
                 f"{titles[group]} p95 ({latency['count']} requests, {result['errors']} errors)",
                 latency["p95_ms"],
                 "ms",
-                target=Target("<", 100),
             )
         )
+        if group == "facility":
+            continue  # held to an absolute p95: its raw aggregate is index-cheap (report.TARGETS)
         run.add(
             Figure(
                 f"stats.{group}.ratio",
@@ -466,8 +527,6 @@ def bench_statistics(settings: Settings, env: dict, run: Run) -> None:
                 "ms",
                 baseline=round(raw_ms, 1),
                 baseline_name="raw SQL aggregate p50",
-                target=Target("<=", 0.05),
-                target_on="ratio",
             )
         )
     # Refresh cost: the statistics update a new submission pays, over the full table, rolled back.
@@ -773,6 +832,7 @@ def main() -> int:
             "BENCH_ROWS": settings.rows,
             "clients": settings.clients,
             "seconds": settings.seconds,
+            "open-loop rate": settings.open_rate,
             "gunicorn workers": settings.workers,
         },
     )
@@ -787,6 +847,7 @@ def main() -> int:
         django.setup()
         with Server(settings, env):
             bench_intake(settings, env, run)
+            bench_open_intake(settings, env, run)
             bench_statistics(settings, env, run)
             bench_inbox(settings, env, run)
             bench_weight(settings, run)

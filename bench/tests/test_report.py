@@ -85,3 +85,44 @@ def test_figures_of_an_opt_in_part_are_carried_over_with_their_date():
     assert suite[0].measured == "2026-12-02 06:00 UTC"
     assert suite[0].passed is True
     assert "(run of 2026-12-02 06:00 UTC)" in table(run)
+
+
+def judged(key: str, value: float, baseline: float | None = None) -> Figure:
+    """A figure added the way bench/run.py adds it: without a target, so the key's target applies."""
+    return make_run().add(Figure(key, "section", "figure", value, "ms", baseline=baseline))
+
+
+def test_closed_loop_capacity_passes_at_three_hundredths_of_the_raw_insert_rate():
+    assert judged("intake.rate", 100.0, baseline=3000.0).passed is True  # ratio 0.033
+    assert judged("intake.rate", 90.0, baseline=3000.0).passed is True  # exactly 0.03
+    assert judged("intake.rate", 89.0, baseline=3000.0).passed is False  # 0.0297
+    assert judged("intake.rate", 55.6, baseline=6241.0).passed is False  # the recorded run of 2026-12-02
+    assert judged("intake.rate", 90.0, baseline=None).passed is None  # no baseline, no verdict
+
+
+def test_the_p99_target_holds_the_open_loop_and_not_the_saturated_closed_loop():
+    assert judged("intake.open.p99", 99.0).passed is True
+    assert judged("intake.open.p99", 100.0).passed is False
+    assert judged("intake.p99", 414.0).passed is None
+    assert judged("intake.open.errors", 0).passed is True
+    assert judged("intake.open.errors", 1).passed is False
+
+
+def test_the_facility_page_is_held_to_an_absolute_p95_and_not_to_its_raw_aggregate():
+    # 29 ms against a 62 ms raw aggregate failed the old 1/20 ratio; the page is now judged alone
+    assert judged("stats.facility.p95", 29.1).passed is True
+    assert judged("stats.facility.p95", 50.0).passed is False
+    assert judged("stats.facility.ratio", 29.1, baseline=61.7).passed is None
+    text = table(Run("d", {}, "c", {}, [judged("stats.facility.p95", 29.1)]))
+    assert "| section | figure | 29.1 ms | — | — | < 50 ms | pass |" in text
+
+
+def test_the_aimag_and_national_pages_keep_the_one_twentieth_ratio():
+    assert judged("stats.aimag.ratio", 41.3, baseline=2141.0).passed is True
+    assert judged("stats.national.ratio", 124.0, baseline=2000.0).passed is False  # 0.062
+    assert judged("stats.national.p95", 99.0).passed is True
+
+
+def test_a_figure_s_own_target_wins_over_its_key_s():
+    figure = make_run().add(Figure("intake.rate", "s", "f", 50.0, "/s", baseline=1000.0, target=Target(">=", 0.01)))
+    assert (figure.target, figure.target_on, figure.passed) == (Target(">=", 0.01), "value", True)
