@@ -71,7 +71,7 @@ class NetworkMemberAddForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_member(self):
-        member = Organization.objects.filter(code=self.cleaned_data["member"], is_active=True).first()
+        member = Organization.objects.public().filter(code=self.cleaned_data["member"]).first()
         if member is None:
             raise forms.ValidationError(_("There is no active organisation with this code."), code="unknown")
         if member.pk == self.network.pk:

@@ -147,7 +147,7 @@ def _network_page(request, network, add_form=None):
     candidates = Organization.objects.none()
     if search.is_valid() and search.cleaned_data["q"]:
         candidates = (
-            Organization.objects.filter(is_active=True)
+            Organization.objects.public()  # a profile kept off the public site is not offered either
             .search(search.cleaned_data["q"])
             .exclude(pk=network.pk)
             .exclude(pk__in=current.values("member_id"))

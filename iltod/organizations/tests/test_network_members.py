@@ -186,3 +186,12 @@ def test_the_network_admins_account_page_links_to_the_member_organisations(clien
     assert page_url(personas.network) in client.get(reverse("accounts:account")).content.decode()
     client.force_login(personas.coordinator)
     assert page_url(personas.network) not in client.get(reverse("accounts:account")).content.decode()
+
+
+def test_an_organisation_without_a_public_profile_is_neither_offered_nor_added(client, personas, newcomer):
+    newcomer.is_public = False
+    newcomer.save(update_fields=["is_public"])
+    client.force_login(personas.network_admin)
+    assert list(client.get(page_url(personas.network), {"q": "khovsgol"}).context["candidates"]) == []
+    assert client.post(add_url(personas.network), {"member": newcomer.code}).status_code == 400
+    assert current_members(personas.network) == {personas.cso.pk}
