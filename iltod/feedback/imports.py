@@ -13,6 +13,7 @@ from iltod.places.models import AdminUnit, ServiceUnit
 
 from . import services, stats
 from .models import Category, Event, Feedback, Kind
+from .permissions import may_handle
 
 IMPORTABLE_STATUSES = [
     Feedback.Status.RECEIVED,
@@ -124,6 +125,11 @@ def import_feedback(rows: list[Row], *, actor=None, dry_run=False, source="") ->
                 report.add_error(
                     row.number, "handled_by", _("no organisation with code %(code)s") % {"code": data["handled_by"]}
                 )
+                continue
+            privacy = data["privacy"] or Feedback.Privacy.NAME_HIDDEN
+            if not may_handle(handler, Feedback(category=data["category"], privacy=privacy, service_unit=facility)):
+                # the guard (permissions.py): never the facility a conduct or confidential item names
+                report.add_error(row.number, "handled_by", _("this item cannot be handled by the facility it is about"))
                 continue
         prepared.append((row, data, facility, area, handler))
     if not report.ok:

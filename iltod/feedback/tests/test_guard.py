@@ -361,3 +361,22 @@ def test_items_recorded_before_the_guard_are_moved_away_from_the_school_once(wor
     assert reload(meals).oversight_organization == world.education_dept
     assert_kept_from_the_school(world, feedback)
     assert services.apply_guard_to_open_items() == (0, 0)  # safe to run twice
+
+
+def test_a_register_cannot_give_a_conduct_complaint_to_the_school_it_is_about(world):
+    from iltod.feedback.imports import import_feedback
+    from iltod.lib.tabular import read_rows
+
+    from .test_import import csv_bytes, register
+
+    rows = register(world)
+    rows[0][3] = "edu-payments"  # the first row: unofficial payments at the school…
+    rows[0][14] = world.school_org.code  # …which the register says the school handles
+    report = import_feedback(read_rows(csv_bytes(rows)))
+    assert not report.ok
+    assert [(e.row, e.column) for e in report.errors] == [(2, "handled_by")]
+    assert not Feedback.objects.exists()
+    rows[0][14] = ""  # left to routing: the department
+    report = import_feedback(read_rows(csv_bytes(rows)))
+    assert report.ok
+    assert_kept_from_the_school(world, Feedback.objects.get(external_id="AR-2026-001"))
