@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from .jsonbody import JsonBodyError, read_json
+
 log = logging.getLogger("iltod.sms")
 
 
@@ -60,9 +62,10 @@ class HttpGateway:
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise SmsError(f"gateway unreachable: {exc}") from exc
         try:
-            return str(json.loads(payload or b"{}").get("id") or message_id)
-        except ValueError:
+            answer = read_json(payload or b"{}", max_bytes=None)  # at most 4 kB were read
+        except JsonBodyError:
             return message_id
+        return str((answer.get("id") if isinstance(answer, dict) else None) or message_id)
 
 
 def get_gateway():

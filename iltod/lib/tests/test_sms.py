@@ -61,3 +61,24 @@ def test_an_unreachable_gateway_is_a_temporary_error():
     with pytest.raises(SmsError, match="gateway unreachable") as error:
         HttpGateway(url, timeout=2).send("+97699112233", "text", MESSAGE_ID)
     assert error.value.permanent is False
+
+
+class _Answer:
+    def __init__(self, body: bytes):
+        self.body = body
+
+    def read(self, size=-1):
+        return self.body[:size]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@pytest.mark.parametrize("answer", [b"[" * 2000 + b"]" * 2000, b"[1, 2]", b'"ok"', b"not json", b""])
+def test_an_odd_answer_from_the_gateway_still_counts_as_sent_under_our_id(monkeypatch, answer):
+    # the message was accepted (2xx); only the provider's id cannot be read from the answer
+    monkeypatch.setattr("urllib.request.urlopen", lambda request, timeout: _Answer(answer))
+    assert HttpGateway("https://gateway.example/send").send("+97699112233", "text", MESSAGE_ID) == MESSAGE_ID
