@@ -243,3 +243,19 @@ def test_citizens_can_submit_while_the_shared_cache_is_unreachable(world, settin
     for item in (first, second):  # routed and given deadlines exactly as with the cache
         assert item.handling_organization_id == with_cache.handling_organization_id
         assert (item.acknowledge_due, item.resolve_due) == (with_cache.acknowledge_due, with_cache.resolve_due)
+
+
+def test_a_web_submission_is_one_transaction_without_a_savepoint_around_the_whole_of_it(world):
+    """The durable transaction is the submission's own: a savepoint around all of it would cost two
+    statements and recover nothing. Savepoints stay where a failure is recovered from: the item's
+    insert (a tracking code drawn twice) and the session's save (Django's)."""
+    client = Client()
+    post(client, world)
+    with CaptureQueriesContext(connection) as captured:
+        post(client, world, description="Хоёр дахь удаагаа: цай хүйтэн хэвээр байна.")
+    savepoints = [q["sql"] for q in captured.captured_queries if q["sql"].upper().startswith("SAVEPOINT")]
+    inserts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('INSERT INTO "feedback_feedback"')]
+    # under the test's own transaction the durable block is itself a savepoint: one, then the insert's
+    # and the session's
+    assert len(savepoints) == 3, savepoints
+    assert len(inserts) == 1
