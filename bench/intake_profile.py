@@ -11,6 +11,12 @@ the statements of the last submission.
 
 Outbox delivery is left out (in production a worker does it after the commit, as in the bench's
 gunicorn run with a broker), so the figures are the request's own.
+
+It also prints where a submission's time goes: a sampling profiler (a thread that reads the
+request thread's stack every 0.2 ms, each sample weighted by the time since the previous one)
+puts every sample in one part of the request (``PARTS``: the session, the ORM's Python side, the
+wait for the database, templates, form validation, the app's own code, middleware, the rest of
+Django) and lists the functions where most samples end. ``--no-parts`` leaves the sampler out.
 """
 
 import argparse
@@ -19,6 +25,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -103,7 +110,133 @@ class LockClock:
         return execute(sql, params, many, context)
 
 
-def profile(items: int, show_sql: bool) -> dict:
+# Where a sample goes: the first part (in this order) that any frame of its stack belongs to. The
+# session's own SQL counts as the session; a template's or a form's SQL counts as the ORM.
+PARTS = (
+    ("session", "the session: load, save (its SQL included)"),
+    ("database wait", "waiting for PostgreSQL to answer"),
+    ("ORM", "the ORM and the driver: building querysets, compiling SQL, reading rows"),
+    ("cache", "cache and rate-limit counters"),
+    ("rendering", "templates (messages, pages)"),
+    ("form", "form validation"),
+    ("app", "Iltod's own views and services (routing, deadlines, masking, …)"),
+    ("middleware", "middleware (security, CSRF, locale, authentication, CSP, …)"),
+    ("Django", "the rest of Django: request handling, URL resolution, translation, test client"),
+)
+MIDDLEWARE_PATHS = (
+    "/django/middleware/",
+    "/middleware.py",
+    "/csp/",
+    "/axes/",
+    "/django_otp/",
+    "/whitenoise/",
+    "/django/contrib/auth/",
+    "/django/contrib/messages/",
+)
+
+
+def _part_of(code) -> str | None:
+    """The part one frame belongs to, or None for a frame that takes the part of its callers."""
+    path, name = code.co_filename.replace(os.sep, "/"), code.co_name
+    if "/django/contrib/sessions/" in path or name == "save_session_now":
+        return "session"
+    if "/psycopg" in path:
+        return "database wait" if name.startswith("wait") else "ORM"
+    if "/django/db/" in path:
+        return "ORM"
+    if "/django_ratelimit/" in path or "/django/core/cache/" in path or "/redis/" in path:
+        return "cache"
+    if "/django/template/" in path or "/templatetags/" in path or "/django/forms/renderers" in path:
+        return "rendering"
+    if "/django/forms/" in path or "/phonenumber" in path or ("/iltod/" in path and path.endswith("forms.py")):
+        return "form"
+    if any(p in path for p in MIDDLEWARE_PATHS):
+        return "middleware"
+    if "/iltod/" in path and "/bench/" not in path:
+        return "app"
+    if "/django/" in path:
+        return "Django"
+    return None
+
+
+class Sampler:
+    """Reads the request thread's stack every ``interval`` seconds while ``active``; each sample
+    weighs the time since the previous one. Totals per part, per innermost function (where the
+    time is spent) and per Iltod function on the stack (what it costs with what it calls)."""
+
+    ORDER = [name for name, _ in PARTS]
+
+    def __init__(self, interval: float = 0.0002):
+        self.interval, self.target = interval, threading.get_ident()
+        self.active, self.stopped = False, False
+        self.parts, self.leaves, self.ours = Counter(), Counter(), Counter()
+        self.seconds = 0.0
+        self._codes = {}
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self.switch = sys.getswitchinterval()
+        sys.setswitchinterval(self.interval)  # let the sampler in while the request holds the GIL
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped = True
+        self.thread.join()
+        sys.setswitchinterval(self.switch)
+
+    def _label(self, code) -> tuple:
+        if code not in self._codes:
+            path = code.co_filename.replace(os.sep, "/")
+            short = path.split("/site-packages/")[-1] if "/site-packages/" in path else path.split("/iltod/")[-1]
+            self._codes[code] = (_part_of(code), f"{short}:{code.co_name}", "/iltod/" in path and "/bench/" not in path)
+        return self._codes[code]
+
+    def _run(self):
+        last = time.perf_counter()
+        while not self.stopped:
+            time.sleep(self.interval)
+            now = time.perf_counter()
+            frame = sys._current_frames().get(self.target) if self.active else None
+            if frame is not None:
+                self._sample(frame, now - last)
+            last = now
+
+    def _sample(self, frame, weight: float) -> None:
+        found, leaf, ours = set(), None, set()
+        while frame is not None:
+            part, label, is_ours = self._label(frame.f_code)
+            leaf = leaf or label
+            if part:
+                found.add(part)
+            if is_ours:
+                ours.add(label)
+            frame = frame.f_back
+        part = next((name for name in self.ORDER if name in found), "Django")
+        self.parts[part] += weight
+        self.leaves[leaf] += weight
+        for label in ours:
+            self.ours[label] += weight
+        self.seconds += weight
+
+    def report(self, submissions: int, top: int = 12) -> dict:
+        per = 1000 / max(submissions, 1)
+        print(f"  where a submission's time goes ({submissions} submissions sampled):")
+        print(f"    {'part':<14} {'ms':>6} {'share':>6}  what")
+        for name, what in PARTS:
+            seconds = self.parts.get(name, 0.0)
+            print(f"    {name:<14} {seconds * per:6.2f} {seconds / max(self.seconds, 1e-9):6.1%}  {what}")
+        print(f"    {'total':<14} {self.seconds * per:6.2f}")
+        print("  functions where the time is spent (innermost frame), ms per submission:")
+        for label, seconds in self.leaves.most_common(top):
+            print(f"    {seconds * per:6.2f}  {label}")
+        print("  Iltod functions with what they call, ms per submission:")
+        for label, seconds in self.ours.most_common(top):
+            print(f"    {seconds * per:6.2f}  {label}")
+        return {name: round(self.parts.get(name, 0.0) * per, 2) for name in self.ORDER}
+
+
+def profile(items: int, show_sql: bool, parts: bool = True) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -127,7 +260,8 @@ def profile(items: int, show_sql: bool) -> dict:
     samples = []  # (queries, wall ms, cpu ms)
     last_queries = []
     before = Feedback.objects.count()
-    for n in range(items):
+
+    def post(n: int):
         code = facilities[n % len(facilities)][0]
         url = f"/feedback/new/?facility={code}"
         client = clients.get(code)
@@ -150,6 +284,10 @@ def profile(items: int, show_sql: bool) -> dict:
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         if response.status_code != 302 or "/feedback/thanks/" not in response["Location"]:
             raise SystemExit(f"submission {n} answered {response.status_code}: {response.content[:500]!r}")
+        return captured, wall, cpu
+
+    for n in range(items):
+        captured, wall, cpu = post(n)
         samples.append((len(captured.captured_queries), wall * 1000, cpu * 1000))
         last_queries = [q["sql"] for q in captured.captured_queries]
     stored = Feedback.objects.count() - before
@@ -183,6 +321,16 @@ def profile(items: int, show_sql: bool) -> dict:
     if show_sql:
         for sql in last_queries:
             print(f"    {sql[:300]}")
+    if parts:  # a second pass under the sampler, so that its overhead stays out of the timings above
+        with Sampler() as sampler:
+            walls = []
+            for n in range(items, 2 * items):
+                sampler.active = True
+                _captured, wall, _cpu = post(n)
+                sampler.active = False
+                walls.append(wall * 1000)
+        print(f"  under the sampler: {statistics.fmean(walls):.1f} ms / submission (mean wall)")
+        result["parts_ms"] = sampler.report(items)
     return result
 
 
@@ -194,6 +342,7 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database (and reuse it next time)")
     parser.add_argument("--reuse", action="store_true", help="use the kept database as it is")
     parser.add_argument("--sql", action="store_true", help="print the statements of the last submission")
+    parser.add_argument("--no-parts", action="store_true", help="leave out the sampled breakdown by part")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="iltod-intake-") as workdir:
         args.workdir = os.environ.get("BENCH_WORKDIR") or workdir
@@ -206,7 +355,7 @@ def main(argv=None) -> int:
             django.setup()
             if not args.reuse:
                 _seed()
-            profile(args.items, args.sql)
+            profile(args.items, args.sql, parts=not args.no_parts)
         finally:
             from django.db import connections
 
