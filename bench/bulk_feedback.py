@@ -30,6 +30,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from iltod.demo.data import REGISTRY_PREFIX, RESPONSES, TEXTS
+from iltod.demo.facilities import rng_for
 from iltod.feedback import routing, stats
 from iltod.feedback.deadlines import deadlines, policy_for
 from iltod.feedback.models import Category, Feedback, Kind, RoutingRule
@@ -37,8 +39,6 @@ from iltod.feedback.permissions import excluded_organization_ids
 from iltod.lib.redact import mask_personal_data
 from iltod.lib.translit import search_key
 from iltod.places.models import CODE_ALPHABET, ServiceUnit
-from iltod.portal.demo import REGISTRY_PREFIX, rng_for
-from iltod.portal.demo_feedback import RESPONSES, TEXTS
 
 EXTERNAL_PREFIX = "bulk-"
 BLOCK = 100_000  # items per COPY, per transaction and per random stream

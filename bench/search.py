@@ -106,9 +106,9 @@ def log(message: str) -> None:
 
 def seed(count: int) -> int:
     """Reference data and ``count`` or a few more facilities, named by the demo's planner."""
+    from iltod.demo import seed as demo
     from iltod.places.models import AdminUnit, ServiceUnit
     from iltod.places.services import load_reference_data
-    from iltod.portal import demo
 
     load_reference_data()
     units = {u.code: u for u in AdminUnit.objects.current().select_related("parent")}

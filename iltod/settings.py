@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "iltod.engagement",
     "iltod.scorecards",
     "iltod.portal",
+    "iltod.demo",
     "iltod.api",
 ]
 

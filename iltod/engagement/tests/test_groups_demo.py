@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.test import TestCase
 
 from iltod.accounts.models import AuditEvent
+from iltod.demo.data import demo_email
 from iltod.engagement.demo import demo_areas, seed_engagement_demo
 from iltod.engagement.models import (
     Attendance,
@@ -22,7 +23,6 @@ from iltod.engagement.models import (
     StakeholderType,
 )
 from iltod.engagement.permissions import coordinated_groups, is_member
-from iltod.portal.demo import demo_email
 
 
 class SeededEngagementDemoTests(TestCase):

@@ -10,11 +10,11 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
+from iltod.demo import seed as demo
 from iltod.lib.translit import search_words
 from iltod.places.models import AdminUnit, SearchTerm, ServiceUnit
 from iltod.places.search import facilities_near, parse, search_facilities, typo_distance
 from iltod.places.views import RankedPaginator
-from iltod.portal import demo
 
 
 def school(unit_code: str, number: int = 1) -> ServiceUnit:

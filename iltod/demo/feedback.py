@@ -12,72 +12,11 @@ from iltod.feedback import services, stats
 from iltod.feedback.models import Category, Event, Feedback
 from iltod.places.models import CODE_ALPHABET, ServiceUnit
 
-from .demo import REGISTRY_PREFIX, rng_for
+from .data import FEEDBACK_OUTCOMES, REGISTRY_PREFIX, RESPONSES, TEXTS
+from .facilities import rng_for
 
 ITEMS_PER_SCALE = 200
 EXTERNAL_PREFIX = "demo-"
-
-# (category code, texts) — Mongolian as citizens write it, some typed in Latin letters on a phone.
-TEXTS = {
-    "edu-meals": [
-        "Үдийн цайны хоол хүйтэн, хүүхдүүдэд хүрэлцэхгүй байна.",
-        "Хоолонд мах бараг байхгүй, зөвхөн гурил. Хүүхдүүд өлсөж байна.",
-        "udiin tsainii hool huiten baina, huuhed idehgui bna",
-    ],
-    "edu-payments": [
-        "Ангийн багш сар бүр ангийн сан гэж 20000 төгрөг авч байна. Баримт өгдөггүй.",
-        "Сургуульд элсүүлэхийн тулд хандив өг гэж шаардсан.",
-    ],
-    "edu-building": [
-        "Ангийн танхим хүйтэн, цонх хагарсан. Хүүхдүүд хүрэмтэй сууж байна.",
-        "Бие засах газар гадаа, хүүхдүүд өвөл хүйтэнд гарч байна. Ариун цэврийн өрөө хэрэгтэй.",
-        "angi hyitun, halaalt ajillahgui bna",
-    ],
-    "edu-teacher-conduct": [
-        "Багш хүүхдийг бусдын өмнө доромжилж, загнадаг.",
-        "Багш хичээлдээ байнга хоцорч ирдэг, хичээл орохгүй байх нь олон.",
-    ],
-    "edu-enrolment": [
-        "Цэцэрлэгт орох дараалал хэт урт, хоёр жил хүлээж байна.",
-        "Хорооны цэцэрлэгт хүүхэд авахгүй байна, өөр газар явуулах боломжгүй.",
-    ],
-    "edu-dormitory": ["Дотуур байрны өрөөнд 8 хүүхэд амьдарч байна, ор хүрэлцэхгүй."],
-    "edu-textbooks": ["Сурах бичиг хүрэлцэхгүй, гурван хүүхэд нэг номоор хичээллэж байна."],
-    "health-waiting": [
-        "Эмчид үзүүлэх дараалал өглөө 6 цагаас эхэлдэг, 4 цаг хүлээсэн.",
-        "Цаг авах утас хэн ч авдаггүй.",
-        "emchid uzuuleh gesen 3 tsag huleesen",
-    ],
-    "health-medicines": [
-        "Хөнгөлөлттэй эм эмийн санд байхгүй гэсэн. Даатгалын эм авч чадсангүй.",
-        "Сумын эмнэлэгт даралтын эм дууссан.",
-    ],
-    "health-staff-conduct": [
-        "Сувилагч ээжтэй бүдүүлэг харьцсан.",
-        "Эмч өвчтөний асуултад хариулахгүй, яаруулж гаргасан.",
-    ],
-    "health-payments": ["Төрөх үед эмчид мөнгө өгөхийг шаардсан."],
-    "health-building": ["Эмнэлгийн бие засах газар ашиглах боломжгүй бохир байна."],
-    "health-quality": ["Хүүхдийн оношийг буруу тавьж, дахин хот руу явуулсан."],
-}
-RESPONSES = [
-    "Асуудлыг шалгаж, холбогдох ажилтанд сануулга өгсөн. Давтагдвал дахин мэдэгдэнэ үү.",
-    "Шаардлагатай хөрөнгийг энэ улирлын төсөвт тусгаж, засвар хийгдэж дууссан.",
-    "Хуваарийг өөрчилж, нэмэлт ажилтан томилсон.",
-    "Эм хангамжийг нөхөж, эмийн санд нийлүүлсэн.",
-]
-PLAN = (
-    # (share, outcome)
-    (0.30, "resolved"),
-    (0.08, "no_further_action"),
-    (0.16, "in_progress"),
-    (0.10, "acknowledged"),
-    (0.20, "received"),
-    (0.05, "action_scheduled"),
-    (0.04, "extended"),
-    (0.04, "referred"),
-    (0.03, "duplicate"),
-)
 
 
 def _tracking_code(rng, year: int) -> str:
@@ -86,7 +25,7 @@ def _tracking_code(rng, year: int) -> str:
 
 def _outcome(rng) -> str:
     roll, total = rng.random(), 0.0
-    for share, outcome in PLAN:
+    for share, outcome in FEEDBACK_OUTCOMES:
         total += share
         if roll < total:
             return outcome

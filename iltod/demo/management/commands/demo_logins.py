@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from iltod.accounts.models import User
-from iltod.portal.demo import DEMO_PASSWORD, PERSONAS
+from iltod.demo.data import DEMO_PASSWORD, PERSONAS
 
 
 class Command(BaseCommand):

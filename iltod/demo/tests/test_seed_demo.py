@@ -13,10 +13,11 @@ from django.utils import translation
 from iltod.accounts.capabilities import Capability, Role
 from iltod.accounts.models import AuditEvent, Membership, User
 from iltod.accounts.permissions import has_capability
+from iltod.demo import data, facilities, organizations
+from iltod.demo.seed import load_geography
 from iltod.engagement.models import ActionPlan, Group, LocalIssue, Meeting
 from iltod.organizations.models import NetworkMembership, Organization
 from iltod.places.models import CODE_ALPHABET, AdminUnit, ServiceUnit
-from iltod.portal import demo
 from iltod.scorecards.models import ScorecardCycle
 
 
@@ -64,7 +65,7 @@ class SeededDemoTests(TestCase):
         scale_2 = dict(ServiceUnit.objects.values_list("registry_code", "code"))
         assert 1.8 <= len(scale_2) / len(scale_1) <= 2.2
         assert {k: scale_2[k] for k in scale_1} == scale_1
-        local_areas = len(demo.AIMAG_CODES) + len(demo.DISTRICT_CODES)
+        local_areas = len(data.AIMAG_CODES) + len(data.DISTRICT_CODES)
         assert Organization.objects.filter(kind=Organization.Kind.CSO).count() == csos_1 + 2 * local_areas
 
     def test_it_loads_the_reference_data_and_prints_a_one_line_summary(self):
@@ -81,28 +82,28 @@ class SeededDemoTests(TestCase):
         aimags = set(
             facilities.filter(admin_unit__level=AdminUnit.Level.SOUM).values_list("admin_unit__parent__code", flat=True)
         )
-        assert aimags == set(demo.AIMAG_CODES)
+        assert aimags == set(data.AIMAG_CODES)
         districts = set(
             facilities.filter(admin_unit__level=AdminUnit.Level.DISTRICT).values_list("admin_unit__code", flat=True)
         )
-        assert districts == set(demo.DISTRICT_CODES)
-        assert {*demo.AIMAG_CODES} <= set(
+        assert districts == set(data.DISTRICT_CODES)
+        assert {*data.AIMAG_CODES} <= set(
             AdminUnit.objects.filter(level=AdminUnit.Level.AIMAG).values_list("code", flat=True)
         )
 
     def test_facilities_have_plausible_kinds_names_codes_and_places(self):
         K = ServiceUnit.Kind
-        for aimag in demo.AIMAG_CODES:
+        for aimag in data.AIMAG_CODES:
             centre = ServiceUnit.objects.filter(admin_unit__code=f"{aimag}01")
             assert centre.filter(kind=K.AIMAG_HOSPITAL).count() == 1
             assert centre.filter(kind=K.GENERAL_SCHOOL).count() >= 5
             assert centre.filter(kind=K.KINDERGARTEN).count() >= 5
             assert centre.filter(kind=K.VOCATIONAL_SCHOOL).exists()
             assert centre.filter(kind=K.FAMILY_HEALTH_CENTRE).count() >= 4
-        for soum in AdminUnit.objects.filter(parent__code__in=demo.AIMAG_CODES).exclude(code__endswith="01"):
+        for soum in AdminUnit.objects.filter(parent__code__in=data.AIMAG_CODES).exclude(code__endswith="01"):
             kinds = set(soum.service_units.values_list("kind", flat=True))
             assert {K.SOUM_HEALTH_CENTRE, K.GENERAL_SCHOOL, K.KINDERGARTEN} <= kinds, soum.code
-        for district in demo.DISTRICT_CODES:
+        for district in data.DISTRICT_CODES:
             here = ServiceUnit.objects.filter(admin_unit__code=district)
             assert here.filter(kind=K.DISTRICT_HOSPITAL).count() == 1
             assert here.filter(kind=K.GENERAL_SCHOOL).count() >= 30
@@ -146,12 +147,12 @@ class SeededDemoTests(TestCase):
             assert org.sectors.exists(), org.email
         ministry = orgs.get(email="ministry-health@demo.iltod.mn")
         assert list(ministry.covered_admin_units.values_list("code", flat=True)) == ["MN"]
-        for code in (*demo.AIMAG_CODES, *demo.DISTRICT_CODES):
+        for code in (*data.AIMAG_CODES, *data.DISTRICT_CODES):
             for kind in (Organization.Kind.HEALTH_DEPARTMENT, Organization.Kind.EDUCATION_DEPARTMENT):
                 department = orgs.get(kind=kind, home_unit__code=code)
                 assert list(department.covered_admin_units.values_list("code", flat=True)) == [code]
                 assert department.parent.kind == Organization.Kind.MINISTRY
-        for code in demo.AIMAG_CODES:
+        for code in data.AIMAG_CODES:
             assert orgs.filter(kind=Organization.Kind.GOVERNORS_OFFICE, home_unit__code=code).exists()
             assert orgs.filter(kind=Organization.Kind.KHURAL, home_unit__code=code).exists()
         assert orgs.filter(name_en="National University of Mongolia", kind=Organization.Kind.ACADEMIA).exists()
@@ -180,14 +181,14 @@ class SeededDemoTests(TestCase):
 
     def test_one_login_per_persona_with_its_capability(self):
         request = RequestFactory().post("/accounts/login/")
-        assert len(demo.PERSONAS) == 9
-        for persona in demo.PERSONAS:
-            user = authenticate(request, username=persona.email, password=demo.DEMO_PASSWORD)
+        assert len(data.PERSONAS) == 9
+        for persona in data.PERSONAS:
+            user = authenticate(request, username=persona.email, password=data.DEMO_PASSWORD)
             assert user is not None, persona.email
             assert user.full_name == persona.full_name
             if persona.phone:
                 local = persona.phone.removeprefix("+976")
-                assert authenticate(request, username=f"{local[:4]} {local[4:]}", password=demo.DEMO_PASSWORD) == user
+                assert authenticate(request, username=f"{local[:4]} {local[4:]}", password=data.DEMO_PASSWORD) == user
             if persona.capability:
                 assert has_capability(user, persona.capability), persona.key
         users = {u.email: u for u in User.objects.all()}
@@ -231,9 +232,9 @@ class SeededDemoTests(TestCase):
         assert "(0 new)" in output
 
     def test_the_same_input_gives_the_same_names_codes_and_coordinates(self):
-        geo = demo.load_geography()
-        plan = demo.plan_facilities(geo)
-        assert plan == demo.plan_facilities(demo.load_geography())
+        geo = load_geography()
+        plan = facilities.plan_facilities(geo)
+        assert plan == facilities.plan_facilities(load_geography())
         rows = {f.registry_code: f for f in ServiceUnit.objects.all()}
         assert len(rows) == len(plan)
         for spec in plan:
@@ -246,10 +247,10 @@ class SeededDemoTests(TestCase):
                 spec.kind,
             )
             # On an empty database no code was taken, so each is the first draw of its own stream.
-            assert row.code == demo.public_code(f"facility:{spec.registry_code}", set())
-        org_plan = demo.plan_organizations(geo, plan)
+            assert row.code == facilities.public_code(f"facility:{spec.registry_code}", set())
+        org_plan = organizations.plan_organizations(geo, plan)
         codes = dict(Organization.objects.values_list("email", "code"))
-        assert {s.email: demo.public_code(f"org:{s.key}", set()) for s in org_plan.organizations} == codes
+        assert {s.email: facilities.public_code(f"org:{s.key}", set()) for s in org_plan.organizations} == codes
 
     def test_a_bulk_created_facility_has_the_search_words_save_would_give(self):
         facility = ServiceUnit.objects.get(admin_unit__code="6504", name_en="Battsengel soum School No. 1")
@@ -275,17 +276,17 @@ class SeededDemoTests(TestCase):
         assert authenticate(request, username=user.email, password="changed-by-the-monitor") == user
         assert "0 passwords reset" in seed()
         assert "9 passwords reset" in seed("--reset-passwords")
-        assert authenticate(request, username=user.email, password=demo.DEMO_PASSWORD) == user
+        assert authenticate(request, username=user.email, password=data.DEMO_PASSWORD) == user
 
     def test_demo_logins_prints_the_url_and_every_persona(self):
         out = StringIO()
         call_command("demo_logins", "--url", "http://127.0.0.1:8000/", stdout=out)
         text = out.getvalue()
         assert "http://127.0.0.1:8000/" in text
-        for persona in demo.PERSONAS:
+        for persona in data.PERSONAS:
             assert persona.email in text
         assert "+97699110101" in text
-        assert demo.DEMO_PASSWORD in text
+        assert data.DEMO_PASSWORD in text
         assert "case manager" in text
         assert "Arkhangai Aimag Education Department" in text
 

@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from iltod.portal.demo import seed_demo
+from iltod.demo.seed import seed_demo
 
 
 class Command(BaseCommand):
