@@ -123,6 +123,8 @@ def endpoint(view=None, *, methods=READ):
         if limit is not None and _declared_length(request) > limit:  # refused before anything reads it
             return _error(fmt, 413, _("The request body is too large: at most %(size)s bytes.") % {"size": limit})
         try:
+            if _holds_nul(request):  # PostgreSQL refuses U+0000 in a query: it would be a 500
+                raise Open311Error(400, _("A parameter contains a NUL character (U+0000)."))
             jurisdiction = _jurisdiction(request)
             return view(request, *args, fmt=fmt, jurisdiction=jurisdiction, **kwargs)
         except Open311Error as exc:
@@ -135,6 +137,11 @@ def endpoint(view=None, *, methods=READ):
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return csrf_exempt(wrapper)
+
+
+def _holds_nul(request) -> bool:
+    params = [request.GET] + ([request.POST] if request.method == "POST" else [])
+    return any("\x00" in name or any("\x00" in value for value in values) for p in params for name, values in p.lists())
 
 
 def _declared_length(request) -> int:
@@ -457,33 +464,41 @@ def _update_id(event: Event, tracking_code: str) -> str:
 
 
 def _updates_in_window(start: datetime, end: datetime, jurisdiction):
-    """Public timeline events with ``start <= time < end``, oldest first, each annotated with the
-    item's status right after it (``state``: the last status change at or before it).
+    """Public timeline events published with ``start <= time < end``, in the order they were
+    published, each annotated with the item's status right after it (``state``: the last public
+    status change published at or before it).
 
-    The window is half-open so that a client polling consecutive windows (each starting where the
-    last ended) reads every update once; (time, id) is a total order, so pages never overlap."""
-    at_or_before = Q(created_at__lt=OuterRef("created_at")) | Q(
-        created_at=OuterRef("created_at"), pk__lte=OuterRef("pk")
+    Time is the publication time (``published_at``): a citizen's update a moderator publishes a
+    day after it was written appears in the window of its publication, with the item's status of
+    then, so a client polling forward reads it once and is never sent an older state. The window is
+    half-open so that a client polling consecutive windows (each starting where the last ended)
+    reads every update once; (time, id) is a total order, so pages never overlap. Index:
+    ``feedbackevent_published``."""
+    at_or_before = Q(published_at__lt=OuterRef("published_at")) | Q(
+        published_at=OuterRef("published_at"), pk__lte=OuterRef("pk")
     )
     state = (
-        Event.objects.filter(at_or_before, feedback=OuterRef("feedback"))
+        Event.objects.public()
+        .filter(at_or_before, feedback=OuterRef("feedback"))
         .exclude(new_status="")
-        .order_by("-created_at", "-pk")
+        .order_by("-published_at", "-pk")
         .values("new_status")[:1]
     )
     events = (
         Event.objects.public()
-        .filter(created_at__gte=start, created_at__lt=end)
+        .filter(published_at__gte=start, published_at__lt=end)
         # The submission is the request itself, not an update of it; so is its first routing.
         .exclude(type=Event.Type.SUBMITTED)
         .exclude(Q(type=Event.Type.ROUTED) & ~Q(data__has_key="triage"))
         .annotate(state=Coalesce(Subquery(state), Value(Feedback.Status.RECEIVED)))
         .select_related("feedback")
-        .only("pk", "type", "text", "public_text", "moderation", "new_status", "created_at", "feedback__tracking_code")
+        .only(
+            "pk", "type", "text", "public_text", "moderation", "new_status", "published_at", "feedback__tracking_code"
+        )
     )
     if jurisdiction is not None:
         events = events.filter(feedback__admin_unit_id__in=jurisdiction.descendant_ids())
-    return events.order_by("created_at", "pk")
+    return events.order_by("published_at", "pk")
 
 
 def _update_description(event: Event) -> str:
@@ -506,10 +521,12 @@ def _after_cursor(request) -> tuple[datetime, int] | None:
     if not raw:
         return None
     pk = raw.rsplit("-", 1)[-1]
-    created_at = Event.objects.filter(pk=int(pk)).values_list("created_at", flat=True).first() if pk.isdigit() else None
-    if created_at is None:
+    valid = pk.isascii() and pk.isdigit() and len(pk) <= 18  # a bigint; "²" and 30 digits are no ids
+    published = Event.objects.public().filter(pk=int(pk)) if valid else Event.objects.none()
+    published_at = published.values_list("published_at", flat=True).first()
+    if published_at is None:
         raise Open311Error(400, _("after must be an update_id from this list"))
-    return created_at, int(pk)
+    return published_at, int(pk)
 
 
 def _w3c(value: datetime) -> str:
@@ -542,7 +559,7 @@ def service_request_updates(request, fmt, jurisdiction):
     events = _updates_in_window(start, end, jurisdiction)
     after = _after_cursor(request)
     if after is not None:
-        events = events.filter(Q(created_at__gt=after[0]) | Q(created_at=after[0], pk__gt=after[1]))
+        events = events.filter(Q(published_at__gt=after[0]) | Q(published_at=after[0], pk__gt=after[1]))
     else:
         page = _positive_int(request, "page", 1, 10**6)
         events = events[(page - 1) * page_size :]
@@ -553,7 +570,7 @@ def service_request_updates(request, fmt, jurisdiction):
             "update_id": _update_id(e, e.feedback.tracking_code),
             "service_request_id": e.feedback.tracking_code,
             "status": UPDATE_STATES.get(e.state, "OPEN"),
-            "updated_datetime": _iso(e.created_at),
+            "updated_datetime": _iso(e.published_at),
             "description": _update_description(e),
             "media_url": "",
         }
