@@ -17,7 +17,6 @@ from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from iltod.accounts.services import events_for
@@ -46,21 +45,6 @@ PLANS_PER_PAGE = 20
 UPDATES_PER_PAGE = 20
 QUEUE_PER_PAGE = 25
 GROUP_TIMELINE = 10  # latest approved updates on a group's plan list
-
-# How each recorded change reads in a record's history.
-HISTORY_LABELS = {
-    "engagement.plan_created": gettext_lazy("Plan created"),
-    "engagement.plan_edited": gettext_lazy("Plan edited"),
-    "engagement.plan_status": gettext_lazy("Plan status changed"),
-    "engagement.story_added": gettext_lazy("Outcome story added"),
-    "engagement.action_added": gettext_lazy("Action added"),
-    "engagement.action_edited": gettext_lazy("Action edited"),
-    "engagement.update_posted": gettext_lazy("Update posted"),
-    "engagement.update_approved": gettext_lazy("Update approved"),
-    "engagement.update_rejected": gettext_lazy("Update rejected"),
-    "engagement.action_reminded": gettext_lazy("Overdue reminder sent"),
-}
-
 
 # ---------------------------------------------------------------------------------------------
 # Progress: actions by status, for the progress bars
@@ -146,7 +130,7 @@ def _history(obj):
     events = list(events_for(obj)[:200])
     for event in events:
         data = event.data or {}
-        event.label = HISTORY_LABELS.get(event.action, event.action)
+        event.label = event.get_action_display()
         event.changes = []
         if "old" in data and "new" in data:
             event.changes.append((_("status"), _status_label(data["old"]), _status_label(data["new"])))

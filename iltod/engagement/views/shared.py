@@ -23,31 +23,6 @@ MEMBERS_PER_PAGE = 50
 EXPORT_FORMATS = {"csv", "xlsx"}
 GUEST_ROWS = 15  # blank rows for guests at the end of a sign-in sheet
 
-HISTORY_LABELS = {
-    "engagement.group_created": gettext_lazy("Group created"),
-    "engagement.group_updated": gettext_lazy("Group details changed"),
-    "engagement.member_added": gettext_lazy("Member added"),
-    "engagement.member_updated": gettext_lazy("Member changed"),
-    "engagement.member_left": gettext_lazy("Member left"),
-    "engagement.meeting_created": gettext_lazy("Meeting created"),
-    "engagement.meeting_updated": gettext_lazy("Meeting changed"),
-    "engagement.attendance_recorded": gettext_lazy("Attendance recorded"),
-    "engagement.attendance_counted": gettext_lazy("Participants counted"),
-    "engagement.guest_added": gettext_lazy("Guest added"),
-    "engagement.attendee_removed": gettext_lazy("Participant removed"),
-    "engagement.document_added": gettext_lazy("Document added"),
-    "engagement.document_removed": gettext_lazy("Document removed"),
-    "engagement.votes_recorded": gettext_lazy("Prioritisation votes recorded"),
-    "engagement.issue_created": gettext_lazy("Issue raised"),
-    "engagement.issue_updated": gettext_lazy("Issue changed"),
-    "engagement.issue_ranked": gettext_lazy("Issue ranked"),
-    "engagement.evidence_added": gettext_lazy("Evidence added"),
-    "engagement.evidence_removed": gettext_lazy("Evidence removed"),
-    "engagement.project_created": gettext_lazy("Project created"),
-    "engagement.project_updated": gettext_lazy("Project changed"),
-}
-
-
 DETAIL_LABELS = {
     "added": gettext_lazy("added"),
     "after": gettext_lazy("after"),
@@ -112,7 +87,7 @@ def history(obj):
             for key, value in sorted(event.data.items())
             if value not in ("", None, [], {})
         ]
-        rows.append((event.created_at, HISTORY_LABELS.get(event.action, event.action), event.actor, details))
+        rows.append((event.created_at, event.get_action_display(), event.actor, details))
     return rows
 
 
