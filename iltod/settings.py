@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "iltod.core.middleware.SessionMiddleware",  # Django's; a session lost with the database is a 503
     "django.middleware.locale.LocaleMiddleware",
     "iltod.core.middleware.ApiErrorsMiddleware",  # /api/v1/: oversized bodies and bad requests in JSON
+    "iltod.core.middleware.RefuseNulMiddleware",  # %00 in a page's address: 400, never a database error
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

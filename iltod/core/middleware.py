@@ -14,6 +14,7 @@ import sys
 from django.conf import settings
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.core.exceptions import BadRequest
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
@@ -188,3 +189,21 @@ def client_address(request) -> str:
         return remote
     chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     return chain[-proxies] if len(chain) >= proxies else remote
+
+
+class RefuseNulMiddleware:
+    """A NUL character (U+0000, ``%00``) in the path or the query string of a site page is a 400.
+    No address or parameter of the site holds one, and PostgreSQL refuses it in a query: a view
+    that looks it up would answer 500. The REST API names the parameter in its own 400 (or answers
+    404 for a path), and Open311 answers in its own error format (iltod.feedback.open311)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if not request.path.startswith(("/open311/", "/api/")) and (
+            "\x00" in request.path or "%00" in query or "\x00" in query
+        ):
+            raise BadRequest("NUL character in the address")
+        return self.get_response(request)
