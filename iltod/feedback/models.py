@@ -525,6 +525,32 @@ class Reporter(models.Model):
         return self.name or self.phone or self.email or "—"
 
 
+class Follow(models.Model):
+    """A user with an account follows an item's public progress: it is listed under "My feedback"
+    and they are told when its public status changes or a public answer is posted."""
+
+    # user first in the unique constraint's index: it serves the user's look-ups
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("user")
+    )
+    feedback = models.ForeignKey(  # indexed: the followers of an item, told of its progress
+        Feedback, on_delete=models.CASCADE, related_name="follows", verbose_name=_("feedback")
+    )
+    created_at = models.DateTimeField(_("followed since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [models.UniqueConstraint(fields=["user", "feedback"], name="follow_unique_user_feedback")]
+        indexes = [
+            # "My feedback": what the user follows, latest first
+            models.Index(fields=["user", "-created_at"], name="follow_user_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.feedback}"
+
+
 def attachment_path(instance, filename):
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"feedback/{instance.feedback.received_at:%Y/%m}/{secrets.token_hex(16)}.{ext}"
@@ -619,6 +645,10 @@ class Event(models.Model):
     new_status = models.CharField(max_length=20, blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
+    # When the public could first read it: at creation for the handling body's public events, when
+    # a moderator publishes them for the citizen's words; empty while not public. Open311's
+    # updates feed is read by this time, so that an update published late is not missed.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     objects = EventQuerySet.as_manager()
 
@@ -629,10 +659,33 @@ class Event(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
-        indexes = [models.Index(fields=["feedback", "created_at"], name="feedbackevent_timeline")]
+        indexes = [
+            models.Index(fields=["feedback", "created_at"], name="feedbackevent_timeline"),
+            # Open311 servicerequestupdates: public events of every item by publication time (window and cursor)
+            models.Index(
+                fields=["published_at", "id"],
+                condition=Q(is_public=True, moderation="published"),
+                name="feedbackevent_published",
+            ),
+            # the moderation queue (feedback.moderation): citizens' words waiting, oldest first
+            models.Index(fields=["created_at", "id"], condition=Q(moderation="pending"), name="feedbackevent_pending"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.feedback} {self.type}"
+
+    def save(self, *args, **kwargs):
+        # Events created public (anywhere: services, imports, the back office) are published as they
+        # are written; services.moderate_event publishes the citizen's words.
+        if self.published_at is None and self.is_published:
+            self.published_at = self.created_at
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.is_public and self.moderation == Feedback.Moderation.PUBLISHED
 
     @property
     def is_from_citizen(self) -> bool:

@@ -22,7 +22,7 @@ from iltod.notifications.services import queue_templated
 
 from . import routing, stats
 from .deadlines import deadlines, due_date, policy_for
-from .models import Attachment, Event, Feedback, Kind, Reporter
+from .models import Attachment, Event, Feedback, Follow, Kind, Reporter
 from .permissions import (
     can_extend,
     can_handle,
@@ -181,6 +181,43 @@ def _tell_handlers(feedback: Feedback, organization, template: str, **context):
             )
 
 
+def _tell_followers(feedback: Feedback, template: str, *, actor=None, **context):
+    """Queue an e-mail to each user who follows the item, in their language. Only for what the
+    public reads (a public status change, a public answer), with the item's public page: never the
+    citizen's private link. The reporter (told by ``_tell_reporter``) and the actor are skipped."""
+    reporter = getattr(feedback, "reporter", None) if feedback.privacy != Feedback.Privacy.ANONYMOUS else None
+    told = {reporter.email.lower()} if reporter is not None and reporter.notify and reporter.email else set()
+    follows = Follow.objects.filter(feedback=feedback, user__is_active=True).select_related("user")
+    if getattr(actor, "is_authenticated", False):
+        follows = follows.exclude(user=actor)
+    for follow in follows:
+        user = follow.user
+        if not user.email or user.email.lower() in told:
+            continue
+        queue_templated(
+            channel=OutboundMessage.Channel.EMAIL,
+            recipient=user.email,
+            template=f"feedback/messages/{template}",
+            context={"feedback": feedback, "site_url": settings.SITE_URL, **context},
+            language=user.language,
+            related=feedback,
+        )
+
+
+@transaction.atomic
+def follow(feedback: Feedback, *, user) -> Follow:
+    """``user`` follows the item (again: nothing changes). Views offer it on public items only."""
+    follow, _created = Follow.objects.get_or_create(user=user, feedback=feedback)
+    return follow
+
+
+@transaction.atomic
+def unfollow(feedback: Feedback, *, user) -> bool:
+    """``user`` stops following the item; False when they did not follow it."""
+    deleted, _per_model = Follow.objects.filter(user=user, feedback=feedback).delete()
+    return bool(deleted)
+
+
 # ---------------------------------------------------------------------------------------------
 # Intake
 
@@ -282,14 +319,13 @@ def store_feedback(data: Submission, *, actor=None, request=None, on_stored=None
         )
     for upload in data.files:
         add_attachment(feedback, upload)
-    Event.objects.bulk_create(  # one insert for both
-        [
-            _new_event(
-                feedback, Event.Type.SUBMITTED, actor=actor, public=True, new=Status.RECEIVED, channel=data.channel
-            ),
-            _new_event(feedback, Event.Type.ROUTED, organization=handler, public=True, rule=rule.pk if rule else None),
-        ]
-    )
+    events = [
+        _new_event(feedback, Event.Type.SUBMITTED, actor=actor, public=True, new=Status.RECEIVED, channel=data.channel),
+        _new_event(feedback, Event.Type.ROUTED, organization=handler, public=True, rule=rule.pk if rule else None),
+    ]
+    for event in events:  # bulk_create skips Event.save, which publishes public events
+        event.published_at = event.created_at
+    Event.objects.bulk_create(events)  # one insert for both
     if not data.quiet:
         # the item is new in this transaction: no message can have its key yet
         _tell_reporter(feedback, "received", dedupe=f"received:{feedback.pk}", new_key=True)
@@ -371,6 +407,7 @@ def change_status(feedback: Feedback, new_status: str, *, actor, text: str = "",
         stats.record_resolved(feedback)
     if new_status in TELL_THE_CITIZEN:
         _tell_reporter(feedback, "status_changed", response=text)
+    _tell_followers(feedback, "follow_status_changed", actor=actor, response=text)
     return feedback
 
 
@@ -408,6 +445,7 @@ def respond(feedback: Feedback, *, actor, text: str, public: bool) -> Event:
     )
     if public:
         _tell_reporter(feedback, "response", response=text)
+        _tell_followers(feedback, "follow_response", actor=actor, response=text)
     return event
 
 
@@ -469,6 +507,7 @@ def refer(feedback: Feedback, *, actor, organization, reason: str) -> Feedback:
         to_org=organization.pk,
     )
     _tell_reporter(feedback, "status_changed", response=reason)
+    _tell_followers(feedback, "follow_status_changed", actor=actor, response=reason)
     _tell_handlers(feedback, organization, "new_item")
     return feedback
 
@@ -643,6 +682,7 @@ def mark_duplicate(feedback: Feedback, *, actor, original: Feedback) -> Feedback
         original=original.pk,
     )
     _tell_reporter(feedback, "duplicate", original=original)
+    _tell_followers(feedback, "follow_status_changed", actor=actor, original=original)
     return feedback
 
 
@@ -672,8 +712,15 @@ def moderate_event(event: Event, *, actor, publish: bool, public_text: str | Non
         event.public_text = mask_personal_data(public_text.strip())
     if publish and not event.public_text:
         raise FeedbackError(_("Write the text to publish, or hide it."))
+    was_published = event.moderation == Feedback.Moderation.PUBLISHED
     event.moderation = Feedback.Moderation.PUBLISHED if publish else Feedback.Moderation.HIDDEN
-    event.save(update_fields=["moderation", "public_text"])
+    # Published now (an edit of a published text keeps its time): Open311 clients polling forward
+    # in time read it in their next window.
+    if not publish:
+        event.published_at = None
+    elif not (was_published and event.published_at):
+        event.published_at = timezone.now()
+    event.save(update_fields=["moderation", "public_text", "published_at"])
     _event(feedback, Event.Type.MODERATED, actor=actor, moderation=event.moderation, event=event.pk)
     log_event(
         actor,
@@ -717,6 +764,7 @@ def reopen(feedback: Feedback, *, reason: str) -> Feedback:
     # (Event.public_body never shows it).
     _event(feedback, Event.Type.REOPENED, public=True, text=mask_personal_data(reason), old=old, new=Status.IN_PROGRESS)
     _tell_handlers(feedback, feedback.handling_organization, "reopened", reason=reason)
+    _tell_followers(feedback, "follow_status_changed")  # the reason is for the handling body only
     return feedback
 
 
@@ -895,6 +943,8 @@ def close_expired(now=None) -> int:
                 status=Status.CLOSED, closed_at=now
             ):
                 _event(feedback, Event.Type.STATUS, public=True, old=feedback.status, new=Status.CLOSED)
+                feedback.status = Status.CLOSED
+                _tell_followers(feedback, "follow_status_changed")
                 count += 1
     return count
 

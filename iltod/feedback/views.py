@@ -29,7 +29,7 @@ from iltod.places.search import facilities_by_kind, search_facilities
 
 from . import services, stats
 from .forms import CitizenUpdateForm, FeedbackForm, PublicFilterForm, RatingForm, ReopenForm, TrackForm
-from .models import Event, Feedback, Stat, normalize_tracking_code
+from .models import Event, Feedback, Follow, Stat, normalize_tracking_code
 from .reports import annual_report
 
 PER_PAGE = 20
@@ -363,7 +363,8 @@ def public_detail(request, code):
             "timeline": _public_timeline(feedback),
             "reporter_name": reporter_name,
             "attachments": attachments,
-            "following": feedback.tracking_code in _followed(request),
+            "following": request.user.is_authenticated
+            and Follow.objects.filter(user=request.user, feedback=feedback).exists(),
         },
     )
 
@@ -451,27 +452,21 @@ def admin_unit_panel(request, unit):
 # ---------------------------------------------------------------------------------------------
 # "My feedback": a citizen with an account
 
-FOLLOW_SESSION_KEY = "followed_feedback"
 MY_FEEDBACK_LIMIT = 50
-
-
-def _followed(request) -> list[str]:
-    return request.session.get(FOLLOW_SESSION_KEY, [])
 
 
 @login_required
 @require_POST
 def follow(request, code):
-    """Follow (or stop following) an item's public progress from "My feedback". Kept in the
-    session: the feedback app has no table for follows yet."""
+    """Follow (or stop following) an item's public progress: it is listed under "My feedback" and
+    its public status changes and answers come by e-mail."""
     feedback = get_object_or_404(_public_queryset(), tracking_code=code)
-    codes = [c for c in _followed(request) if c != feedback.tracking_code]
     if request.POST.get("follow") != "no":
-        codes = [feedback.tracking_code, *codes][:MY_FEEDBACK_LIMIT]
+        services.follow(feedback, user=request.user)
         messages.success(request, _("You follow this feedback. Find it under “My feedback”."))
     else:
+        services.unfollow(feedback, user=request.user)
         messages.success(request, _("You no longer follow this feedback."))
-    request.session[FOLLOW_SESSION_KEY] = codes
     return redirect("feedback:public_detail", code=feedback.tracking_code)
 
 
@@ -481,7 +476,6 @@ def my_feedback(request):
     or follows."""
     submitted = Feedback.objects.filter(pk__in=Event.objects.submitted_by(request.user).values("feedback_id"))
     own_codes = request.session.get(SESSION_KEY, [])
-    followed_codes = _followed(request)
     columns = ("category", "service_unit", "admin_unit")
     mine = list(
         (submitted | Feedback.objects.filter(tracking_code__in=own_codes))
@@ -491,10 +485,10 @@ def my_feedback(request):
     )
     followed = list(
         _public_queryset()
-        .filter(tracking_code__in=followed_codes)
+        .filter(follows__user=request.user)
         .exclude(pk__in=[f.pk for f in mine])
         .select_related(*columns)
         .defer("admin_unit__boundary")
-        .order_by("-received_at", "-pk")
+        .order_by("-follows__created_at", "-pk")[:MY_FEEDBACK_LIMIT]
     )
     return render(request, "feedback/my_feedback.html", {"mine": mine, "followed": followed})

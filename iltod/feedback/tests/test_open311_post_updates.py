@@ -80,7 +80,7 @@ def test_a_citizens_update_becomes_a_moderated_update_of_the_item_with_its_id(li
     # stored that id with its comment) does not import its own comment back.
     feed = f"{live_server.url}/open311/v2/servicerequestupdates.json"
     assert update_id not in [u["update_id"] for u in requests.get(feed, timeout=10).json()]
-    Event.objects.filter(pk=event.pk).update(moderation=Feedback.Moderation.PUBLISHED)
+    services.moderate_event(event, actor=world["personas"].provider, publish=True)
     served = {u["update_id"]: u for u in requests.get(feed, timeout=10).json()}[update_id]
     assert "99112233" not in served["description"]
     assert served["status"] == "OPEN"

@@ -180,3 +180,64 @@ def test_internal_notes_and_unmoderated_citizen_words_are_not_served(live_server
     updates, _response = fetch(live_server, world)
     assert not [u for u in updates if u["service_request_id"] == feedback.tracking_code]
     assert Event.objects.filter(feedback=feedback, type=Event.Type.CITIZEN_UPDATE).exists()
+
+
+def test_a_citizens_update_published_after_the_last_poll_appears_in_the_next_poll_exactly_once(live_server, world):
+    provider = world["personas"].provider
+    written = datetime(2026, 11, 2, 4, 0, 0, tzinfo=UTC)
+    with time_machine.travel(written - timedelta(minutes=30), tick=False):
+        feedback = submit(world)
+    with time_machine.travel(written, tick=False):
+        update = services.add_citizen_update(feedback, text="Өнөөдөр ч хоол хүйтэн байлаа.")
+    with time_machine.travel(written + timedelta(minutes=20), tick=False):
+        services.change_status(feedback, Status.RESOLVED, actor=provider, text="Халаагуур солив.")
+    published = written + timedelta(hours=3)  # moderated long after the client's overlap
+    with time_machine.travel(published, tick=False):
+        services.moderate_event(update, actor=provider, publish=True)
+
+    def poll(start, end):
+        updates, _r = fetch(live_server, world, start_date=w3c(start), end_date=w3c(end))
+        return [u for u in updates if u["service_request_id"] == feedback.tracking_code]
+
+    # FixMyStreet's polls: the last two hours, moving forward
+    before = poll(written - timedelta(hours=1), written + timedelta(hours=1))
+    assert [u["status"] for u in before] == ["FIXED"]  # the update waits for its moderator
+    seen = before
+    for hour in (1, 2, 3, 4):
+        seen += poll(written + timedelta(hours=hour - 1), written + timedelta(hours=hour + 1))
+    late = [u for u in seen if u["update_id"] == f"{feedback.tracking_code}-{update.pk}"]
+    assert len({u["update_id"] for u in late}) == 1
+    (first,) = poll(published, published + timedelta(hours=2))  # once in windows that do not overlap
+    assert first["description"] == "Өнөөдөр ч хоол хүйтэн байлаа."
+    assert datetime.fromisoformat(first["updated_datetime"]) == published  # when it became public
+    # the state of when it was published: the late comment does not reopen the fixed report
+    assert first["status"] == "FIXED"
+    assert poll(published - timedelta(hours=2), published) == []
+    assert poll(published + timedelta(seconds=1), published + timedelta(hours=2)) == []
+
+
+def test_a_cursor_on_an_unpublished_update_is_a_400(live_server, world):
+    feedback = submit(world)
+    pending = services.add_citizen_update(feedback, text="Хоол хүйтэн")
+    response = requests.get(
+        f"{live_server.url}/open311/v2/servicerequestupdates.json",
+        params={"after": f"{feedback.tracking_code}-{pending.pk}"},
+        timeout=10,
+    )
+    assert response.status_code == 400
+
+
+def test_public_events_recorded_before_publication_times_existed_are_published_when_written(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("iltod.feedback.migrations.0010_publication_time_of_public_events")
+    feedback = submit(world)
+    services.add_citizen_update(feedback, text="Хоол хүйтэн")
+    services.respond(feedback, actor=world["personas"].provider, text="Дотоод", public=False)
+    Event.objects.update(published_at=None)
+    migration.fill_published_at(apps, None)
+    for event in Event.objects.all():
+        expected = event.created_at if event.is_public and event.moderation == "published" else None
+        assert event.published_at == expected, event.type

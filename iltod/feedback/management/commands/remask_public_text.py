@@ -42,7 +42,8 @@ class Command(BaseCommand):
         )
         for event in queued.iterator(chunk_size=BATCH):
             event.public_text, event.moderation = mask_personal_data(event.text), Feedback.Moderation.PENDING
-            event.save(update_fields=["public_text", "moderation"])
+            event.published_at = None  # published again (and served to Open311 clients) once moderated
+            event.save(update_fields=["public_text", "moderation", "published_at"])
             changed += 1
         if options["verbosity"]:
             self.stdout.write(f"masked {changed} texts again")
