@@ -2,7 +2,8 @@ import secrets
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -303,6 +304,9 @@ class ServiceUnit(models.Model):
             models.Index(fields=["sector", "kind"], name="serviceunit_sector_kind"),
             # facilities near me: the bounding box around the browser's position
             models.Index(fields=["latitude", "longitude"], name="serviceunit_location"),
+            # a search made of kind words (places/search.py): the facilities of a kind in rank order
+            models.Index(F("kind"), Length("search_name"), F("name_mn"), F("id"), name="serviceunit_kind_rank_mn"),
+            models.Index(F("kind"), Length("search_name"), F("name_en"), F("id"), name="serviceunit_kind_rank_en"),
         ]
 
     def __str__(self) -> str:

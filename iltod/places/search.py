@@ -351,6 +351,61 @@ def _with_places(facilities):
     return facilities.prefetch_related(Prefetch("admin_unit", queryset=units))
 
 
+# The rows of a search that are ever shown in rank order: the facility list counts up to 1 000
+# (``places.views.RankedPaginator.cap``) and the rest of a larger match is never read in order.
+RANKED_ROWS = 1001
+FTS_NOT_KIND = "search_name || search_alias || search_place"  # as in the GIN index of places.0004
+
+
+def _kinds_of_kind_words(terms: list[Term]) -> list[str]:
+    """The kinds that a query made only of kind words (kindergarten, ЭМТ, Tsetserleg, dotuur bair…)
+    names, when every facility of those kinds ranks alike unless its name or place holds a word
+    of the query: each word is a whole word of each such kind, and no other kind has every word
+    (or a typo spelling, or a longer word it starts). Empty when the query has any other word
+    (its text decides the rank) or a kind would match it only in part (its rows would rank lower)."""
+    if any(t.word not in ANY_KIND_WORD for t in terms):
+        return []
+    kinds = []
+    for kind, words in KIND_KEYS.items():
+        field = _field(words)
+        if all(t.word in words for t in terms):
+            kinds.append(kind)
+        elif all(any(t.pattern(w) in field for w in t.spellings) for t in terms):
+            return []
+    return kinds
+
+
+def _bounded_to_top_of_kinds(facilities, terms: list[Term], kinds: list[str]):
+    """The facilities matching a query made of kind words, cut to the rows that can be among its
+    first ``RANKED_ROWS`` (PostgreSQL).
+
+    A facility of ``kinds`` whose name, other place names and place hold none of the words ranks
+    exactly like every other such facility (no name, alias or place hit, every word in its kind,
+    whole and exact; a typo spelling of a word is found only in names or places): they come in
+    the order of the tie-break, length of ``search_name`` then name, which the index
+    ``serviceunit_kind_rank_*`` (places.0004) reads in order, so the first ``RANKED_ROWS`` of them
+    cost an index range scan per kind. Every other match holds a word of the query
+    in its name or place and is found through the GIN index ``serviceunit_search_fts_not_kind``;
+    they are few (those of a town named like a kind, "Tsetserleg") and ranked in full. So the
+    ranking reads a thousand rows instead of the third of the country that "kindergarten"
+    matches, and its first ``RANKED_ROWS`` rows and the capped count are the same as without the cut.
+    """
+    any_word = " | ".join(t.tsquery() for t in terms)
+    sql = f"to_tsvector('simple'::regconfig, {FTS_NOT_KIND}) @@ to_tsquery('simple'::regconfig, %s)"
+    elsewhere = facilities.filter(RawSQL(sql, [any_word], output_field=BooleanField()))  # noqa: S611
+    if len(terms) > 1:  # every word, checked on these few rows: ANDing the index of the whole match costs more
+        every_word = " & ".join(t.tsquery() for t in terms)
+        sql = f"(to_tsvector('simple'::regconfig, {FTS_DOCUMENT}) @@ to_tsquery('simple'::regconfig, %s)) IS TRUE"
+        elsewhere = elsewhere.filter(RawSQL(sql, [every_word], output_field=BooleanField()))  # noqa: S611
+    # One range scan per kind: the index gives one kind's rows in order, not those of two kinds merged.
+    of_kinds = [
+        facilities.filter(kind=kind).order_by(Length("search_name"), "name", "pk").values("pk")[:RANKED_ROWS]
+        for kind in kinds
+    ]
+    candidates = elsewhere.order_by().values("pk").union(*of_kinds, all=True)
+    return facilities.filter(pk__in=candidates)
+
+
 def search_facilities(text: str, *, area=None, kind: str | None = None, queryset=None):
     """Active facilities matching ``text``, best first, with their soum/district and aimag loaded.
 
@@ -379,7 +434,10 @@ def search_facilities(text: str, *, area=None, kind: str | None = None, queryset
     ranking = _ranking(terms)
     matched = facilities.filter(_words_of([terms]))
     if len(terms) == 1 or matched.exists():
-        return matched.annotate(**ranking).order_by(*ORDER, "name", "pk")
+        kinds = _kinds_of_kind_words(terms) if connection.vendor == "postgresql" else None
+        if kinds:
+            matched = _bounded_to_top_of_kinds(facilities, terms, kinds)
+        return matched.alias(**ranking).order_by(*ORDER, "name", "pk")
     # No facility has every word: those with all but one first, else all but two…, else any word.
     for size in range(len(terms) - 1, 0, -1):
         groups = [list(c) for c in combinations(terms, size)]
@@ -388,7 +446,7 @@ def search_facilities(text: str, *, area=None, kind: str | None = None, queryset
         matched = facilities.filter(_words_of(groups))
         if len(groups[0]) == 1 or matched.exists():
             ranking["word_hits"] = _hits([_matches(t) for t in terms])
-            return matched.annotate(**ranking).order_by("-word_hits", *ORDER, "name", "pk")
+            return matched.alias(**ranking).order_by("-word_hits", *ORDER, "name", "pk")
     return matched.none()
 
 

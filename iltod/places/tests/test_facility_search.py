@@ -2,6 +2,8 @@
 browsing without typing, facilities near me, and every page that searches. The same tests run on
 SQLite and on PostgreSQL (full-text and trigram indexes): both must give these answers."""
 
+import re
+import unittest
 from unittest import mock
 
 import pytest
@@ -12,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from iltod.demo import seed as demo
 from iltod.lib.translit import search_words
+from iltod.places import search
 from iltod.places.models import AdminUnit, SearchTerm, ServiceUnit
 from iltod.places.search import facilities_near, parse, search_facilities, typo_distance
 from iltod.places.views import RankedPaginator
@@ -240,6 +243,40 @@ class DemoSearchTests(TestCase):
             response = self.client.get("/facilities/", {"near": near}, HTTP_ACCEPT_LANGUAGE="en")
             assert response.status_code == 200, near
             assert response.context["form"].errors["near"], near
+
+    # A query of kind words at national scale (PostgreSQL) ----------------------------------
+
+    KIND_QUERIES = ("kindergarten", "Tsetserleg", "Цэцэрлэг", "ЭМТ", "apteka", "dotuur bair", "hospital")
+
+    @unittest.skipUnless(connection.vendor == "postgresql", "the bounded ranking is PostgreSQL's")
+    def test_a_kind_word_query_ranks_only_the_rows_that_can_be_shown_and_they_rank_as_in_full(self):
+        for text in self.KIND_QUERIES:
+            with mock.patch.object(search, "_kinds_of_kind_words", return_value=[]):
+                full = list(search_facilities(text))
+            assert len(full) > 7, text
+            with mock.patch.object(search, "RANKED_ROWS", 6):
+                bounded = search_facilities(text)
+                assert list(bounded[:6]) == full[:6], text
+                assert bounded.count() < len(full), text  # the rest of a kind is never ranked
+            assert list(search_facilities(text)[:25]) == full[:25], text
+
+    @unittest.skipUnless(connection.vendor == "postgresql", "the plan is PostgreSQL's")
+    def test_a_kind_word_query_reads_its_kind_in_index_order_without_sorting_the_whole_match(self):
+        def plan(text):
+            sql, params = search_facilities(text)[:25].query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")  # as on a national table, not the demo's
+                cursor.execute("EXPLAIN " + sql, params)
+                return "\n".join(row[0] for row in cursor.fetchall())
+
+        for text in ("kindergarten", "ЭМТ"):
+            explained = plan(text)
+            assert "Index Scan using serviceunit_kind_rank_mn" in explained, explained
+            assert re.search(r"Limit[^\n]*\n\s*->\s*Index Scan using serviceunit_kind_rank_mn", explained), explained
+            # The index of the whole match (a third of the country) is not read at all.
+            assert not re.search(r"on serviceunit_search_fts\b(?!_)", explained), explained
+        # A name word still ranks every match: the bound is only for rows that rank alike.
+        assert "serviceunit_kind_rank" not in plan("Erdenebulgan kindergarten")
 
 
 # Folding and typos, without a database --------------------------------------------------
