@@ -164,6 +164,9 @@ class _Generator:
         self.by_category = rules.filter(category__isnull=False).exists()
         self.by_kind = rules.exclude(kind="").exists()
         self.routes: dict[tuple, tuple[str, str]] = {}
+        self.by_facility_kind = rules.exclude(facility_kind="").exists()
+        self.decisions: dict[tuple, tuple[str, str]] = {}  # routing inputs -> (handler, oversight)
+        self.excluded: dict[int, frozenset[int]] = {}  # facility -> what the guard keeps away
         self.places = {}
         for facility in self.facilities:
             for category in self.by_sector.get(facility.sector_id) or self.all_categories:
@@ -207,10 +210,12 @@ class _Generator:
         return bool(self.facilities and self.all_categories)
 
     def _route_key(self, facility, category, kind, privacy) -> tuple:
+        # The guard keeps the same organisations (the facility's) away from a confidential item and
+        # from a conduct complaint: only whether it applies counts.
         guarded = privacy == Feedback.Privacy.CONFIDENTIAL or category.is_conduct
         return (
             facility.pk,
-            category.pk if self.by_category or guarded else category.sector_id,
+            category.pk if self.by_category else category.sector_id,
             kind if self.by_kind else "",
             guarded,
         )
@@ -219,13 +224,29 @@ class _Generator:
         """(handler, oversight body) as ``submit_feedback`` chooses them, as COPY text."""
         key = self._route_key(facility, category, kind, privacy)
         if key not in self.routes:
-            excluded = excluded_organization_ids(Feedback(category=category, privacy=privacy, service_unit=facility))
-            area = facility.admin_unit
-            handler, _rule = routing.route(
-                category=category, kind=kind, service_unit=facility, admin_unit=area, excluded=excluded
-            )
-            oversight = routing.oversight_for(handler=handler, category=category, admin_unit=area, excluded=excluded)
-            self.routes[key] = (str(handler.pk) if handler else NULL, str(oversight.pk) if oversight else NULL)
+            excluded = frozenset()
+            if key[3]:  # the guard's exclusions: the facility's own organisations
+                if facility.pk not in self.excluded:
+                    guarded = Feedback(category=category, privacy=Feedback.Privacy.CONFIDENTIAL, service_unit=facility)
+                    self.excluded[facility.pk] = excluded_organization_ids(guarded)
+                excluded = self.excluded[facility.pk]
+            # routing reads of the facility only its operator (and its kind, if a rule names kinds):
+            # facilities alike in those, in one area, are routed alike
+            alike = (facility.operator_id, facility.kind if self.by_facility_kind else "", facility.admin_unit_id)
+            decision = (*alike, *key[1:3], excluded)
+            if decision not in self.decisions:
+                area = facility.admin_unit
+                handler, _rule = routing.route(
+                    category=category, kind=kind, service_unit=facility, admin_unit=area, excluded=excluded
+                )
+                oversight = routing.oversight_for(
+                    handler=handler, category=category, admin_unit=area, excluded=excluded
+                )
+                self.decisions[decision] = (
+                    str(handler.pk) if handler else NULL,
+                    str(oversight.pk) if oversight else NULL,
+                )
+            self.routes[key] = self.decisions[decision]
         return self.routes[key]
 
     def _local_day(self, epoch: int) -> int:
