@@ -667,6 +667,12 @@ class Event(models.Model):
                 condition=Q(is_public=True, moderation="published"),
                 name="feedbackevent_published",
             ),
+            # ... and each update's state: the item's last public status change published before it
+            models.Index(
+                fields=["feedback", "published_at", "id"],
+                condition=Q(is_public=True, moderation="published"),
+                name="feedbackevent_item_published",
+            ),
             # the moderation queue (feedback.moderation): citizens' words waiting, oldest first
             models.Index(fields=["created_at", "id"], condition=Q(moderation="pending"), name="feedbackevent_pending"),
         ]

@@ -472,8 +472,8 @@ def _updates_in_window(start: datetime, end: datetime, jurisdiction):
     day after it was written appears in the window of its publication, with the item's status of
     then, so a client polling forward reads it once and is never sent an older state. The window is
     half-open so that a client polling consecutive windows (each starting where the last ended)
-    reads every update once; (time, id) is a total order, so pages never overlap. Index:
-    ``feedbackevent_published``."""
+    reads every update once; (time, id) is a total order, so pages never overlap. Indexes:
+    ``feedbackevent_published`` (the window), ``feedbackevent_item_published`` (each state)."""
     at_or_before = Q(published_at__lt=OuterRef("published_at")) | Q(
         published_at=OuterRef("published_at"), pk__lte=OuterRef("pk")
     )

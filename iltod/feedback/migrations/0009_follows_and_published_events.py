@@ -37,6 +37,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='event',
+            index=models.Index(condition=models.Q(('is_public', True), ('moderation', 'published')), fields=['feedback', 'published_at', 'id'], name='feedbackevent_item_published'),
+        ),
+        migrations.AddIndex(
+            model_name='event',
             index=models.Index(condition=models.Q(('moderation', 'pending')), fields=['created_at', 'id'], name='feedbackevent_pending'),
         ),
         migrations.AddField(
