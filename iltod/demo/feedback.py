@@ -92,6 +92,8 @@ def seed_feedback(scale: int = 1) -> tuple[int, int]:
                 feedback.tracking_code = _tracking_code(rng, received_at.year)
             feedback.save(update_fields=["tracking_code"])
             Event.objects.filter(feedback=feedback).update(created_at=received_at)
+            # public events were published as they were (back-)dated, for the Open311 updates feed
+            Event.objects.filter(feedback=feedback, published_at__isnull=False).update(published_at=received_at)
             created.append((feedback, rng))
 
     for feedback, rng in created:
@@ -157,6 +159,9 @@ def _play(feedback: Feedback, rng, admin, now) -> None:
         resolved_at=resolved_at, reopen_until=resolved_at + timedelta(days=30)
     )
     Event.objects.filter(feedback=feedback, new_status=status).update(created_at=resolved_at)
+    Event.objects.filter(feedback=feedback, new_status=status, published_at__isnull=False).update(
+        published_at=resolved_at
+    )
     if outcome == "resolved" and rng.random() < 0.6:
         feedback.refresh_from_db()
         if feedback.status == Feedback.Status.RESOLVED:
