@@ -22,25 +22,19 @@ from django.http import Http404
 
 from iltod.accounts.models import ApiKey
 from iltod.feedback.models import Feedback
-from iltod.feedback.permissions import OrganizationActor, can_handle, handler_organization_ids, staff_feedback
+from iltod.feedback.permissions import (  # noqa: F401 (key_actor: the API's name for it)
+    OrganizationActor,
+    can_handle,
+    handler_organization_ids,
+    key_actor,
+    staff_feedback,
+)
 
 
 def acting_key(request) -> ApiKey | None:
     """The API key the request authenticated with, if any (set by ApiKeyAuthentication)."""
     auth = getattr(request, "auth", None)
     return auth if isinstance(auth, ApiKey) else None
-
-
-def key_actor(api_key: ApiKey) -> OrganizationActor:
-    """The key as the ``actor`` of the feedback services and access helpers: its organisation, with
-    that organisation's feedback rights (acting only with a read and write key), no superuser
-    rights, and the guard applied as to the organisation itself."""
-    return OrganizationActor(
-        organization_id=api_key.organization_id,
-        can_write=api_key.can_write,
-        label=str(api_key),
-        key_prefix=api_key.prefix,
-    )
 
 
 @dataclass(frozen=True)

@@ -592,8 +592,17 @@ class EventQuerySet(models.QuerySet):
         return self.filter(moderation=Feedback.Moderation.PENDING)
 
     def submitted_by(self, user):
-        """The submission of a citizen logged in when they gave feedback (the event's actor)."""
-        return self.filter(type=Event.Type.SUBMITTED, actor=user)
+        """The submission of a citizen logged in on the public form when they gave feedback. Staff
+        who record a call, a walk-in or an import are its actor too, as ``recorded_by``: that never
+        makes the item theirs. (Web submissions stored before ``submitted_by`` was written had only
+        the citizen as actor; staff never record through the web channel.)"""
+        return self.filter(type=Event.Type.SUBMITTED, actor=user).filter(
+            Q(data__submitted_by=user.pk) | (Q(data__channel=Feedback.Channel.WEB) & ~Q(data__has_key="recorded_by"))
+        )
+
+    def submitted_through(self, organization_id):
+        """The submissions an organisation's system (an API key, an Open311 client) made."""
+        return self.filter(type=Event.Type.SUBMITTED, data__api_organization=organization_id)
 
     def for_citizen(self):
         """The citizen's own page: the public timeline, and their own words whatever their moderation."""

@@ -15,19 +15,20 @@ from django.views.decorators.http import require_POST
 from . import services
 from .forms import EventModerationForm
 from .models import Event, Feedback
-from .permissions import can_handle, handler_organization_ids
+from .permissions import can_handle, guarded_from, handler_organization_ids
 
 PER_PAGE = 20
 MODERATED_TYPES = [Event.Type.RATED, Event.Type.CITIZEN_UPDATE]
 
 
 def _queue(user):
-    """Citizens' words waiting for moderation, of the items the user handles (``can_handle``)."""
+    """Citizens' words waiting for moderation, of the items the user handles (``can_handle``): what
+    their organisations handle, without the guarded items about a facility they work at."""
     if not (user.is_superuser and user.is_active):
         org_ids = handler_organization_ids(user)
         if not org_ids:
             raise Http404
-        feedback = Feedback.objects.filter(handling_organization_id__in=org_ids)
+        feedback = guarded_from(user, Feedback.objects.filter(handling_organization_id__in=org_ids))
     else:
         feedback = Feedback.objects.all()
     return Event.objects.awaiting_moderation().filter(type__in=MODERATED_TYPES, feedback__in=feedback)

@@ -37,9 +37,14 @@ from iltod.places.models import AdminUnit, ServiceUnit, admin_unit_at
 
 from . import services
 from .models import Category, CategoryQuestion, Event, Feedback, Kind
+from .permissions import key_actor, may_act
 
 MAX_REQUESTS = 1000
 MAX_WINDOW = timedelta(days=90)
+# The dates a client may ask about: far enough from the calendar's ends (year 1, year 9999) that a
+# window of MAX_WINDOW around them, and their reading in any time zone, stay within it.
+DATES_FROM = datetime(1900, 1, 1, tzinfo=UTC)
+DATES_UNTIL = datetime(9000, 1, 1, tzinfo=UTC)
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 
 
@@ -180,14 +185,28 @@ def _iso(value: datetime | None) -> str | None:
 def _parse_date(name: str, raw: str | None) -> datetime | None:
     if not raw:
         return None
-    value = parse_datetime(raw.strip().replace(" ", "+"))
+    wrong = Open311Error(400, _("%(name)s is not a W3C date-time, e.g. 2026-01-01T00:00:00Z") % {"name": name})
+    try:  # parse_datetime raises on a well-formed but impossible value (an offset of +99:00)
+        value = parse_datetime(raw.strip().replace(" ", "+"))
+    except ValueError:
+        raise wrong
     if value is None:
         try:
             value = datetime.fromisoformat(raw.strip())
         except ValueError:
-            raise Open311Error(400, _("%(name)s is not a W3C date-time, e.g. 2026-01-01T00:00:00Z") % {"name": name})
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
+            raise wrong
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        in_range = DATES_FROM <= value <= DATES_UNTIL
+    except (OverflowError, ValueError):  # beyond year 1 or 9999 once read in UTC
+        in_range = False
+    if not in_range:  # a window of 90 days around it, and the database, must stay within the calendar
+        raise Open311Error(
+            400,
+            _("%(name)s must lie between %(start)s and %(end)s")
+            % {"name": name, "start": DATES_FROM.date().isoformat(), "end": DATES_UNTIL.date().isoformat()},
+        )
     return value
 
 
@@ -607,7 +626,15 @@ def _post_update(request, fmt, jurisdiction):
     if not code:
         raise Open311Error(400, _("service_request_id is required"))
     feedback = _in_jurisdiction(Feedback.objects.all(), jurisdiction).filter(tracking_code=code).first()
-    if feedback is None:
+    actor = key_actor(key)
+    # A client passes on its own users' words: only for what it submitted itself (through a key of
+    # the same organisation), and never about the facility the key's organisation is or runs (the
+    # guard). Anything else is "not found", like an unknown code.
+    if (
+        feedback is None
+        or not Event.objects.submitted_through(key.organization_id).filter(feedback=feedback).exists()
+        or not may_act(actor, feedback)
+    ):
         raise Open311Error(404, _("service_request_id not found"))
     # FixMyStreet sends its comment's id as update_id (older versions as update_id_ext); two
     # clients may use the same ids, so the key's organisation is part of it.
@@ -618,6 +645,7 @@ def _post_update(request, fmt, jurisdiction):
             text=_posted(request, "description")[:5000],
             channel=Feedback.Channel.OPEN311,
             external_id=f"{key.organization_id}:{client_id}" if client_id else "",
+            actor=actor,
         )
     except ValidationError as exc:
         raise Open311Error(400, " ".join(exc.messages))
@@ -764,7 +792,8 @@ def _create(request, fmt, jurisdiction):
                 language=request.LANGUAGE_CODE or "mn",
                 channel=Feedback.Channel.OPEN311,
                 attributes=checked,
-            )
+            ),
+            actor=key_actor(key),  # the key's organisation is recorded: it alone may post updates
         )
     except ValidationError as exc:
         raise Open311Error(400, " ".join(exc.messages))

@@ -57,6 +57,19 @@ class OrganizationActor:
         return self.label
 
 
+def key_actor(api_key) -> OrganizationActor:
+    """An API key (``iltod.accounts.models.ApiKey``) as the ``actor`` of the feedback services and
+    access helpers: its organisation, with that organisation's feedback rights (acting only with a
+    read and write key), no superuser rights, and the guard applied as to the organisation itself.
+    The REST API and Open311 both act through it."""
+    return OrganizationActor(
+        organization_id=api_key.organization_id,
+        can_write=api_key.can_write,
+        label=str(api_key),
+        key_prefix=api_key.prefix,
+    )
+
+
 def _organization_actor(user) -> OrganizationActor | None:
     return user if isinstance(user, OrganizationActor) else None
 
@@ -262,12 +275,19 @@ def referral_targets(feedback: Feedback, queryset):
 
 def assignees(feedback: Feedback):
     """The people the item may be assigned to (``may_be_assigned``, for a whole list in one query)."""
+    return handlers_of(feedback, feedback.handling_organization_id)
+
+
+def handlers_of(feedback: Feedback, organization_id):
+    """The active people who handle feedback in ``organization_id`` and may act on this item: for a
+    guarded item, not those who also work at the facility it names. Assignment and every e-mail to
+    handlers read this list."""
     from django.contrib.auth import get_user_model
 
     people = get_user_model().objects.filter(
         is_active=True,
         pk__in=Membership.objects.with_capability(Capability.HANDLE_FEEDBACK)
-        .filter(organization_id=feedback.handling_organization_id)
+        .filter(organization_id=organization_id)
         .values("user_id"),
     )
     excluded = excluded_organization_ids(feedback)

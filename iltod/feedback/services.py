@@ -8,12 +8,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iltod.accounts.audit import AuditAction
-from iltod.accounts.capabilities import Capability
-from iltod.accounts.models import Membership
 from iltod.accounts.services import log_event
 from iltod.lib.phones import normalize_phone
 from iltod.lib.redact import mask_personal_data
@@ -24,10 +23,12 @@ from . import routing, stats
 from .deadlines import deadlines, due_date, policy_for
 from .models import Attachment, Event, Feedback, Follow, Kind, Reporter
 from .permissions import (
+    OrganizationActor,
     can_extend,
     can_handle,
     can_view_identity,
     excluded_organization_ids,
+    handlers_of,
     may_be_assigned,
     may_handle,
     overseeing_organization,
@@ -160,17 +161,12 @@ def _tell_reporter(feedback: Feedback, template: str, **context):
 
 
 def _tell_handlers(feedback: Feedback, organization, template: str, **context):
-    """Queue an e-mail to everyone who handles feedback in ``organization``, each in their language."""
+    """Queue an e-mail to everyone who handles feedback in ``organization``, each in their language;
+    for a guarded item never to those who also work at the facility it names (``handlers_of``)."""
     if organization is None:
         return
-    members = (
-        Membership.objects.with_capability(Capability.HANDLE_FEEDBACK)
-        .filter(organization=organization)
-        .select_related("user")
-    )
-    for membership in members:
-        user = membership.user
-        if user.is_active and user.email:
+    for user in handlers_of(feedback, organization.pk).order_by("pk"):
+        if user.email:
             queue_templated(
                 channel=OutboundMessage.Channel.EMAIL,
                 recipient=user.email,
@@ -223,19 +219,30 @@ def unfollow(feedback: Feedback, *, user) -> bool:
 
 
 @transaction.atomic(durable=True)
-def submit_feedback(data: Submission, *, actor=None, request=None, on_stored=None) -> tuple[Feedback, bool]:
+def submit_feedback(
+    data: Submission, *, actor=None, submitted_by=None, request=None, on_stored=None
+) -> tuple[Feedback, bool]:
     """``store_feedback`` in a transaction of its own (durable: never inside another), so the
     messages it queues leave only for an item that is committed. It runs ``store_feedback``'s body
     without its own atomic block: a savepoint around the whole submission would cost two
     statements and recover nothing, since any failure rolls this transaction back."""
-    return store_feedback.__wrapped__(data, actor=actor, request=request, on_stored=on_stored)
+    return store_feedback.__wrapped__(
+        data, actor=actor, submitted_by=submitted_by, request=request, on_stored=on_stored
+    )
 
 
 @transaction.atomic
-def store_feedback(data: Submission, *, actor=None, request=None, on_stored=None) -> tuple[Feedback, bool]:
+def store_feedback(
+    data: Submission, *, actor=None, submitted_by=None, request=None, on_stored=None
+) -> tuple[Feedback, bool]:
     """Record feedback from any channel, route it, set its deadlines and confirm to the reporter,
     inside the caller's transaction (a channel's message, an import's rows); elsewhere call
     ``submit_feedback``.
+
+    ``actor`` records it (staff taking a call or importing rows, an organisation's system): it is
+    written as ``recorded_by`` and never gives the citizen's access. ``submitted_by`` is the citizen
+    logged in on the public form, the one account that finds the item again as its own
+    (``Event.objects.submitted_by``).
 
     Returns ``(feedback, created)``; a channel message id seen before returns the first item.
     ``on_stored(feedback)`` runs in the same transaction once the item, its timeline and its
@@ -319,8 +326,23 @@ def store_feedback(data: Submission, *, actor=None, request=None, on_stored=None
         )
     for upload in data.files:
         add_attachment(feedback, upload)
+    who = {}
+    if getattr(submitted_by, "is_authenticated", False):
+        who["submitted_by"] = submitted_by.pk
+    if getattr(actor, "is_authenticated", False):
+        who["recorded_by"] = actor.pk
+    if isinstance(actor, OrganizationActor):  # an organisation's system (API key, Open311 client)
+        who["api_organization"] = actor.organization_id
     events = [
-        _new_event(feedback, Event.Type.SUBMITTED, actor=actor, public=True, new=Status.RECEIVED, channel=data.channel),
+        _new_event(
+            feedback,
+            Event.Type.SUBMITTED,
+            actor=submitted_by if "submitted_by" in who else actor,
+            public=True,
+            new=Status.RECEIVED,
+            channel=data.channel,
+            **who,
+        ),
         _new_event(feedback, Event.Type.ROUTED, organization=handler, public=True, rule=rule.pk if rule else None),
     ]
     for event in events:  # bulk_create skips Event.save, which publishes public events
@@ -756,6 +778,10 @@ def reopen(feedback: Feedback, *, reason: str) -> Feedback:
         raise FeedbackError(_("This item can no longer be reopened."))
     if not reason:
         raise FeedbackError(_("Say why the problem is not solved."))
+    excluded = excluded_organization_ids(feedback)
+    if excluded & {feedback.handling_organization_id, feedback.escalated_to_id, feedback.oversight_organization_id}:
+        # resolved by the facility before the guard: the reason must not reach the people it accuses
+        _route_away_from_facility(feedback, excluded)
     old = feedback.status
     feedback.status = Status.IN_PROGRESS
     feedback.reopen_until = None
@@ -794,12 +820,13 @@ def rate(feedback: Feedback, *, rating: int, problem_solved: bool | None, commen
 
 @transaction.atomic
 def add_citizen_update(
-    feedback: Feedback, *, text: str, channel: str = Feedback.Channel.WEB, external_id: str = ""
+    feedback: Feedback, *, text: str, channel: str = Feedback.Channel.WEB, external_id: str = "", actor=None
 ) -> Event:
     """More information from the citizen, by every channel (the tracking page, an SMS reply, an
     Open311 update): the handling body reads it at once; the public reads it, masked, once a
     moderator published it. ``external_id`` is the sender's id for the update: a resend with the
-    same id returns the update already stored (inbound channels are idempotent)."""
+    same id returns the update already stored (inbound channels are idempotent). ``actor`` is the
+    organisation's system that passed it on (an Open311 client's key, written as ``api_key``)."""
     feedback = _locked(feedback)
     if external_id:  # checked under the item's lock: two resends at once store one update
         stored = feedback.events.filter(
@@ -811,7 +838,9 @@ def add_citizen_update(
     if not text:
         raise FeedbackError(_("Write something first."))
     extra = {"external_id": external_id} if external_id else {}
-    event = _new_event(feedback, Event.Type.CITIZEN_UPDATE, public=True, text=text, channel=channel, **extra)
+    event = _new_event(
+        feedback, Event.Type.CITIZEN_UPDATE, actor=actor, public=True, text=text, channel=channel, **extra
+    )
     event.public_text, event.moderation = mask_personal_data(text), Feedback.Moderation.PENDING
     event.save()
     _tell_handlers(feedback, feedback.handling_organization, "citizen_update", text=text)
@@ -851,17 +880,60 @@ def escalate_overdue(now=None) -> int:
     return count
 
 
+def _route_away_from_facility(feedback: Feedback, excluded) -> bool:
+    """Route a guarded item (locked) that the facility it names handles, was escalated to or oversees
+    again as a new one would be: an internal "routed" event says why and the new handler is told;
+    an assignee who works there is dropped, the oversight body is set again. True when its handler
+    changed."""
+    old_handler = feedback.handling_organization
+    if feedback.handling_organization_id in excluded:
+        feedback.handling_organization, _rule = routing.route(
+            category=feedback.category,
+            kind=feedback.kind,
+            service_unit=feedback.service_unit,
+            admin_unit=feedback.admin_unit,
+            excluded=excluded,
+        )
+    if feedback.escalated_to_id in excluded:
+        feedback.escalated_to = None
+    if feedback.assigned_to_id and not may_be_assigned(feedback.assigned_to, feedback):
+        feedback.assigned_to = None
+    feedback.oversight_organization = routing.oversight_for(
+        handler=feedback.handling_organization,
+        category=feedback.category,
+        admin_unit=feedback.admin_unit,
+        excluded=excluded,
+    )
+    feedback.save(
+        update_fields=["handling_organization", "escalated_to", "assigned_to", "oversight_organization", "updated_at"]
+    )
+    if feedback.handling_organization_id == getattr(old_handler, "pk", None):
+        return False
+    stats.record_referred(feedback, old_handler.pk if old_handler else None)
+    _event(
+        feedback,
+        Event.Type.ROUTED,
+        organization=feedback.handling_organization,
+        guard=True,
+        from_org=old_handler.pk if old_handler else None,
+    )
+    _tell_handlers(feedback, feedback.handling_organization, "new_item")
+    return True
+
+
 def apply_guard_to_open_items(*, dry_run: bool = False) -> tuple[int, int]:
     """Bring open items recorded before the guard and oversight into line (safe to run twice).
 
     A guarded item that the facility it names handles, was escalated to or oversees is routed
-    again as a new one would be (an internal "routed" event says why; the new handler is told),
-    and loses an assignee who works there. An open item without an oversight body gets the one
-    routing gives it now. Returns (items moved away from their facility, oversight bodies set).
+    again as a new one would be (``_route_away_from_facility``). That holds too for a resolved item
+    the citizen may still reopen (``reopen_until`` ahead): a reopening must not reach the facility.
+    An open item without an oversight body gets the one routing gives it now. Returns (items moved
+    away from their facility, oversight bodies set).
     """
     moved = overseen = 0
+    reopenable = Q(status__in=[Status.RESOLVED, Status.NO_FURTHER_ACTION], reopen_until__gt=timezone.now())
     candidates = (
-        Feedback.objects.open()
+        Feedback.objects.filter(Q(status__in=Feedback.OPEN_STATUSES) | reopenable)
         .select_related("category__sector", "service_unit__operator", "admin_unit", "handling_organization")
         .order_by("pk")
     )
@@ -872,7 +944,7 @@ def apply_guard_to_open_items(*, dry_run: bool = False) -> tuple[int, int]:
             candidate.escalated_to_id,
             candidate.oversight_organization_id,
         }
-        if not wrong and candidate.oversight_organization_id:
+        if not wrong and (candidate.oversight_organization_id or not candidate.is_open):
             continue
         if not wrong:  # only the oversight body is missing: nothing to lock when there is none
             oversight = routing.oversight_for(
@@ -887,46 +959,8 @@ def apply_guard_to_open_items(*, dry_run: bool = False) -> tuple[int, int]:
             moved, overseen = moved + bool(wrong), overseen + (not wrong)
             continue
         with transaction.atomic():
-            feedback = _locked(candidate)
-            old_handler = feedback.handling_organization
-            if feedback.handling_organization_id in excluded:
-                feedback.handling_organization, _rule = routing.route(
-                    category=feedback.category,
-                    kind=feedback.kind,
-                    service_unit=feedback.service_unit,
-                    admin_unit=feedback.admin_unit,
-                    excluded=excluded,
-                )
-            if feedback.escalated_to_id in excluded:
-                feedback.escalated_to = None
-            if feedback.assigned_to_id and not may_be_assigned(feedback.assigned_to, feedback):
-                feedback.assigned_to = None
-            feedback.oversight_organization = routing.oversight_for(
-                handler=feedback.handling_organization,
-                category=feedback.category,
-                admin_unit=feedback.admin_unit,
-                excluded=excluded,
-            )
-            feedback.save(
-                update_fields=[
-                    "handling_organization",
-                    "escalated_to",
-                    "assigned_to",
-                    "oversight_organization",
-                    "updated_at",
-                ]
-            )
-            if feedback.handling_organization_id != getattr(old_handler, "pk", None):
+            if _route_away_from_facility(_locked(candidate), excluded):
                 moved += 1
-                stats.record_referred(feedback, old_handler.pk if old_handler else None)
-                _event(
-                    feedback,
-                    Event.Type.ROUTED,
-                    organization=feedback.handling_organization,
-                    guard=True,
-                    from_org=old_handler.pk if old_handler else None,
-                )
-                _tell_handlers(feedback, feedback.handling_organization, "new_item")
             elif not wrong:
                 overseen += 1
     return moved, overseen

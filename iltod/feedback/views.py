@@ -113,7 +113,7 @@ def submit(request):
                 try:
                     feedback, _created = services.submit_feedback(
                         form.submission(facility=facility, area=area, channel=Feedback.Channel.WEB),
-                        actor=request.user,  # a logged-in citizen finds it again under "My feedback"
+                        submitted_by=request.user,  # a logged-in citizen finds it again under "My feedback"
                         request=request,
                         on_stored=lambda feedback: _remember_submission(request, feedback),
                     )
@@ -149,7 +149,8 @@ def has_citizen_access(request, feedback) -> bool:
     """The citizen's own page needs the secret key from their link, the browser that submitted,
     or the account that submitted it."""
     key = _key_in(request)
-    if key and hmac.compare_digest(key, feedback.citizen_key):
+    # bytes: compare_digest refuses a str with characters beyond ASCII (a mistyped or forged key)
+    if key and hmac.compare_digest(key.encode(), feedback.citizen_key.encode()):
         grant_citizen_access(request, feedback.tracking_code)
         return True
     if feedback.tracking_code in request.session.get(SESSION_KEY, []):

@@ -16,13 +16,14 @@ from iltod.accounts.models import ApiKey
 from iltod.accounts.services import create_api_key
 from iltod.feedback import services
 from iltod.feedback.models import Category, Event, Feedback
+from iltod.feedback.permissions import key_actor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def world(personas):
-    _key, write = create_api_key(actor=personas.admin, organization=personas.cso, name="fms", scope=ApiKey.Scope.WRITE)
+    fms, write = create_api_key(actor=personas.admin, organization=personas.cso, name="fms", scope=ApiKey.Scope.WRITE)
     _key, read = create_api_key(actor=personas.admin, organization=personas.cso, name="ro", scope=ApiKey.Scope.READ)
     _key, other = create_api_key(
         actor=personas.admin, organization=personas.network, name="other app", scope=ApiKey.Scope.WRITE
@@ -34,7 +35,8 @@ def world(personas):
             description="Үдийн хоол хүйтэн",
             service_unit=personas.school,
             channel=Feedback.Channel.OPEN311,
-        )
+        ),
+        actor=key_actor(fms),  # submitted by this client: only its organisation may post updates
     )
     return {"personas": personas, "write": write, "read": read, "other": other, "feedback": feedback}
 
@@ -92,10 +94,11 @@ def test_a_resent_update_is_stored_once_and_answered_with_the_same_id(live_serve
     assert first.status_code == again.status_code == 200
     assert first.json() == again.json() and first.json()[0]["update_id"]
     assert citizen_updates(world["feedback"]).count() == 1
-    # Another comment, or the same comment id from another client, is another update.
+    # Another comment is another update; another organisation's client did not submit the item
+    # and may not post to it.
     assert post(live_server, fms_update(world, update_id="4822"), fmt="json").status_code == 200
-    assert post(live_server, fms_update(world, api_key=world["other"]), fmt="json").status_code == 200
-    assert citizen_updates(world["feedback"]).count() == 3
+    assert post(live_server, fms_update(world, api_key=world["other"]), fmt="json").status_code == 404
+    assert citizen_updates(world["feedback"]).count() == 2
 
 
 def test_older_clients_sending_update_id_ext_are_idempotent_too(live_server, world):
