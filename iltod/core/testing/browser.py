@@ -337,3 +337,15 @@ def visit(page, path: str, expect_status: int = 200):
     assert response is not None, f"no response for {path}"
     assert response.status == expect_status, f"{path}: HTTP {response.status}, expected {expect_status}"
     return response
+
+
+def log_in(page, email: str, password: str = "") -> None:
+    """Log in through the login form as a person would, and wait until the site has let them in
+    (the account page, or the inbox for those who handle feedback)."""
+    from iltod.core.testing import PASSWORD  # here: the personas module needs Django's apps ready
+
+    visit(page, "/account/login/")
+    page.fill("#id_identifier", email)
+    page.fill("#id_password", password or PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/account/login/" not in url)

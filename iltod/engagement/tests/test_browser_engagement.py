@@ -3,14 +3,13 @@ local issue and an action plan; a member reports progress from a phone with a ph
 approves it; the public plan page and the facility page show the progress."""
 
 import io
-import re
 
 import pytest
 from PIL import Image
 
 from iltod.core import testing
 from iltod.core.testing.axe import AXE_SOURCE, FAILING_IMPACTS, RUN_AXE
-from iltod.core.testing.browser import DESKTOP, PHONE, visit
+from iltod.core.testing.browser import DESKTOP, PHONE, log_in, visit
 from iltod.engagement import services
 from iltod.engagement.models import (
     Action,
@@ -47,14 +46,6 @@ def world(settings, tmp_path):
         sex=Sex.FEMALE,
     )
     return personas, group
-
-
-def log_in(page, email):
-    visit(page, "/account/login/")
-    page.fill("#id_identifier", email)
-    page.fill("#id_password", testing.PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/account/$"))
 
 
 def photo() -> bytes:

@@ -7,7 +7,7 @@ import pytest
 
 from iltod.core import testing
 from iltod.core.testing.axe import AXE_SOURCE, FAILING_IMPACTS, RUN_AXE
-from iltod.core.testing.browser import visit
+from iltod.core.testing.browser import log_in, visit
 from iltod.engagement import services
 from iltod.engagement.models import Evidence, GroupMember, Project, Sex, StakeholderType
 
@@ -55,14 +55,6 @@ def world(settings, tmp_path):
         issues=[issue],
     )
     return personas, group, meeting, issue, project
-
-
-def log_in(page, email):
-    visit(page, "/account/login/")
-    page.fill("#id_identifier", email)
-    page.fill("#id_password", testing.PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def test_the_public_group_pages_pass_axe_core(world, page):

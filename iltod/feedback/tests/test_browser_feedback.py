@@ -6,7 +6,7 @@ import re
 import pytest
 
 from iltod.core import testing
-from iltod.core.testing.browser import DESKTOP, PHONE, visit
+from iltod.core.testing.browser import DESKTOP, PHONE, log_in, visit
 from iltod.feedback.models import Category, Feedback
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -18,14 +18,6 @@ CODE = re.compile(r"IL-\d{2}-[0-9A-Z]{5}")
 def world(settings):
     settings.MAP_TILE_URL = ""
     return testing.make_personas()
-
-
-def log_in(page, email):
-    visit(page, "/account/login/")
-    page.fill("#id_identifier", email)
-    page.fill("#id_password", testing.PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/(account|staff/feedback)/$"))  # staff land on the inbox
 
 
 def test_citizen_submits_officer_resolves_citizen_rates(new_page, world):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from iltod.core import testing
-from iltod.core.testing.browser import PHONE, visit
+from iltod.core.testing.browser import PHONE, log_in, visit
 from iltod.feedback import services
 from iltod.feedback.models import Category, Feedback
 
@@ -21,14 +21,6 @@ LOCALES = {"mn": "mn-MN", "en": "en-GB"}
 def world(settings):
     settings.MAP_TILE_URL = ""
     return testing.make_personas()
-
-
-def log_in(page, email):
-    visit(page, "/account/login/")
-    page.fill("#id_identifier", email)
-    page.fill("#id_password", testing.PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/(account|staff/feedback)/$"))
 
 
 @pytest.mark.parametrize("language", ["mn", "en"])

@@ -16,7 +16,7 @@ from iltod.core.testing.axe import (
     assert_no_serious_violation,
     axe_violations,
 )
-from iltod.core.testing.browser import DESKTOP, PHONE, log_of, visit
+from iltod.core.testing.browser import DESKTOP, PHONE, log_in, log_of, visit
 from iltod.engagement import services as engagement
 from iltod.engagement.models import ActionPlan
 from iltod.scorecards import services
@@ -36,14 +36,6 @@ def world(settings):
     personas = testing.make_personas()
     load_library()
     return personas
-
-
-def log_in(page, email):
-    visit(page, "/account/login/")
-    page.fill("#id_identifier", email)
-    page.fill("#id_password", testing.PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/account/login/" not in url)  # the account page, or the inbox for staff
 
 
 def fill_sheet(page, values):
