@@ -20,6 +20,8 @@ class Capability(models.TextChoices):
     RUN_SCORECARDS = "can_run_scorecards", _("run community score cards")
     MANAGE_NETWORK = "can_manage_network", _("manage the network and learning")
     VIEW_STATISTICS = "can_view_statistics", _("see internal statistics and exports")
+    MONITOR_PROCUREMENT = "can_monitor_procurement", _("monitor procurement and open monitoring cases")
+    MANAGE_RESULTS = "can_manage_results", _("manage the results framework and its actuals")
 
 
 class Role(models.TextChoices):
@@ -43,7 +45,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         Capability.VIEW_STATISTICS,
     },
     Role.PROVIDER_STAFF: {Capability.HANDLE_FEEDBACK, Capability.PUBLISH, Capability.EDIT_PROFILE},
-    Role.MONITOR: {Capability.RUN_SCORECARDS, Capability.VIEW_STATISTICS},
+    Role.MONITOR: {Capability.RUN_SCORECARDS, Capability.MONITOR_PROCUREMENT, Capability.VIEW_STATISTICS},
     Role.COORDINATOR: {
         Capability.COORDINATE_GROUPS,
         Capability.RUN_SCORECARDS,
@@ -55,6 +57,6 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         Capability.EDIT_PROFILE,
         Capability.VIEW_STATISTICS,
     },
-    Role.ANALYST: {Capability.VIEW_STATISTICS},
+    Role.ANALYST: {Capability.VIEW_STATISTICS, Capability.MANAGE_RESULTS},
     Role.MEMBER: set(),
 }

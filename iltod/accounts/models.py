@@ -155,6 +155,8 @@ class Membership(models.Model):
     can_run_scorecards = models.BooleanField(Capability.RUN_SCORECARDS.label, default=False)
     can_manage_network = models.BooleanField(Capability.MANAGE_NETWORK.label, default=False)
     can_view_statistics = models.BooleanField(Capability.VIEW_STATISTICS.label, default=False)
+    can_monitor_procurement = models.BooleanField(Capability.MONITOR_PROCUREMENT.label, default=False)
+    can_manage_results = models.BooleanField(Capability.MANAGE_RESULTS.label, default=False)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -56,6 +56,10 @@ class SeedResult:
     engagement: str = ""
     scorecards: int = 0
     scorecards_created: int = 0
+    disclosure: int = 0
+    procurement: int = 0
+    learning: int = 0
+    results: int = 0
 
     def summary(self) -> str:
         return (
@@ -64,7 +68,9 @@ class SeedResult:
             f"({self.organizations_created} new), {self.network_memberships} network memberships "
             f"({self.network_memberships_created} new), {self.users} persona logins ({self.users_created} new, "
             f"{self.passwords_reset} passwords reset), {self.feedback} feedback items ({self.feedback_created} new), "
-            f"{self.scorecards} score card cycles ({self.scorecards_created} new). {self.engagement}"
+            f"{self.scorecards} score card cycles ({self.scorecards_created} new). {self.engagement} "
+            f"New rows: disclosure {self.disclosure}, procurement {self.procurement}, learning {self.learning}, "
+            f"results {self.results}."
         ).strip()
 
 
@@ -291,4 +297,14 @@ def seed_demo(*, scale: int = 1, reset_passwords: bool = False) -> SeedResult:
         coordinator=personas[demo_email("coordinator")],
         provider=personas[demo_email("director")],
     )
+    # The modules above score cards, in layer order: each writes its own demo rows.
+    from iltod.disclosure.demo import seed_disclosure_demo
+    from iltod.learning.demo import seed_learning_demo
+    from iltod.procurement.demo import seed_procurement_demo
+    from iltod.results.demo import seed_results_demo
+
+    result.disclosure = seed_disclosure_demo()
+    result.procurement = seed_procurement_demo()
+    result.learning = seed_learning_demo()
+    result.results = seed_results_demo()
     return result

@@ -19,14 +19,14 @@ ALL = set(C.values)
 # The role table of docs/accounts.md, written out so that a change to the defaults shows up here.
 EXPECTED = {
     "citizen": set(),
-    "monitor": {C.RUN_SCORECARDS, C.VIEW_STATISTICS},
+    "monitor": {C.RUN_SCORECARDS, C.MONITOR_PROCUREMENT, C.VIEW_STATISTICS},
     "provider": {C.HANDLE_FEEDBACK, C.PUBLISH, C.EDIT_PROFILE},
     "officer": {C.HANDLE_FEEDBACK, C.VIEW_REPORTER_IDENTITY, C.VIEW_STATISTICS},  # a case manager
     "other_officer": {C.HANDLE_FEEDBACK, C.PUBLISH, C.VIEW_STATISTICS},
     "ministry_officer": {C.HANDLE_FEEDBACK, C.PUBLISH, C.VIEW_STATISTICS},
     "coordinator": {C.COORDINATE_GROUPS, C.RUN_SCORECARDS, C.VIEW_STATISTICS},
     "network_admin": {C.MANAGE_NETWORK, C.MANAGE_MEMBERS, C.EDIT_PROFILE, C.VIEW_STATISTICS},
-    "analyst": {C.VIEW_STATISTICS},
+    "analyst": {C.VIEW_STATISTICS, C.MANAGE_RESULTS},
     "admin": ALL,
 }
 
@@ -147,7 +147,11 @@ def test_changing_a_role_records_only_what_changed(personas):
 
     grant_membership(actor=personas.admin, user=personas.analyst, organization=personas.ministry, role=Role.OFFICER)
     event = events_for(membership).filter(action="membership.changed").first()
-    assert event.data["changes"] == {"role": [Role.ANALYST, Role.OFFICER], C.HANDLE_FEEDBACK: [False, True]}
+    assert event.data["changes"] == {
+        "role": [Role.ANALYST, Role.OFFICER],
+        C.HANDLE_FEEDBACK: [False, True],
+        C.MANAGE_RESULTS: [True, False],
+    }
     membership.refresh_from_db()
     assert membership.role == Role.OFFICER
     assert Membership.objects.filter(user=personas.analyst).count() == 1

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProcurementConfig(AppConfig):
+    name = "iltod.procurement"
+    verbose_name = _("Procurement monitoring")
+
+    def ready(self):
+        pass

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResultsConfig(AppConfig):
+    name = "iltod.results"
+    verbose_name = _("Results and ranking")
+
+    def ready(self):
+        pass
