@@ -90,3 +90,65 @@ def get(code: str) -> Metric:
 
 def metrics() -> list[Metric]:
     return sorted(_METRICS.values(), key=lambda metric: metric.code)
+
+
+# Helpers for the modules' metrics: the areas a scope covers and the aimag of every area. They read
+# ``places`` through the app registry (core imports no app), once per call: the hierarchy is small
+# (a few thousand units) and a metric is computed by periodic jobs, not per request.
+
+
+def area_ids(admin_unit_id: int) -> list[int]:
+    """The unit and every unit below it."""
+    from django.apps import apps
+
+    unit_model = apps.get_model("places", "AdminUnit")
+    ids, frontier = [admin_unit_id], [admin_unit_id]
+    while frontier:
+        frontier = list(
+            unit_model.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True)
+        )
+        ids.extend(frontier)
+    return ids
+
+
+def aimag_codes() -> dict[int, str]:
+    """Every unit's id → the code of its aimag (or the capital): the ``aimag`` breakdown's keys."""
+    from django.apps import apps
+
+    unit_model = apps.get_model("places", "AdminUnit")
+    rows = {
+        pk: (parent_id, level, code)
+        for pk, parent_id, level, code in unit_model.objects.values_list("pk", "parent_id", "level", "code")
+    }
+    top: dict[int, str] = {}
+    for pk in rows:
+        node, seen = pk, set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            parent_id, level, code = rows[node]
+            if level in {"aimag", "capital"}:
+                top[pk] = code
+                break
+            node = parent_id
+    return top
+
+
+def add_up(values) -> dict[str, Value]:
+    """``(key, numerator, denominator)`` rows → ``{key: Value}``, counts added per key."""
+    result: dict[str, Value] = {}
+    for key, numerator, denominator in values:
+        if key is None:
+            continue
+        result[key] = result.get(key, Value(0, None if denominator is None else 0)) + Value(numerator, denominator)
+    return result
+
+
+def moments(scope: Scope) -> tuple[datetime.datetime, datetime.datetime]:
+    """The scope's period as aware datetimes: midnight of ``start`` and of ``end`` in local time."""
+    from django.utils import timezone
+
+    zone = timezone.get_default_timezone()
+    return (
+        datetime.datetime.combine(scope.start, datetime.time.min, tzinfo=zone),
+        datetime.datetime.combine(scope.end, datetime.time.min, tzinfo=zone),
+    )

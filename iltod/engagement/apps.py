@@ -11,9 +11,11 @@ class EngagementConfig(AppConfig):
 
         from iltod.core import panels, periodic
 
+        from . import metrics
         from .services import remind_overdue_actions
         from .views import groups, plans
 
+        metrics.register_metrics()
         panels.register("admin_unit", groups.admin_unit_panel)
         panels.register("facility", plans.facility_panel)
         periodic.register(

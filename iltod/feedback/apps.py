@@ -9,8 +9,9 @@ class FeedbackConfig(AppConfig):
     def ready(self):
         from iltod.core import panels, periodic
 
-        from . import services, views
+        from . import metrics, services, views
 
+        metrics.register_metrics()
         panels.register("facility", views.facility_panel)
         panels.register("admin_unit", views.admin_unit_panel)
         periodic.register("feedback.escalate_overdue", lambda now: f"escalated {services.escalate_overdue(now)}")

@@ -9,7 +9,10 @@ class ScorecardsConfig(AppConfig):
     def ready(self):
         from iltod.core import panels
 
+        from . import metrics
         from .views import public
+
+        metrics.register_metrics()
 
         panels.register("facility", public.facility_panel)
         panels.register("admin_unit", public.admin_unit_panel)
