@@ -117,11 +117,12 @@ class PostgresCluster:
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
         return self
 
-    def start(self) -> None:
+    def start(self, extra_options: str = "") -> None:
         options = (
             f"-p {self.port} -c listen_addresses={LOOPBACK} -c unix_socket_directories='' "
-            "-c fsync=off -c full_page_writes=off -c max_connections=60 -c shared_buffers=32MB"
-        )
+            "-c fsync=off -c full_page_writes=off -c max_connections=60 -c shared_buffers=32MB "
+            f"{extra_options}"
+        ).strip()
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "30", "start")
         wait_until(self.accepts_connections, timeout=30, what="PostgreSQL accepts connections")
 
@@ -158,6 +159,38 @@ class PostgresCluster:
     def execute(self, database: str, sql: str, params=()) -> None:
         with psycopg.connect(self.url(database), connect_timeout=5) as conn:
             conn.execute(sql, params)
+
+
+class StreamingReplica(PostgresCluster):
+    """A hot standby of ``primary``: ``pg_basebackup -R`` (which writes ``standby.signal`` and the
+    primary's address), then served read-only on its own port, streaming the primary's changes."""
+
+    def __init__(self, workdir: Path, primary: PostgresCluster):
+        super().__init__(workdir)
+        self.primary = primary
+
+    def init(self) -> "StreamingReplica":
+        self._run(
+            "pg_basebackup",
+            *("-h", LOOPBACK, "-p", str(self.primary.port), "-U", "postgres"),
+            *("-D", str(self.data), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"),
+            timeout=180,
+        )
+        self.data.chmod(0o700)
+        return self
+
+    def start(self, extra_options: str = "") -> None:
+        # Every statement in the log, with its database: the tests read where the queries ran.
+        super().start(f"-c log_statement=all -c log_line_prefix='%m [%p] %d ' {extra_options}")
+
+    def log_text(self, start: int = 0) -> str:
+        return self.log.read_text(errors="replace")[start:]
+
+    def log_size(self) -> int:
+        return len(self.log.read_text(errors="replace"))
+
+    def is_standby(self) -> bool:
+        return self.query("postgres", "SELECT pg_is_in_recovery()")[0][0]
 
 
 # --- Redis -----------------------------------------------------------------------------------

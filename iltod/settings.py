@@ -122,6 +122,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# Streaming replicas for the reads that may lag a few seconds (statistics, dashboards, the ranking,
+# exports, feeds): one alias per address, used only by views marked @reads_from_replica, never
+# migrated; a replica that fails is left alone for DATABASE_REPLICA_RETRY_SECONDS (iltod/core/replicas.py).
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    _replica = dj_database_url.parse(
+        _url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    _replica["TEST"] = {"MIRROR": "default"}  # tests read the primary under the replica's name
+    DATABASES[f"replica_{_number}"] = _replica
+DATABASE_ROUTERS = ["iltod.core.replicas.ReplicaRouter"]
+DATABASE_REPLICA_RETRY_SECONDS = env_int("DATABASE_REPLICA_RETRY_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and rate-limit counters: Redis when REDIS_URL is set, local memory otherwise.

@@ -12,6 +12,7 @@ from rest_framework import exceptions, mixins, permissions, serializers, viewset
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iltod.core.replicas import reads_from_replica
 from iltod.feedback import services, stats
 from iltod.feedback.models import Category, Feedback, Stat
 from iltod.organizations.models import Organization
@@ -228,6 +229,7 @@ class StatisticsView(APIView):
     def get_scope_id(self, code) -> int:
         return 0
 
+    @reads_from_replica
     def get(self, request, code=None):
         params = YearSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

@@ -18,6 +18,7 @@ from django_ratelimit.core import is_ratelimited
 
 from iltod.accounts.permissions import can_view_statistics
 from iltod.core.middleware import save_session_now
+from iltod.core.replicas import reads_from_replica
 from iltod.lib.tabular import tabular_response
 from iltod.lib.translit import search_key
 from iltod.notifications.models import OutboundMessage
@@ -370,6 +371,7 @@ def public_detail(request, code):
     )
 
 
+@reads_from_replica
 def statistics(request):
     year = _year_param(request)
     national = stats.summary(Stat.Scope.NATIONAL, 0, year)
@@ -399,6 +401,7 @@ def statistics(request):
     )
 
 
+@reads_from_replica
 def statistics_export(request, name, fmt):
     """The statistics of every area, facility or handling organisation for a year, as CSV or XLSX,
     for those who may see the statistics (others: not found)."""
