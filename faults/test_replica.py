@@ -53,8 +53,10 @@ def test_dashboards_read_from_the_replica_and_writes_never_go_there(site, replic
 
     # The replica follows the primary: the new item reaches it within seconds.
     harness.wait_until(
-        lambda: replica.query(site.database, "SELECT count(*) FROM feedback_feedback WHERE tracking_code = %s", (code,))
-        == [(1,)],
+        lambda: (
+            replica.query(site.database, "SELECT count(*) FROM feedback_feedback WHERE tracking_code = %s", (code,))
+            == [(1,)]
+        ),
         timeout=15,
         what="the new feedback reaches the replica",
     )
