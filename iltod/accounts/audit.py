@@ -89,3 +89,76 @@ class AuditAction(models.TextChoices):
     SHEET_APPROVED = "scorecards.sheet_approved", _("Sheet approved")
     SHEET_RETURNED = "scorecards.sheet_returned", _("Sheet returned for correction")
     INTERFACE_MEETING_HELD = "scorecards.interface_meeting_held", _("Interface meeting held and action plan created")
+
+    # --- disclosure obligations and compliance (disclosure.services.obligations)
+    DISCLOSURE_PUBLISHED = "disclosure.published", _("Disclosure published")  # on time or late
+    DISCLOSURE_REPLACED = "disclosure.replaced", _("Published disclosure replaced")
+    DISCLOSURE_EXPLAINED = "disclosure.explained", _("Late disclosure explained")  # public
+    DISCLOSURE_EVENT_RECORDED = "disclosure.event_recorded", _("Event to disclose recorded")
+    DISCLOSURE_REMINDED = "disclosure.reminded", _("Disclosure reminder sent")  # by the periodic job
+
+    # --- facility data that citizens check (disclosure.services.facility_data)
+    FACILITY_VALUES_PUBLISHED = "disclosure.values_published", _("Facility data published")  # form or API
+    FACILITY_VALUES_IMPORTED = "disclosure.values_imported", _("Facility data imported")  # a file
+    FACILITY_VALUE_CHECKED = "disclosure.value_checked", _("Facility data confirmed or disputed")
+    FACILITY_CHECK_MODERATED = "disclosure.check_moderated", _("Check of facility data moderated")
+    FACILITY_VALUE_CORRECTED = "disclosure.value_corrected", _("Facility data corrected after a dispute")
+    VALIDATION_CAMPAIGN_CREATED = "disclosure.campaign_created", _("Validation campaign created")
+    VALIDATION_VOLUNTEER_ASSIGNED = "disclosure.volunteer_assigned", _("Volunteer assigned to a facility")
+
+    # --- budgets, transfers and Local Development Fund projects (disclosure.services.budgets, .projects)
+    BUDGET_LINES_IMPORTED = "disclosure.budget_imported", _("Budget lines imported")  # a file or a fiscal data package
+    TRANSFERS_IMPORTED = "disclosure.transfers_imported", _("Transfers imported")
+    LDF_PROJECTS_IMPORTED = "disclosure.ldf_imported", _("Local Development Fund projects imported")
+    LDF_PROJECT_SAVED = "disclosure.ldf_saved", _("Local Development Fund project saved")  # form or API
+    LDF_MILESTONE_ADDED = "disclosure.ldf_milestone", _("Project milestone recorded")
+    LDF_REPORT_SUBMITTED = "disclosure.ldf_report", _("Citizen's project report received")
+    LDF_REPORT_MODERATED = "disclosure.ldf_report_moderated", _("Citizen's project report moderated")
+
+    # --- procurement monitoring (procurement.services)
+    OCDS_IMPORTED = "procurement.imported", _("OCDS file imported")  # or refused, with its report
+    PARTY_LINKED = "procurement.party_linked", _("Procurement party linked to an organisation")
+    FLAG_SETTINGS_CHANGED = "procurement.flag_settings", _("Red flag settings changed")
+    PROCESS_FEEDBACK = "procurement.feedback", _("Feedback on a contracting process")
+    CASE_OPENED = "procurement.case_opened", _("Monitoring case opened")
+    CASE_STEP_ADDED = "procurement.case_step", _("Monitoring case step added")
+    CASE_STEP_MODERATED = "procurement.case_step_moderated", _("Monitoring case step moderated")
+
+    # --- learning: network members, profiles, competency framework, assessments (learning.services)
+    NETWORK_MEMBER_SUSPENDED = "network.member_suspended", _("Network member suspended")  # with a reason
+    NETWORK_MEMBER_REINSTATED = "network.member_reinstated", _("Network member reinstated")
+    SUBNETWORK_CREATED = "network.subnetwork_created", _("Subnetwork created")
+    PROFILE_SUBMITTED = "learning.profile_submitted", _("Organisation profile submitted for validation")
+    PROFILE_VALIDATED = "learning.profile_validated", _("Organisation profile validated")  # maker-checker
+    PROFILE_RETURNED = "learning.profile_returned", _("Organisation profile returned")  # with a reason
+    FRAMEWORK_CHANGED = "learning.framework_changed", _("Competency framework changed")
+    FRAMEWORK_VERSIONED = "learning.framework_versioned", _("Competency framework version created")
+    ASSESSMENT_ROUND_CREATED = "learning.round_created", _("Assessment round created")
+    ASSESSMENT_SUBMITTED = "learning.assessment_submitted", _("Learning-needs assessment submitted")
+    CAPACITY_RECORDED = "learning.capacity_recorded", _("Organisational capacity recorded")
+
+    # --- learning: trainings and people, strategic plan, library, resources (learning.services)
+    TRAINING_CREATED = "learning.training_created", _("Training created")
+    TRAINING_UPDATED = "learning.training_updated", _("Training changed")
+    TRAINING_SESSION_ADDED = "learning.session_added", _("Training session added")
+    TRAINING_REGISTERED = "learning.registered", _("Participant registered for a training")
+    TRAINING_ATTENDANCE = "learning.attendance", _("Training attendance recorded")
+    TRAINING_SHEET_ENTERED = "learning.sheet_entered", _("Sign-in sheet entered")
+    TRAINING_SCORES = "learning.scores", _("Test scores entered")
+    CERTIFICATE_ISSUED = "learning.certificate_issued", _("Certificate issued")
+    FOLLOW_UP_RECORDED = "learning.follow_up", _("Training follow-up recorded")
+    TRAINING_REMINDED = "learning.reminded", _("Training reminder sent")  # by the periodic job
+    PERSON_UPDATED = "learning.person_updated", _("Participant's details changed")
+    PEOPLE_MERGED = "learning.people_merged", _("Duplicate participants merged")
+    STRATEGY_CHANGED = "learning.strategy_changed", _("Strategic plan changed")
+    STRATEGY_REVIEWED = "learning.strategy_reviewed", _("Strategic plan reviewed")
+    LIBRARY_SAVED = "learning.library_saved", _("Library item saved")
+    LIBRARY_REVIEWED = "learning.library_reviewed", _("Library item reviewed")
+    RESOURCE_SAVED = "learning.resource_saved", _("Resource recorded")
+
+    # --- results: framework, targets and actuals, subscriptions (results.services)
+    RESULTS_FRAMEWORK_CHANGED = "results.framework_changed", _("Results framework changed")  # a new version
+    RESULTS_TARGET_SET = "results.target_set", _("Indicator target set")
+    RESULTS_ACTUAL_SUBMITTED = "results.actual_submitted", _("Manual actual submitted")  # maker
+    RESULTS_ACTUAL_REVIEWED = "results.actual_reviewed", _("Manual actual approved or returned")  # checker
+    RESULTS_RECOMPUTED = "results.recomputed", _("Computed actuals and ranking recomputed")

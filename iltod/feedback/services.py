@@ -98,6 +98,9 @@ class Submission:
     files: list = field(default_factory=list)
     quiet: bool = False  # imports: no messages to anyone
     attributes: dict = field(default_factory=dict)  # answers to the category's questions
+    # An organisation chosen by the caller instead of the routing rules (procurement: feedback on a
+    # contracting process goes to its buyer); the guard still applies.
+    route_to: object = None
 
 
 def _locked(feedback: Feedback) -> Feedback:
@@ -277,13 +280,16 @@ def store_feedback(
     excluded = excluded_organization_ids(
         Feedback(category=data.category, privacy=data.privacy, service_unit=data.service_unit)
     )
-    handler, rule = routing.route(
-        category=data.category,
-        kind=data.kind,
-        service_unit=data.service_unit,
-        admin_unit=admin_unit,
-        excluded=excluded,
-    )
+    if data.route_to is not None and data.route_to.is_active and data.route_to.pk not in excluded:
+        handler, rule = data.route_to, None
+    else:
+        handler, rule = routing.route(
+            category=data.category,
+            kind=data.kind,
+            service_unit=data.service_unit,
+            admin_unit=admin_unit,
+            excluded=excluded,
+        )
     oversight = routing.oversight_for(handler=handler, category=data.category, admin_unit=admin_unit, excluded=excluded)
 
     feedback = Feedback(

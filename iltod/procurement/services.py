@@ -1,0 +1,456 @@
+"""Every state change of procurement: imports, links, red flags, feedback and monitoring cases.
+Atomic and audited."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+
+from django.apps import apps
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iltod.accounts.audit import AuditAction
+from iltod.accounts.services import log_event
+
+from . import imports, matching
+from .models import (
+    CaseEvidence,
+    CaseStep,
+    ContractingProcess,
+    Flag,
+    FlagSettings,
+    ImportJob,
+    MonitoringCase,
+    Party,
+    ProcessFeedback,
+)
+
+log = logging.getLogger("iltod.procurement")
+
+
+class ProcurementError(ValidationError):
+    """A request the rules do not allow; the message is translated and shown to the user."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Imports
+
+
+def progress_key(job: ImportJob) -> str:
+    return f"procurement:import:{job.code}"
+
+
+def job_progress(job: ImportJob) -> dict:
+    """What the progress bar shows: the import runs in one transaction, so its progress is kept in
+    the cache, where other requests see it before the commit."""
+    cached = cache.get(progress_key(job))
+    if cached and job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
+        return cached
+    return {"status": job.status, "percent": job.percent, "releases": job.progress}
+
+
+def create_import(upload, *, actor=None, organization=None, request=None) -> ImportJob:
+    """Store the uploaded file and queue its import (run at once when Celery is eager)."""
+    if upload.size == 0:
+        raise ProcurementError(_("The file is empty."))
+    with transaction.atomic():
+        job = ImportJob(
+            filename=os.path.basename(upload.name)[:255],
+            total_bytes=upload.size,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            organization=organization,
+        )
+        job.file.save(f"{job.code}.upload", upload, save=False)
+        job.save()
+    from .tasks import run_import_job
+
+    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    return job
+
+
+def run_import(job: ImportJob, *, path: str | None = None, on_progress=None) -> imports.ImportReport:
+    """Import the job's file; the report is kept on the job. Red flags are recomputed after a file
+    that added releases."""
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    path = path or job.file.path
+
+    def progress(bytes_read, releases):
+        total = job.total_bytes or 1
+        cache.set(
+            progress_key(job),
+            {"status": ImportJob.Status.RUNNING, "percent": min(99, bytes_read * 100 // total), "releases": releases},
+            timeout=3600,
+        )
+        if on_progress is not None:
+            on_progress(bytes_read, releases)
+
+    report = imports.import_file(path, job=job if job.pk else None, on_progress=progress)
+    job.status = ImportJob.Status.DONE if report.ok else ImportJob.Status.FAILED
+    job.progress = report.releases_read
+    job.bytes_read = job.total_bytes
+    job.releases_new = report.releases_new
+    job.releases_seen = report.releases_seen
+    job.processes = report.processes
+    job.report = report.as_dict()
+    job.finished_at = timezone.now()
+    with transaction.atomic():
+        job.save()
+        log_event(
+            job.created_by,
+            AuditAction.OCDS_IMPORTED,
+            job,
+            accepted=report.ok,
+            releases_new=report.releases_new,
+            errors=report.error_count,
+        )
+    cache.delete(progress_key(job))
+    if report.ok and report.releases_new:
+        recompute_flags()
+    return report
+
+
+def import_path(
+    path: str, *, actor=None, organization=None, on_progress=None
+) -> tuple[ImportJob, imports.ImportReport]:
+    """Import a file on disk (the management command): a job without a stored copy."""
+    job = ImportJob.objects.create(
+        filename=os.path.basename(path)[:255],
+        total_bytes=os.path.getsize(path),
+        created_by=actor,
+        organization=organization,
+    )
+    return job, run_import(job, path=path, on_progress=on_progress)
+
+
+def import_bytes(data: bytes, *, name: str, organization=None) -> tuple[ImportJob, imports.ImportReport]:
+    """Import a body posted to the API (JSON): written to a temporary file, imported at once."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        handle.write(data)
+    try:
+        job = ImportJob.objects.create(filename=name, total_bytes=len(data), organization=organization)
+        return job, run_import(job, path=handle.name)
+    finally:
+        os.unlink(handle.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Red flags
+
+
+def active_settings_text() -> str:
+    active = FlagSettings.objects.filter(is_active=True).first()
+    return active.ini if active else ""
+
+
+def check_ini(text: str) -> None:
+    """Refuse settings Cardinal would refuse (an unknown section or key, a value of the wrong type)."""
+    try:
+        from .flags import Settings
+    except ImportError:  # the engine is not installed: nothing to check against
+        return
+    try:
+        Settings.from_ini(text)
+    except Exception as exc:  # the engine's own message names the key
+        raise ProcurementError(_("These settings cannot be read: %(error)s") % {"error": exc}) from None
+
+
+@transaction.atomic
+def save_flag_settings(settings_obj: FlagSettings, *, actor=None, activate: bool = False) -> FlagSettings:
+    check_ini(settings_obj.ini)
+    if activate:
+        FlagSettings.objects.exclude(pk=settings_obj.pk).filter(is_active=True).update(is_active=False)
+        settings_obj.is_active = True
+    settings_obj.save()
+    log_event(actor, AuditAction.FLAG_SETTINGS_CHANGED, settings_obj, active=settings_obj.is_active)
+    return settings_obj
+
+
+def recompute_flags() -> int:
+    """Run every red flag over every stored process with the active settings and store the results
+    (per process and per party), replacing the previous ones. Returns how many results were stored."""
+    try:
+        from .flags import Settings, run
+    except ImportError:
+        log.warning("procurement flags engine is not available; flags not computed")
+        return 0
+    settings = Settings.from_ini(active_settings_text())
+    process_ids = dict(ContractingProcess.objects.values_list("ocid", "pk"))
+    party_ids = {(s, i): pk for pk, s, i in Party.objects.values_list("pk", "scheme", "identifier")}
+    ref_to_party: dict[str, int] = {}
+
+    def releases():
+        for data in ContractingProcess.objects.values_list("compiled", flat=True).iterator(chunk_size=2000):
+            for ref in _party_refs(data):
+                found = matching.identity(data, ref)
+                if found and str(ref.get("id")) not in ref_to_party and found[:2] in party_ids:
+                    ref_to_party[str(ref.get("id"))] = party_ids[found[:2]]
+            yield data
+
+    result = run(releases(), settings, meta=True, maps=False)
+    rows = []
+    for scope in Flag.Scope.values:
+        for key, values in (result.get(scope) or {}).items():
+            for code, value in values.items():
+                rows.append(
+                    Flag(
+                        scope=scope,
+                        key=str(key)[:160],
+                        code=code,
+                        value=float(value),
+                        process_id=process_ids.get(key) if scope == Flag.Scope.PROCESS else None,
+                        party_id=ref_to_party.get(str(key)) if scope != Flag.Scope.PROCESS else None,
+                    )
+                )
+    with transaction.atomic():
+        Flag.objects.all().delete()
+        Flag.objects.bulk_create(rows, batch_size=5000)
+    cache.set("procurement:flags:meta", result.get("Meta") or {}, timeout=None)
+    return len(rows)
+
+
+def _party_refs(data: dict):
+    tender = data.get("tender") if isinstance(data.get("tender"), dict) else {}
+    for ref in [data.get("buyer"), tender.get("procuringEntity")]:
+        if isinstance(ref, dict) and ref.get("id") is not None:
+            yield ref
+    for award in data.get("awards") or []:
+        for ref in (award or {}).get("suppliers") or [] if isinstance(award, dict) else []:
+            if isinstance(ref, dict) and ref.get("id") is not None:
+                yield ref
+
+
+# ---------------------------------------------------------------------------------------------
+# Parties
+
+
+@transaction.atomic
+def link_party(party: Party, *, organization, facility=None, actor=None, request=None) -> Party:
+    """Link a party from the review queue by hand, and place its processes again."""
+    if facility is not None and organization is not None and facility.operator_id not in (None, organization.pk):
+        raise ProcurementError(_("This facility is run by another organisation."))
+    party.organization, party.facility, party.reviewed = organization, facility, True
+    party.save(update_fields=["organization", "facility", "reviewed"])
+    log_event(actor, AuditAction.PARTY_LINKED, party, request=request, organization=getattr(organization, "pk", None))
+    ocids = list(
+        ContractingProcess.objects.filter(buyer=party)
+        .values_list("ocid", flat=True)
+        .union(ContractingProcess.objects.filter(procuring_entity=party).values_list("ocid", flat=True))
+    )
+    imports.compile_processes(ocids)
+    return party
+
+
+# ---------------------------------------------------------------------------------------------
+# Structured feedback (DOZORRO's form)
+
+
+# The answer that signals a problem: "no" everywhere except "were the requirements discriminatory?"
+PROBLEM_ANSWER = {code: code == "requirements_discriminatory" for code, _label in ProcessFeedback.QUESTIONS}
+
+
+def problems(answers: dict) -> list[str]:
+    return [code for code, answer in answers.items() if answer.get("value") is PROBLEM_ANSWER.get(code)]
+
+
+def procurement_category(process: ContractingProcess):
+    """The feedback category for procurement (created on first use)."""
+    Category = apps.get_model("feedback", "Category")
+    Sector = apps.get_model("places", "Sector")
+    category = Category.objects.filter(code="procurement").first()
+    if category is None:
+        sector = Sector.objects.filter(code="other").first() or Sector.objects.order_by("order").first()
+        category = Category.objects.create(
+            code="procurement",
+            sector=sector,
+            name="Худалдан авалт",
+            name_mn="Худалдан авалт",
+            name_en="Public procurement",
+            order=90,
+        )
+    return category
+
+
+@transaction.atomic(durable=True)
+def submit_process_feedback(
+    process: ContractingProcess,
+    *,
+    rating: int,
+    answers: dict,
+    text: str,
+    user=None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_email: str = "",
+    language: str = "mn",
+    request=None,
+) -> ProcessFeedback:
+    """Feedback on a process, sent to its buyer with a response deadline through the feedback
+    machinery (routing to the buyer's organisation, deadlines, outbox, public answer, rating)."""
+    from iltod.feedback import services as feedback_services
+
+    if not 1 <= int(rating) <= 5:
+        raise ProcurementError(_("Rate the process from 1 to 5."))
+    buyer = process.buyer
+    organization = buyer.organization if buyer else None
+    facility = buyer.facility if buyer else None
+    admin_unit = process.admin_unit or (facility.admin_unit if facility else None)
+    if organization is None or admin_unit is None:
+        raise ProcurementError(
+            _("This process's buyer is not linked to an organisation in Iltod yet, so feedback cannot reach it.")
+        )
+    lines = [text.strip()] if text.strip() else []
+    labels = dict(ProcessFeedback.QUESTIONS)
+    for code, answer in answers.items():
+        if answer.get("value") is None and not answer.get("comment"):
+            continue
+        yes_no = {True: _("yes"), False: _("no"), None: "–"}[answer.get("value")]
+        line = f"{labels[code]} {yes_no}"
+        if answer.get("comment"):
+            line += f" — {answer['comment']}"
+        lines.append(line)
+    description = "\n".join(
+        [
+            _("Feedback on the contracting process %(ocid)s (rating %(rating)s/5).")
+            % {
+                "ocid": process.ocid,
+                "rating": rating,
+            },
+            *lines,
+        ]
+    )
+    submission = feedback_services.Submission(
+        kind="complaint" if rating <= 2 or problems(answers) else ("compliment" if rating >= 4 else "proposal"),
+        category=procurement_category(process),
+        description=description,
+        admin_unit=admin_unit,
+        service_unit=facility,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        reporter_email=reporter_email,
+        language=language,
+        attributes={"procurement_process": process.code, "ocid": process.ocid, "rating": rating},
+        route_to=organization,
+    )
+    feedback, _created = feedback_services.store_feedback.__wrapped__(submission, submitted_by=user, request=request)
+    item = ProcessFeedback.objects.create(
+        process=process,
+        feedback=feedback,
+        rating=rating,
+        answers={code: {"value": a.get("value"), "comment": a.get("comment", "")} for code, a in answers.items()},
+    )
+    log_event(user, AuditAction.PROCESS_FEEDBACK, process, request=request, feedback=feedback.tracking_code)
+    return item
+
+
+# ---------------------------------------------------------------------------------------------
+# Monitoring cases
+
+NEXT_STATE = {
+    CaseStep.Kind.VIOLATION: MonitoringCase.State.REPORTED,
+    CaseStep.Kind.LETTER: MonitoringCase.State.ACTION,
+    CaseStep.Kind.COMPLAINT: MonitoringCase.State.ACTION,
+    CaseStep.Kind.RESULT: MonitoringCase.State.RESULT,
+    CaseStep.Kind.CLOSED: MonitoringCase.State.CLOSED,
+}
+ALLOWED_STEPS = {
+    MonitoringCase.State.REPORTED: {CaseStep.Kind.LETTER, CaseStep.Kind.COMPLAINT, CaseStep.Kind.CLOSED},
+    MonitoringCase.State.ACTION: {
+        CaseStep.Kind.LETTER,
+        CaseStep.Kind.COMPLAINT,
+        CaseStep.Kind.RESULT,
+        CaseStep.Kind.CLOSED,
+    },
+    MonitoringCase.State.RESULT: {CaseStep.Kind.LETTER, CaseStep.Kind.COMPLAINT, CaseStep.Kind.CLOSED},
+    MonitoringCase.State.CLOSED: set(),
+}
+
+
+def _save_evidence(step: CaseStep, files) -> None:
+    from iltod.feedback.uploads import clean_upload
+
+    for upload in files or []:
+        cleaned = clean_upload(upload)
+        evidence = CaseEvidence(step=step, content_type=cleaned.content_type, size=cleaned.size)
+        evidence.file.save(cleaned.name, cleaned.file, save=False)
+        evidence.save()
+
+
+@transaction.atomic
+def open_case(
+    process: ContractingProcess, *, organization, title: str, summary: str, actor, files=(), request=None, when=None
+) -> MonitoringCase:
+    from .permissions import may_monitor_for
+
+    if not may_monitor_for(actor, organization):
+        raise ProcurementError(_("Only members of the procurement-monitoring network can open a case."))
+    if not title.strip() or not summary.strip():
+        raise ProcurementError(_("Name the violation and write a public summary."))
+    when = when or timezone.now()
+    case = MonitoringCase.objects.create(
+        process=process, organization=organization, title=title.strip()[:255], opened_by=actor, opened_at=when
+    )
+    step = CaseStep.objects.create(
+        case=case, kind=CaseStep.Kind.VIOLATION, public_summary=summary.strip(), created_by=actor, created_at=when
+    )
+    _save_evidence(step, files)
+    log_event(actor, AuditAction.CASE_OPENED, case, request=request, process=process.ocid)
+    return case
+
+
+@transaction.atomic
+def add_step(
+    case: MonitoringCase,
+    *,
+    kind: str,
+    summary: str,
+    actor,
+    oversight_body=None,
+    outcome: str = "",
+    files=(),
+    request=None,
+    when=None,
+) -> CaseStep:
+    from .permissions import may_monitor_for
+
+    case = MonitoringCase.objects.select_for_update().get(pk=case.pk)
+    if not may_monitor_for(actor, case.organization):
+        raise ProcurementError(_("Only the monitoring organisation's members can add steps to this case."))
+    if kind not in ALLOWED_STEPS[case.state]:
+        raise ProcurementError(_("This step cannot follow the case's current step."))
+    if not summary.strip():
+        raise ProcurementError(_("Write a public summary of the step."))
+    if kind == CaseStep.Kind.COMPLAINT and oversight_body is None:
+        raise ProcurementError(_("Choose the oversight body the complaint went to."))
+    if kind == CaseStep.Kind.CLOSED and outcome not in MonitoringCase.Outcome.values:
+        raise ProcurementError(_("Say how the case ended: success, defeat or cancelled."))
+    when = when or timezone.now()
+    step = CaseStep.objects.create(
+        case=case,
+        kind=kind,
+        public_summary=summary.strip(),
+        oversight_body=oversight_body if kind == CaseStep.Kind.COMPLAINT else None,
+        created_by=actor,
+        created_at=when,
+    )
+    _save_evidence(step, files)
+    case.state = NEXT_STATE[kind]
+    fields = ["state"]
+    if kind == CaseStep.Kind.CLOSED:
+        case.outcome, case.closed_at = outcome, when
+        fields += ["outcome", "closed_at"]
+    case.save(update_fields=fields)
+    log_event(actor, AuditAction.CASE_STEP_ADDED, case, request=request, step=kind, outcome=outcome)
+    return step
+
+
+@transaction.atomic
+def moderate_step(step: CaseStep, *, actor, publish: bool, request=None) -> CaseStep:
+    step.moderation = CaseStep.Moderation.PUBLISHED if publish else CaseStep.Moderation.REJECTED
+    step.save(update_fields=["moderation"])
+    log_event(actor, AuditAction.CASE_STEP_MODERATED, step.case, request=request, published=publish)
+    return step
