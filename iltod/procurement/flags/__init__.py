@@ -1,0 +1,25 @@
+"""Procurement red flags with exactly the semantics of the Open Contracting Partnership's Cardinal.
+
+The engine needs no database: it reads compiled releases (dicts, or a JSON-lines file) and a
+:class:`Settings` (Cardinal's INI file) and returns the dict Cardinal's ``indicators`` command
+prints. See docs/procurement.md, "Red flags".
+"""
+
+from .explain import explain
+from .runner import BrokenLineError, LineError, Skipped, counts, dumps, finalize, run, run_file
+from .settings import INDICATORS, Settings, SettingsError
+
+__all__ = [
+    "INDICATORS",
+    "BrokenLineError",
+    "LineError",
+    "Settings",
+    "SettingsError",
+    "Skipped",
+    "counts",
+    "dumps",
+    "explain",
+    "finalize",
+    "run",
+    "run_file",
+]
