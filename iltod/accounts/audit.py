@@ -162,3 +162,10 @@ class AuditAction(models.TextChoices):
     RESULTS_ACTUAL_SUBMITTED = "results.actual_submitted", _("Manual actual submitted")  # maker
     RESULTS_ACTUAL_REVIEWED = "results.actual_reviewed", _("Manual actual approved or returned")  # checker
     RESULTS_RECOMPUTED = "results.recomputed", _("Computed actuals and ranking recomputed")
+
+    # --- results: framework, targets and actuals, subscriptions (results.services)
+    RESULTS_FRAMEWORK_CHANGED = "results.framework_changed", _("Results framework changed")  # a new version
+    RESULTS_TARGET_SET = "results.target_set", _("Indicator target set")
+    RESULTS_ACTUAL_SUBMITTED = "results.actual_submitted", _("Manual actual submitted")  # maker
+    RESULTS_ACTUAL_REVIEWED = "results.actual_reviewed", _("Manual actual approved or returned")  # checker
+    RESULTS_RECOMPUTED = "results.recomputed", _("Computed actuals and ranking recomputed")

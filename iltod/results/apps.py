@@ -7,4 +7,8 @@ class ResultsConfig(AppConfig):
     verbose_name = _("Results and ranking")
 
     def ready(self):
-        pass
+        from iltod.core import periodic
+
+        from . import jobs
+
+        periodic.register("results.recompute", jobs.recompute_current, order=50)

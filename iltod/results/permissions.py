@@ -1,0 +1,35 @@
+"""Who may do what in results. One guard per rule; the web pages, the API and the admin use them.
+
+- Everyone reads a public framework, its dashboards, the ranking, the inclusion view and the feeds.
+- Members holding ``can_manage_results`` (M&E staff; platform administrators) edit the framework,
+  set targets, enter manual actuals and approve those someone else entered (never their own).
+"""
+
+from django.http import Http404
+
+from iltod.accounts.capabilities import Capability
+from iltod.accounts.permissions import has_capability
+
+from .models import Framework, ManualActual
+
+
+def can_manage_results(user) -> bool:
+    return has_capability(user, Capability.MANAGE_RESULTS)
+
+
+def can_review(user, entry: ManualActual) -> bool:
+    """The checker: a results manager who is not the maker, on an entry still waiting."""
+    return (
+        can_manage_results(user)
+        and entry.status == ManualActual.Status.PENDING
+        and entry.entered_by_id is not None
+        and entry.entered_by_id != user.pk
+    )
+
+
+def get_framework_for_user(user, code: str) -> Framework:
+    """A public framework for everyone; a hidden one only for results managers. 404 otherwise."""
+    framework = Framework.objects.filter(code=code).first()
+    if framework is None or not (framework.is_public or can_manage_results(user)):
+        raise Http404
+    return framework

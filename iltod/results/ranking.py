@@ -1,0 +1,222 @@
+"""The public ranking of how responsive each body is, computed per period by the periodic job.
+
+**Components** (each a share, from counts a module registers as a metric; a component whose
+module is not installed or registers no such metric is left out and the page says so):
+
+============================================  ======
+feedback acknowledged within the deadline       20 %
+feedback resolved within the deadline           30 %
+citizens satisfied with the answer              15 %
+action points completed on time                 15 %
+disclosures made on time                        10 %
+validated discrepancies corrected                5 %
+procurement monitoring cases fixed               5 %
+============================================  ======
+
+**Fair to small and large bodies.** A body with few items would swing from 0 % to 100 % by
+chance, so each component's share is pulled toward the mean of the body's peers (bodies of the
+same kind) in proportion to how few items it has (empirical-Bayes shrinkage):
+``adjusted = (done + K × peer share) / (items + K)`` with ``K = 10``. The peer share is computed from
+the peers' counts added together (never an average of their percentages). A component without
+items for a body counts as the peer share. The **score** is the weighted mean of the adjusted
+components (0–100). A body is **ranked** only with at least ``MIN_ITEMS`` items over all components;
+the others are listed as "too few items to rank".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from iltod.core import metrics
+
+from .models import Period, RankingEntry
+
+K = 10  # shrinkage strength: a body with 10 items is pulled halfway to its peers
+MIN_ITEMS = 10  # items (over every component) a body needs to be ranked
+
+
+@dataclass(frozen=True)
+class Component:
+    metric: str
+    weight: int  # percent
+    label: object
+
+
+COMPONENTS = [
+    Component("feedback.acknowledged_on_time", 20, _("feedback acknowledged within the deadline")),
+    Component("feedback.resolved_on_time", 30, _("feedback resolved within the deadline")),
+    Component("feedback.satisfaction", 15, _("citizens satisfied with the answer")),
+    Component("engagement.actions_on_time", 15, _("action points completed on time")),
+    Component("disclosure.on_time", 10, _("disclosures made on time")),
+    Component("disclosure.discrepancies_corrected", 5, _("validated discrepancies corrected")),
+    Component("procurement.cases_fixed", 5, _("procurement monitoring cases fixed")),
+]
+
+ORGANIZATION_KINDS = {
+    "health_department": RankingEntry.BodyKind.DEPARTMENT,
+    "education_department": RankingEntry.BodyKind.DEPARTMENT,
+    "governors_office": RankingEntry.BodyKind.GOVERNORS_OFFICE,
+    "ministry": RankingEntry.BodyKind.MINISTRY,
+    "agency": RankingEntry.BodyKind.MINISTRY,
+}
+
+
+def available() -> list[Component]:
+    registered = {metric.code for metric in metrics.metrics()}
+    return [component for component in COMPONENTS if component.metric in registered]
+
+
+def missing() -> list[Component]:
+    registered = {metric.code for metric in metrics.metrics()}
+    return [component for component in COMPONENTS if component.metric not in registered]
+
+
+def shrink(done, items, peer: float) -> float:
+    return (float(done) + K * peer) / (float(items) + K)
+
+
+@dataclass
+class Body:
+    kind: str
+    code: str
+    name: str
+    name_en: str
+    aimag: str
+    sector: str
+    scope: dict
+
+
+def bodies(period: Period) -> list[Body]:
+    """The facilities with feedback in the period, and the government bodies (departments,
+    governors' offices, ministries and agencies) that are active."""
+    from iltod.feedback.models import Feedback
+    from iltod.organizations.models import Organization
+    from iltod.places.models import ServiceUnit
+
+    from .services import scope_of
+
+    codes = metrics.aimag_codes()
+    start, end = metrics.moments(scope_of(period))
+    facility_ids = (
+        Feedback.objects.filter(received_at__gte=start, received_at__lt=end, service_unit__isnull=False)
+        .values("service_unit_id")
+        .distinct()
+    )
+    found: list[Body] = []
+    for facility in (
+        ServiceUnit.objects.filter(pk__in=facility_ids)
+        .select_related("sector")
+        .only("pk", "code", "name_mn", "name_en", "admin_unit_id", "sector__code")
+    ):
+        found.append(
+            Body(
+                RankingEntry.BodyKind.FACILITY,
+                facility.code,
+                facility.name_mn or facility.name_en,
+                facility.name_en,
+                codes.get(facility.admin_unit_id, ""),
+                facility.sector.code,
+                {"facility_id": facility.pk},
+            )
+        )
+    organizations = (
+        Organization.objects.filter(kind__in=ORGANIZATION_KINDS, is_active=True)
+        .prefetch_related("sectors")
+        .only("pk", "code", "kind", "name_mn", "name_en", "home_unit_id")
+    )
+    for organization in organizations:
+        sectors = [sector.code for sector in organization.sectors.all()]
+        found.append(
+            Body(
+                ORGANIZATION_KINDS[organization.kind],
+                organization.code,
+                organization.name_mn or organization.name_en,
+                organization.name_en,
+                codes.get(organization.home_unit_id, "") if organization.home_unit_id else "",
+                sectors[0] if len(sectors) == 1 else "",
+                {"organization_id": organization.pk},
+            )
+        )
+    return found
+
+
+@transaction.atomic
+def compute_ranking(period: Period) -> int:
+    """Replace the period's ranking; returns the number of bodies listed."""
+    from .services import scope_of
+
+    components = available()
+    counted: list[tuple[Body, dict]] = []
+    for body in bodies(period):
+        scope = scope_of(period, **body.scope)
+        values = {c.metric: metrics.get(c.metric).compute(scope) for c in components}
+        counted.append((body, values))
+    peers: dict[tuple[str, str], float] = {}
+    for kind in {body.kind for body, _values in counted}:
+        for c in components:
+            done = sum(float(v[c.metric].numerator) for b, v in counted if b.kind == kind)
+            items = sum(v[c.metric].denominator or 0 for b, v in counted if b.kind == kind)
+            peers[(kind, c.metric)] = done / items if items else 0.0
+    entries = []
+    for body, values in counted:
+        parts, score, raw, raw_weight, items = {}, 0.0, 0.0, 0, 0
+        total_weight = sum(c.weight for c in components)
+        for c in components:
+            value = values[c.metric]
+            n, d = float(value.numerator), value.denominator or 0
+            peer = peers[(body.kind, c.metric)]
+            adjusted = shrink(n, d, peer)
+            parts[c.metric] = {"n": n, "d": d, "peer": round(peer * 100, 1), "adjusted": round(adjusted * 100, 1)}
+            if d:
+                parts[c.metric]["raw"] = round(n / d * 100, 1)
+                raw += c.weight * n / d
+                raw_weight += c.weight
+            score += c.weight * adjusted
+            items += d
+        entries.append(
+            RankingEntry(
+                period=period,
+                body_kind=body.kind,
+                body_code=body.code,
+                name=body.name[:255],
+                name_en=body.name_en[:255],
+                aimag=body.aimag,
+                sector=body.sector,
+                items=items,
+                score=Decimal(str(round(score / total_weight * 100, 1))) if total_weight else None,
+                raw_score=Decimal(str(round(raw / raw_weight * 100, 1))) if raw_weight else None,
+                components=parts,
+            )
+        )
+    for kind in {entry.body_kind for entry in entries}:
+        ranked = sorted(
+            (e for e in entries if e.body_kind == kind and e.items >= MIN_ITEMS and e.score is not None),
+            key=lambda e: (-e.score, -e.items, e.name),
+        )
+        for position, entry in enumerate(ranked, start=1):
+            entry.rank = position
+    RankingEntry.objects.filter(period=period).delete()
+    RankingEntry.objects.bulk_create(entries, batch_size=500)
+    return len(entries)
+
+
+def most_improved(period: Period, kind: str, count: int = 5) -> list[tuple[RankingEntry, Decimal]]:
+    """Ranked bodies of a kind whose score rose most since the framework's previous period."""
+    previous = (
+        Period.objects.filter(framework_id=period.framework_id, start__lt=period.start).order_by("-start").first()
+    )
+    if previous is None:
+        return []
+    before = dict(
+        RankingEntry.objects.filter(period=previous, body_kind=kind, rank__isnull=False).values_list(
+            "body_code", "score"
+        )
+    )
+    now = RankingEntry.objects.filter(period=period, body_kind=kind, rank__isnull=False, body_code__in=list(before))
+    changes = [(entry, entry.score - before[entry.body_code]) for entry in now]
+    changes = [pair for pair in changes if pair[1] > 0]
+    return sorted(changes, key=lambda pair: -pair[1])[:count]
