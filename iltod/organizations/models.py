@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -148,7 +149,12 @@ class Organization(models.Model):
 
 class NetworkMembershipQuerySet(models.QuerySet):
     def current(self):
+        """Members that have not left (suspended ones included)."""
         return self.filter(left_on__isnull=True)
+
+    def active(self):
+        """Members that have not left and are not suspended: those the public directory lists."""
+        return self.filter(left_on__isnull=True, suspended_on__isnull=True)
 
 
 class NetworkMembership(models.Model):
@@ -172,6 +178,7 @@ class NetworkMembership(models.Model):
     is_focal_point = models.BooleanField(
         _("focal point"), default=False, help_text=_("Coordinates the network in its area.")
     )
+    suspended_on = models.DateField(_("suspended on"), null=True, blank=True)
 
     objects = NetworkMembershipQuerySet.as_manager()
 
@@ -186,3 +193,41 @@ class NetworkMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} → {self.network}"
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_on is not None and self.left_on is None
+
+
+class NetworkMembershipChange(models.Model):
+    """One step in a membership's history (added, suspended, reinstated, removed), with the reason
+    the network administrator gave. Rows are never edited or deleted."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", _("added")
+        SUSPENDED = "suspended", _("suspended")
+        REINSTATED = "reinstated", _("reinstated")
+        REMOVED = "removed", _("removed")
+
+    membership = models.ForeignKey(
+        NetworkMembership, verbose_name=_("network membership"), on_delete=models.CASCADE, related_name="changes"
+    )
+    kind = models.CharField(_("change"), max_length=16, choices=Kind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("membership change")
+        verbose_name_plural = _("membership changes")
+
+    def __str__(self) -> str:
+        return f"{self.membership}: {self.kind}"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from iltod.accounts.audit import AuditAction
 from iltod.accounts.services import grant_membership, log_event
 
-from .models import NetworkMembership
+from .models import NetworkMembership, NetworkMembershipChange, Organization
 
 
 @transaction.atomic
@@ -49,7 +49,7 @@ def _send_set_password_link(request, email):
 
 
 @transaction.atomic
-def add_network_member(*, actor, network, member, is_focal_point=False, request=None) -> NetworkMembership:
+def add_network_member(*, actor, network, member, is_focal_point=False, reason="", request=None) -> NetworkMembership:
     """Make ``member`` a current member of ``network`` from today.
 
     An organisation that left and comes back gets its old row back (one row per pair), with the
@@ -64,8 +64,9 @@ def add_network_member(*, actor, network, member, is_focal_point=False, request=
         previous = {"joined_on": str(membership.joined_on or ""), "left_on": str(membership.left_on or "")}
         membership.joined_on = timezone.localdate()
         membership.left_on = None
+        membership.suspended_on = None
         membership.is_focal_point = is_focal_point
-        membership.save(update_fields=["joined_on", "left_on", "is_focal_point"])
+        membership.save(update_fields=["joined_on", "left_on", "suspended_on", "is_focal_point"])
     else:
         previous = {}
     log_event(
@@ -76,13 +77,15 @@ def add_network_member(*, actor, network, member, is_focal_point=False, request=
         member=member.code,
         member_name=member.name,
         is_focal_point=is_focal_point,
+        reason=reason,
         **({"previous": previous} if previous else {}),
     )
+    _record_change(membership, NetworkMembershipChange.Kind.ADDED, actor, reason)
     return membership
 
 
 @transaction.atomic
-def remove_network_member(*, actor, membership: NetworkMembership, request=None) -> NetworkMembership:
+def remove_network_member(*, actor, membership: NetworkMembership, reason="", request=None) -> NetworkMembership:
     """End ``membership`` today. The row stays, with its dates, as the network's history."""
     membership.left_on = timezone.localdate()
     membership.is_focal_point = False
@@ -94,5 +97,70 @@ def remove_network_member(*, actor, membership: NetworkMembership, request=None)
         request=request,
         member=membership.member.code,
         member_name=membership.member.name,
+        reason=reason,
     )
+    _record_change(membership, NetworkMembershipChange.Kind.REMOVED, actor, reason)
     return membership
+
+
+@transaction.atomic
+def suspend_network_member(*, actor, membership: NetworkMembership, reason: str, request=None) -> NetworkMembership:
+    """Suspend a current member from today: it stays a member but leaves the public directory."""
+    membership.suspended_on = timezone.localdate()
+    membership.save(update_fields=["suspended_on"])
+    log_event(
+        actor,
+        AuditAction.NETWORK_MEMBER_SUSPENDED,
+        membership.network,
+        request=request,
+        member=membership.member.code,
+        member_name=membership.member.name,
+        reason=reason,
+    )
+    _record_change(membership, NetworkMembershipChange.Kind.SUSPENDED, actor, reason)
+    return membership
+
+
+@transaction.atomic
+def reinstate_network_member(*, actor, membership: NetworkMembership, reason: str, request=None) -> NetworkMembership:
+    membership.suspended_on = None
+    membership.save(update_fields=["suspended_on"])
+    log_event(
+        actor,
+        AuditAction.NETWORK_MEMBER_REINSTATED,
+        membership.network,
+        request=request,
+        member=membership.member.code,
+        member_name=membership.member.name,
+        reason=reason,
+    )
+    _record_change(membership, NetworkMembershipChange.Kind.REINSTATED, actor, reason)
+    return membership
+
+
+@transaction.atomic
+def create_subnetwork(
+    *, actor, network: Organization, name_mn: str, name_en: str = "", mission: str = "", request=None
+):
+    """A new subnetwork of ``network``: an organisation of kind network whose parent is ``network``."""
+    subnetwork = Organization(
+        kind=Organization.Kind.NETWORK,
+        name=name_mn,
+        name_mn=name_mn,
+        name_en=name_en or name_mn,
+        parent=network,
+        home_unit=network.home_unit,
+        mission=mission,
+    )
+    subnetwork.save()
+    log_event(actor, AuditAction.SUBNETWORK_CREATED, network, request=request, subnetwork=subnetwork.code, name=name_mn)
+    return subnetwork
+
+
+def _record_change(membership, kind, actor, reason):
+    NetworkMembershipChange.objects.create(
+        membership=membership,
+        kind=kind,
+        reason=reason,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )

@@ -10,6 +10,7 @@ from iltod.accounts.capabilities import Capability
 from iltod.accounts.models import Membership
 from iltod.accounts.permissions import has_capability
 from iltod.accounts.services import revoke_membership
+from iltod.core.panels import render_panels
 from iltod.places.models import AdminUnit
 
 from .forms import MemberForm, NetworkMemberAddForm, NetworkMemberSearchForm, OrganizationSearchForm
@@ -50,7 +51,7 @@ def organization_detail(request, code):
         code=code,
     )
     members = (
-        organization.network_memberships.current()
+        organization.network_memberships.active()
         .filter(member__is_active=True, member__is_public=True)
         .select_related("member", "member__home_unit")
         if organization.is_network
@@ -58,7 +59,7 @@ def organization_detail(request, code):
     )
     # Only networks with a public profile: the others must not be named, nor linked to a 404.
     networks = (
-        organization.memberships_in_networks.current()
+        organization.memberships_in_networks.active()
         .filter(network__is_active=True, network__is_public=True)
         .select_related("network")
     )
@@ -66,7 +67,12 @@ def organization_detail(request, code):
     subnetworks = (
         organization.children.public()
         .networks()
-        .annotate(member_count=Count("network_memberships", filter=Q(network_memberships__left_on__isnull=True)))
+        .annotate(
+            member_count=Count(
+                "network_memberships",
+                filter=Q(network_memberships__left_on__isnull=True, network_memberships__suspended_on__isnull=True),
+            )
+        )
     )
     covered = organization.covered_admin_units.exclude(level=AdminUnit.Level.COUNTRY).order_by("code")[:50]
     operated = organization.operated_units.filter(is_active=True).select_related("admin_unit")
@@ -84,6 +90,7 @@ def organization_detail(request, code):
             "children": organization.children.public().exclude(kind=Organization.Kind.NETWORK),
             "can_manage_network": organization.is_network
             and has_capability(request.user, Capability.MANAGE_NETWORK, organization),
+            "panels": render_panels("organization", request, organization),
         },
     )
 

@@ -1,0 +1,405 @@
+"""Learning-needs assessment rounds: people rate their current level and the importance of each
+competency for their role; the gap is the role's required level minus the current level, the
+priority the gap (when positive) times the importance.
+
+Each submission adds its ratings to ``GapSummary`` in four scopes (its organisation, its aimag, the
+subnetworks the organisation belongs to, the network), so the heat map reads at most a few
+thousand sums whatever the number of people. ``rebuild_summaries`` recomputes them from the
+ratings (for imports and for checking)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iltod.accounts.audit import AuditAction
+from iltod.accounts.services import log_event
+from iltod.organizations.models import NetworkMembership, Organization
+from iltod.places.models import AdminUnit
+
+from ..models import (
+    Assessment,
+    AssessmentRound,
+    CapacityRating,
+    Competency,
+    GapSummary,
+    LearnerRole,
+    Rating,
+    RequiredLevel,
+)
+from ..permissions import can_manage_network, can_record_capacity
+
+Scope = GapSummary.Scope
+LEVELS = range(1, 5)
+
+
+@transaction.atomic(durable=True)
+def create_round(
+    *, actor, network, framework, name, opens_on, closes_on, organizations, previous=None, request=None
+) -> AssessmentRound:
+    """A new round; its framework version is frozen from now on."""
+    if not can_manage_network(actor, network) or framework.network_id != network.pk:
+        raise PermissionDenied
+    if closes_on < opens_on:
+        raise ValidationError(_("The round cannot close before it opens."), code="dates")
+    round_ = AssessmentRound.objects.create(
+        network=network,
+        framework=framework,
+        name=name,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        previous=previous,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    round_.invited_organizations.set(organizations)
+    if framework.frozen_at is None:
+        type(framework).objects.filter(pk=framework.pk, frozen_at__isnull=True).update(frozen_at=timezone.now())
+        framework.frozen_at = timezone.now()
+    log_event(actor, AuditAction.ASSESSMENT_ROUND_CREATED, network, request=request, round=round_.code, name=name)
+    return round_
+
+
+def competencies_of(round_) -> list[Competency]:
+    return list(
+        Competency.objects.filter(area__framework_id=round_.framework_id)
+        .select_related("area")
+        .order_by("area__position", "position", "pk")
+    )
+
+
+def scopes_for(round_, organization) -> list[tuple[str, int]]:
+    """The summary scopes one organisation's answers count in."""
+    keys = [(Scope.ORGANIZATION, organization.pk), (Scope.NETWORK, round_.network_id)]
+    aimag = aimag_of(organization)
+    if aimag is not None:
+        keys.append((Scope.AIMAG, aimag.pk))
+    subnetworks = NetworkMembership.objects.current().filter(
+        member=organization, network__parent_id=round_.network_id, network__kind=Organization.Kind.NETWORK
+    )
+    keys += [(Scope.SUBNETWORK, pk) for pk in subnetworks.values_list("network_id", flat=True)]
+    return keys
+
+
+def aimag_of(organization) -> AdminUnit | None:
+    unit = organization.home_unit
+    return unit.top_level_unit if unit is not None else None
+
+
+@dataclass
+class Answer:
+    current: int
+    importance: int
+
+
+def _clean_level(value, label) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number not in LEVELS:
+        raise ValidationError(_("%(what)s must be a whole number from 1 to 4.") % {"what": label}, code="range")
+    return number
+
+
+def submit_assessment(
+    *,
+    round_: AssessmentRound,
+    organization,
+    full_name: str,
+    role: str,
+    answers: dict,
+    user=None,
+    entered_by=None,
+    source=Assessment.Source.WEB,
+    external_id: str = "",
+    request=None,
+) -> Assessment:
+    """Record one person's assessment and add it to the summaries.
+
+    ``answers``: competency key → (current, importance). Every competency of the round's framework
+    must be rated once, each value 1–4. A second answer of the same account, or the same external
+    submission, is refused (an external submission seen before returns the first one)."""
+    if external_id:
+        existing = Assessment.objects.filter(round=round_, external_id=external_id).first()
+        if existing is not None:
+            return existing
+    errors = []
+    if not round_.invited_organizations.filter(pk=organization.pk).exists():
+        errors.append(ValidationError(_("This organisation is not invited to the round."), code="not_invited"))
+    if role not in LearnerRole.values:
+        errors.append(ValidationError(_("Choose a role."), code="role"))
+    full_name = (full_name or "").strip()
+    if not full_name:
+        errors.append(ValidationError(_("Give the person's name."), code="name"))
+    competencies = competencies_of(round_)
+    by_pk = {c.pk: c for c in competencies}
+    cleaned: dict[int, Answer] = {}
+    seen: set[int] = set()
+    for key, pair in answers.items():
+        try:
+            competency = by_pk[int(key)]
+        except (KeyError, TypeError, ValueError):
+            errors.append(ValidationError(_("An answer names a competency that is not in this round."), code="unknown"))
+            continue
+        seen.add(competency.pk)
+        try:
+            current, importance = pair
+            cleaned[competency.pk] = Answer(
+                _clean_level(current, _("Current level in %(code)s") % {"code": competency.code}),
+                _clean_level(importance, _("Importance of %(code)s") % {"code": competency.code}),
+            )
+        except ValidationError as error:
+            errors.append(error)
+        except (TypeError, ValueError):
+            errors.append(ValidationError(_("Every competency needs a level and an importance."), code="shape"))
+    missing = [c.code for c in competencies if c.pk not in seen]
+    if missing:
+        errors.append(
+            ValidationError(
+                _("Rate every competency; missing: %(codes)s.") % {"codes": ", ".join(missing)}, code="missing"
+            )
+        )
+    if user is not None and Assessment.objects.filter(round=round_, user=user).exists():
+        errors.append(ValidationError(_("You have already answered this round."), code="duplicate"))
+    if errors:
+        raise ValidationError(errors)
+    required = dict(
+        RequiredLevel.objects.filter(competency__in=competencies, role=role).values_list("competency_id", "level")
+    )
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(
+                round=round_,
+                organization=organization,
+                aimag=aimag_of(organization),
+                user=user,
+                full_name=full_name,
+                role=role,
+                source=source,
+                external_id=external_id,
+                entered_by=entered_by if getattr(entered_by, "is_authenticated", False) else None,
+            )
+            ratings = []
+            for competency in competencies:
+                answer = cleaned[competency.pk]
+                need = required.get(competency.pk, 2)
+                gap = need - answer.current
+                ratings.append(
+                    Rating(
+                        assessment=assessment,
+                        competency=competency,
+                        current=answer.current,
+                        importance=answer.importance,
+                        required=need,
+                        gap=gap,
+                        priority=max(gap, 0) * answer.importance,
+                    )
+                )
+            Rating.objects.bulk_create(ratings)
+            _add_to_summaries(round_, scopes_for(round_, organization), ratings)
+            log_event(
+                entered_by or user,
+                AuditAction.ASSESSMENT_SUBMITTED,
+                organization,
+                request=request,
+                round=round_.code,
+                assessment=assessment.pk,
+                source=source,
+            )
+    except IntegrityError as error:
+        raise ValidationError(_("This answer was already recorded."), code="duplicate") from error
+    return assessment
+
+
+def _add_to_summaries(round_, scopes, ratings) -> None:
+    """Add one assessment's ratings to the sums: the rows are created when missing (a conflict
+    with a concurrent submission is harmless), then incremented in the database."""
+    GapSummary.objects.bulk_create(
+        [
+            GapSummary(round=round_, scope=scope, scope_id=scope_id, competency_id=r.competency_id)
+            for scope, scope_id in scopes
+            for r in ratings
+        ],
+        ignore_conflicts=True,
+    )
+    in_scopes = Q()
+    for scope, scope_id in scopes:
+        in_scopes |= Q(scope=scope, scope_id=scope_id)
+    for r in ratings:
+        GapSummary.objects.filter(in_scopes, round=round_, competency_id=r.competency_id).update(
+            respondents=F("respondents") + 1,
+            sum_current=F("sum_current") + r.current,
+            sum_required=F("sum_required") + r.required,
+            sum_gap=F("sum_gap") + max(r.gap, 0),
+            sum_priority=F("sum_priority") + r.priority,
+            sum_importance=F("sum_importance") + r.importance,
+        )
+
+
+@transaction.atomic
+def rebuild_summaries(round_) -> int:
+    """Recompute the round's sums from its ratings; returns the number of summary rows."""
+    GapSummary.objects.filter(round=round_).delete()
+    per_org = (
+        Rating.objects.filter(assessment__round=round_)
+        .values("assessment__organization_id", "assessment__aimag_id", "competency_id")
+        .annotate(
+            n=Count("pk"),
+            cur=Sum("current"),
+            req=Sum("required"),
+            gap=Sum(Greatest(F("gap"), 0)),
+            pri=Sum("priority"),
+            imp=Sum("importance"),
+        )
+    )
+    subnetworks = defaultdict(list)
+    for member_id, network_id in (
+        NetworkMembership.objects.current()
+        .filter(network__parent_id=round_.network_id, network__kind=Organization.Kind.NETWORK)
+        .values_list("member_id", "network_id")
+    ):
+        subnetworks[member_id].append(network_id)
+    sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    for row in per_org:
+        org = row["assessment__organization_id"]
+        keys = [(Scope.ORGANIZATION, org), (Scope.NETWORK, round_.network_id)]
+        if row["assessment__aimag_id"]:
+            keys.append((Scope.AIMAG, row["assessment__aimag_id"]))
+        keys += [(Scope.SUBNETWORK, s) for s in subnetworks.get(org, [])]
+        values = (row["n"], row["cur"], row["req"], row["gap"], row["pri"], row["imp"])
+        for scope, scope_id in keys:
+            total = sums[(scope, scope_id, row["competency_id"])]
+            for i, v in enumerate(values):
+                total[i] += v
+    GapSummary.objects.bulk_create(
+        [
+            GapSummary(
+                round=round_,
+                scope=scope,
+                scope_id=scope_id,
+                competency_id=competency_id,
+                respondents=v[0],
+                sum_current=v[1],
+                sum_required=v[2],
+                sum_gap=v[3],
+                sum_priority=v[4],
+                sum_importance=v[5],
+            )
+            for (scope, scope_id, competency_id), v in sums.items()
+        ],
+        batch_size=2000,
+    )
+    return len(sums)
+
+
+@transaction.atomic
+def record_capacity(*, actor, round_, organization, levels: dict[str, tuple[int, str]], request=None) -> int:
+    """The organisation's capacity block (item → (level, note)); a second entry replaces the first."""
+    if not can_record_capacity(actor, round_, organization):
+        raise PermissionDenied
+    for item, (value, note) in levels.items():
+        CapacityRating.objects.update_or_create(
+            round=round_,
+            organization=organization,
+            item=item,
+            defaults={"level": _clean_level(value, item), "note": note},
+        )
+    log_event(actor, AuditAction.CAPACITY_RECORDED, organization, request=request, round=round_.code)
+    return len(levels)
+
+
+# --- Reading the sums ---------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    respondents: int
+    mean_gap: float | None
+    mean_priority: float | None
+    mean_current: float | None
+
+    @property
+    def band(self) -> int:
+        """0 (no gap) to 4 (a gap of 1.5 levels or more on average): the colour of the cell."""
+        if self.mean_gap is None:
+            return -1
+        return min(4, int(self.mean_gap / 0.375 + 0.0001)) if self.mean_gap > 0 else 0
+
+
+@dataclass
+class HeatRow:
+    scope_id: int
+    label: str
+    cells: list[Cell]
+
+
+def _cell(s: GapSummary | None) -> Cell:
+    if s is None or not s.respondents:
+        return Cell(0, None, None, None)
+    n = s.respondents
+    return Cell(n, s.sum_gap / n, s.sum_priority / n, s.sum_current / n)
+
+
+def heat_map(round_, scope: str, competencies: list[Competency], scope_ids=None) -> list[HeatRow]:
+    """Rows of the heat map for ``scope`` (one per organisation, aimag, subnetwork or the network),
+    columns in the order of ``competencies``."""
+    summaries = GapSummary.objects.filter(round=round_, scope=scope)
+    if scope_ids is not None:
+        summaries = summaries.filter(scope_id__in=scope_ids)
+    by_key = {(s.scope_id, s.competency_id): s for s in summaries}
+    ids = sorted({k[0] for k in by_key}) if scope_ids is None else list(scope_ids)
+    if scope == Scope.AIMAG:
+        names = dict(AdminUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
+    else:
+        names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name"))
+    rows = [HeatRow(i, names.get(i, "—"), [_cell(by_key.get((i, c.pk))) for c in competencies]) for i in ids]
+    return sorted(rows, key=lambda r: r.label)
+
+
+def scope_ids(round_, scope: str) -> list[int]:
+    """The scopes with answers, in name order (for paging the organisation heat map)."""
+    ids = GapSummary.objects.filter(round=round_, scope=scope).values_list("scope_id", flat=True).distinct()
+    model = AdminUnit if scope == Scope.AIMAG else Organization
+    return list(model.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", flat=True))
+
+
+def top_gaps(round_, competencies: list[Competency], limit=5) -> list[tuple[Competency, Cell]]:
+    """The network's competencies with the highest mean priority: proposed training topics."""
+    row = heat_map(round_, Scope.NETWORK, competencies, scope_ids=[round_.network_id])
+    if not row:
+        return []
+    pairs = [(c, cell) for c, cell in zip(competencies, row[0].cells, strict=True) if cell.mean_priority]
+    pairs.sort(key=lambda p: (-p[1].mean_priority, p[0].code))
+    return pairs[:limit]
+
+
+def change_since_previous(
+    round_, competencies: list[Competency]
+) -> list[tuple[Competency, float | None, float | None]]:
+    """Per competency (matched by code across framework versions): the network's mean current
+    level in the previous round and in this one."""
+    if round_.previous_id is None:
+        return []
+    now = {
+        s.competency_id: s
+        for s in GapSummary.objects.filter(round=round_, scope=Scope.NETWORK, scope_id=round_.network_id)
+    }
+    before = {
+        s.competency.code: s
+        for s in GapSummary.objects.filter(
+            round_id=round_.previous_id, scope=Scope.NETWORK, scope_id=round_.previous.network_id
+        ).select_related("competency")
+    }
+    result = []
+    for c in competencies:
+        a, b = before.get(c.code), now.get(c.pk)
+        mean_before = a.sum_current / a.respondents if a and a.respondents else None
+        mean_now = b.sum_current / b.respondents if b and b.respondents else None
+        delta = mean_now - mean_before if mean_before is not None and mean_now is not None else None
+        result.append((c, mean_before, mean_now, delta))
+    return result

@@ -1,0 +1,49 @@
+"""The member directory of a network: who belongs (at any depth), filtered as the public asks."""
+
+from django.db.models import F, Prefetch
+
+from iltod.organizations.models import NetworkMembership, Organization
+
+from ..models import OrganizationProfile, ProfileTool
+from ..permissions import networks_under
+
+
+def subnetworks_of(network: Organization):
+    return Organization.objects.public().networks().filter(parent=network).order_by("name")
+
+
+def directory(network: Organization, *, aimag=None, sector=None, kind="", tool="", subnetwork=None):
+    """Public organisations that are active members of ``network``, of its subnetworks or of its
+    member networks; suspended and departed members are left out."""
+    scope = networks_under([network.pk]) if subnetwork is None else networks_under([subnetwork.pk])
+    members = NetworkMembership.objects.active().filter(network_id__in=scope).values("member_id")
+    qs = Organization.objects.public().filter(pk__in=members).exclude(pk=network.pk)
+    if aimag is not None:
+        qs = qs.filter(home_unit_id__in=aimag.descendant_ids())
+    if sector is not None:
+        qs = qs.filter(sectors=sector)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if tool:
+        qs = qs.filter(
+            pk__in=ProfileTool.objects.filter(profile__is_current=True, tool=tool).values("profile__organization_id")
+        )
+    current_profiles = OrganizationProfile.objects.filter(is_current=True).prefetch_related(
+        Prefetch("tools", queryset=ProfileTool.objects.order_by("tool"))
+    )
+    return (
+        qs.select_related("home_unit")
+        .prefetch_related(
+            "sectors", Prefetch("learning_profiles", queryset=current_profiles, to_attr="current_profiles")
+        )
+        .order_by("name", "pk")
+    )
+
+
+def management_rows(network: Organization):
+    """The network's own memberships (current, suspended and past), for its administrator."""
+    return (
+        network.network_memberships.select_related("member", "member__home_unit")
+        .prefetch_related("changes")
+        .order_by(F("left_on").desc(nulls_first=True), "member__name", "pk")
+    )

@@ -1,0 +1,180 @@
+"""Assessment rounds: the administrator creates them and reads the heat map; invited people
+answer on the site, on paper (printable A4) or in KoBo."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from iltod.organizations.models import Organization
+
+from ..forms.assessments import AssessmentForm, CapacityForm, RoundForm
+from ..models import Assessment, AssessmentRound, CapacityRating, GapSummary, LearnerRole, ProficiencyLevel
+from ..permissions import (
+    answering_organizations,
+    can_manage_round,
+    can_record_capacity,
+    can_view_round_results,
+    get_network_to_manage,
+    member_ids_of,
+    networks_under,
+)
+from ..services import assessments as services
+
+Scope = GapSummary.Scope
+HEAT_ROWS = 30
+
+
+@login_required
+def round_list(request, code):
+    network = get_network_to_manage(request.user, code)
+    members = Organization.objects.filter(is_active=True, pk__in=member_ids_of(networks_under([network.pk]))).order_by(
+        "name"
+    )
+    form = RoundForm(request.POST or None, network=network, members=members)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = services.create_round(
+                actor=request.user,
+                network=network,
+                framework=data["framework"],
+                name=data["name"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                organizations=data["organizations"],
+                previous=data["previous"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Round created."))
+            return redirect(round_.get_absolute_url())
+    rounds = network.assessment_rounds.select_related("framework").order_by("-opens_on", "-pk")
+    return render(
+        request,
+        "learning/assessments/round_list.html",
+        {"network": network, "rounds": rounds, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _round(code):
+    return get_object_or_404(AssessmentRound.objects.select_related("network", "framework", "previous"), code=code)
+
+
+@login_required
+def round_detail(request, code):
+    round_ = _round(code)
+    answering = answering_organizations(request.user, round_)
+    results = can_view_round_results(request.user, round_)
+    if not results and not answering.exists():
+        raise Http404
+    context = {"round": round_, "answering": answering, "results": results}
+    if results:
+        competencies = services.competencies_of(round_)
+        scope = request.GET.get("scope")
+        if scope not in Scope.values:
+            scope = Scope.AIMAG
+        ids = services.scope_ids(round_, scope)
+        page = Paginator(ids, HEAT_ROWS).get_page(request.GET.get("page"))
+        context.update(
+            competencies=competencies,
+            scope=scope,
+            scopes=Scope.choices,
+            page=page,
+            query=f"scope={scope}",
+            heat=services.heat_map(round_, scope, competencies, scope_ids=list(page.object_list)),
+            top=services.top_gaps(round_, competencies),
+            change=services.change_since_previous(round_, competencies),
+            respondents=round_.assessments.count(),
+            bands=range(5),
+        )
+    own = Assessment.objects.filter(round=round_, user=request.user).first()
+    context["own"] = own
+    context["capacity_orgs"] = [o for o in answering if can_record_capacity(request.user, round_, o)]
+    return render(request, "learning/assessments/round_detail.html", context)
+
+
+@login_required
+def round_answer(request, code):
+    round_ = _round(code)
+    organizations = answering_organizations(request.user, round_)
+    if not organizations.exists():
+        raise Http404
+    if Assessment.objects.filter(round=round_, user=request.user).exists():
+        messages.info(request, _("You have already answered this round."))
+        return redirect(round_.get_absolute_url())
+    competencies = services.competencies_of(round_)
+    form = AssessmentForm(
+        request.POST or None,
+        competencies=competencies,
+        organizations=organizations,
+        initial={"full_name": request.user.full_name, "organization": organizations.first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_assessment(
+                round_=round_,
+                organization=form.cleaned_data["organization"],
+                full_name=form.cleaned_data["full_name"],
+                role=form.cleaned_data["role"],
+                answers=form.answers(),
+                user=request.user,
+                entered_by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you: your answers are recorded."))
+            return redirect(round_.get_absolute_url())
+    return render(
+        request,
+        "learning/assessments/answer.html",
+        {"round": round_, "form": form, "levels": ProficiencyLevel.choices},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def round_capacity(request, code, org_code):
+    round_ = _round(code)
+    organization = get_object_or_404(Organization, code=org_code)
+    if not can_record_capacity(request.user, round_, organization):
+        raise Http404
+    existing = {c.item: c for c in CapacityRating.objects.filter(round=round_, organization=organization)}
+    initial = {}
+    for item, c in existing.items():
+        initial[f"level_{item}"], initial[f"note_{item}"] = c.level, c.note
+    form = CapacityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.record_capacity(
+            actor=request.user, round_=round_, organization=organization, levels=form.levels(), request=request
+        )
+        messages.success(request, _("Organisational capacity recorded."))
+        return redirect(round_.get_absolute_url())
+    return render(
+        request,
+        "learning/assessments/capacity.html",
+        {"round": round_, "organization": organization, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def round_print(request, code):
+    """The A4 paper form of the round, for people who answer offline."""
+    round_ = _round(code)
+    if not (can_manage_round(request.user, round_) or answering_organizations(request.user, round_).exists()):
+        raise Http404
+    areas = round_.framework.areas.prefetch_related("competencies")
+    return render(
+        request,
+        "learning/assessments/print.html",
+        {"round": round_, "areas": areas, "levels": ProficiencyLevel.choices, "roles": LearnerRole.choices},
+    )
