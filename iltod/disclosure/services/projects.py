@@ -1,0 +1,273 @@
+"""Local Development Fund projects: imports and exports, progress and milestones published by the
+area's governor's office, and citizens' monitoring reports (moderated; a problem becomes a
+feedback item for the governor's office, linked both ways)."""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iltod.accounts.audit import AuditAction
+from iltod.accounts.services import log_event
+from iltod.feedback import services as feedback_services
+from iltod.feedback.models import Category, Feedback, Kind
+from iltod.feedback.uploads import clean_upload
+from iltod.lib.maps import contains
+from iltod.lib.tabular import ImportReport, Row
+from iltod.organizations.models import Organization
+from iltod.places.models import AdminUnit
+
+from .. import permissions
+from ..forms.projects import PROJECT_COLUMNS, ProjectRowForm
+from ..models import LdfProject, Milestone, MonitoringReport
+
+# The levels whose fund pays for projects: soums and the capital's districts, and their bags and khoroos.
+PROJECT_LEVELS = {AdminUnit.Level.SOUM, AdminUnit.Level.DISTRICT, AdminUnit.Level.BAG, AdminUnit.Level.KHOROO}
+# Problems on a project are a topic of the area's governor's office: the "other" sector routes there.
+FEEDBACK_CATEGORY = "other"
+
+
+class ProjectError(ValueError):
+    """A request the rules do not allow; the message is translated."""
+
+
+def _form_errors(report: ImportReport, row: Row, form) -> None:
+    for field, errors in form.errors.items():
+        for error in errors:
+            report.add_error(row.number, "" if field == "__all__" else field, error)
+
+
+@transaction.atomic
+def import_projects(rows: list[Row], *, actor=None, dry_run=False, source="") -> ImportReport:
+    """Create or update projects by external id; all or nothing. ``actor`` publishes only for the
+    areas its governor's office covers (None: a management command)."""
+    report = ImportReport(dry_run=dry_run)
+    valid: list[tuple[Row, dict]] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        form = ProjectRowForm(row.values)
+        if not form.is_valid():
+            _form_errors(report, row, form)
+            continue
+        data = form.cleaned_data
+        if data["external_id"] in seen:
+            report.add_error(
+                row.number, "external_id", _("Duplicate of row %(row)s.") % {"row": seen[data["external_id"]]}
+            )
+            continue
+        seen[data["external_id"]] = row.number
+        valid.append((row, data))
+    areas = {
+        a.code: a
+        for a in AdminUnit.objects.select_related("parent__parent").filter(code__in={d["area"] for _r, d in valid})
+    }
+    contractors = {
+        o.code: o for o in Organization.objects.filter(code__in={d["contractor"] for _r, d in valid if d["contractor"]})
+    }
+    existing = {
+        p.external_id: p
+        for p in LdfProject.objects.select_related("admin_unit__parent__parent").filter(external_id__in=seen)
+    }
+    for row, data in valid:
+        area = areas.get(data["area"])
+        if area is None:
+            report.add_error(
+                row.number, "area", _("No administrative unit has the code %(code)s.") % {"code": data["area"]}
+            )
+            continue
+        if area.level not in PROJECT_LEVELS:
+            report.add_error(row.number, "area", _("A project belongs to a soum, district, bag or khoroo."))
+            continue
+        if actor is not None and not permissions.can_manage_ldf_projects(actor, area):
+            report.add_error(
+                row.number, "area", _("You do not publish the projects of %(area)s.") % {"area": area.name}
+            )
+        current = existing.get(data["external_id"])
+        if (
+            current is not None
+            and actor is not None
+            and not permissions.can_manage_ldf_projects(actor, current.admin_unit)
+        ):
+            report.add_error(row.number, "external_id", _("This project belongs to another area."))
+        if data["contractor"] and data["contractor"] not in contractors:
+            report.add_error(
+                row.number, "contractor", _("No organisation has the code %(code)s.") % {"code": data["contractor"]}
+            )
+        if (
+            data["latitude"] is not None
+            and area.boundary
+            and not contains(area.boundary, data["longitude"], data["latitude"])
+        ):
+            report.add_error(row.number, "latitude", _("The point is outside %(area)s.") % {"area": area.name})
+    if not report.ok:
+        transaction.set_rollback(True)
+        return report
+    for _row, data in valid:
+        project = existing.get(data["external_id"]) or LdfProject(external_id=data["external_id"])
+        is_new = project.pk is None
+        values = {key: data[key] for key in PROJECT_COLUMNS if key not in ("external_id", "area", "contractor")}
+        values["admin_unit_id"] = areas[data["area"]].pk
+        values["contractor_id"] = contractors[data["contractor"]].pk if data["contractor"] else None
+        if not is_new and all(getattr(project, k) == v for k, v in values.items()):
+            report.unchanged += 1
+            continue
+        for key, value in values.items():
+            setattr(project, key, value)
+        project.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        project.save()
+        report.created += is_new
+        report.updated += not is_new
+    if dry_run:
+        transaction.set_rollback(True)
+    else:
+        log_event(
+            actor,
+            AuditAction.LDF_PROJECTS_IMPORTED,
+            None,
+            source=source,
+            created=report.created,
+            updated=report.updated,
+        )
+    return report
+
+
+def project_export_rows(projects):
+    for p in projects.select_related("admin_unit", "contractor"):
+        yield [
+            p.external_id,
+            p.admin_unit.code,
+            p.fiscal_year,
+            p.title_mn,
+            p.title_en,
+            p.category,
+            p.latitude,
+            p.longitude,
+            p.amount_approved,
+            p.amount_spent,
+            p.contractor.code if p.contractor_id else "",
+            p.ocid,
+            p.status,
+            p.progress,
+            p.started_on,
+            p.due_on,
+            p.completed_on,
+            p.description,
+        ]
+
+
+@transaction.atomic
+def update_progress(project: LdfProject, *, actor, data: dict, request=None) -> LdfProject:
+    """Record a new status, progress or spending (from the progress form or the API)."""
+    if not permissions.can_manage_ldf_projects(actor, project.admin_unit):
+        raise ProjectError(_("You do not publish the projects of this area."))
+    project = LdfProject.objects.select_for_update().get(pk=project.pk)
+    before = {key: str(getattr(project, key)) for key in data}
+    for key, value in data.items():
+        setattr(project, key, value)
+    if project.status == LdfProject.Status.COMPLETED and project.completed_on is None:
+        project.completed_on = timezone.localdate()
+    project.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    project.save(update_fields=[*data, "completed_on", "updated_by", "updated_at"])
+    log_event(
+        actor,
+        AuditAction.LDF_PROJECT_SAVED,
+        project,
+        request=request,
+        before=before,
+        after={key: str(getattr(project, key)) for key in data},
+    )
+    return project
+
+
+@transaction.atomic
+def add_milestone(project: LdfProject, *, actor, title: str, planned_on=None, done_on=None, photo=None, request=None):
+    if not permissions.can_manage_ldf_projects(actor, project.admin_unit):
+        raise ProjectError(_("You do not publish the projects of this area."))
+    milestone = Milestone(project=project, title=title.strip(), planned_on=planned_on, done_on=done_on)
+    if photo is not None:
+        cleaned = clean_upload(photo)  # raises ValidationError with a translated message
+        if cleaned.content_type == "application/pdf":
+            raise ProjectError(_("A milestone's photo must be a photo (JPEG, PNG or WebP)."))
+        milestone.photo.save(cleaned.name, cleaned.file, save=False)
+    milestone.save()
+    log_event(actor, AuditAction.LDF_MILESTONE_ADDED, project, request=request, milestone=milestone.title)
+    return milestone
+
+
+def _feedback_text(project: LdfProject, report: MonitoringReport, url: str) -> str:
+    return _(
+        "Local Development Fund project “%(title)s” (%(year)s), %(area)s: a citizen who visited on %(date)s "
+        "reports these problems:\n\n%(problems)s\n\nProject page: %(url)s"
+    ) % {
+        "title": project.title_mn,
+        "year": project.fiscal_year,
+        "area": project.admin_unit.name,
+        "date": report.visited_on.isoformat(),
+        "problems": report.problems,
+        "url": url,
+    }
+
+
+@transaction.atomic(durable=True)
+def submit_report(project: LdfProject, *, data: dict, photo=None, user=None, language="mn", request=None):
+    """Store a citizen's report (awaiting moderation). Its problems, if any, become a feedback item
+    routed to the governor's office of the project's area, in the same transaction."""
+    report = MonitoringReport(project=project, **data)
+    if getattr(user, "is_authenticated", False):
+        report.submitted_by = user
+    if photo is not None:
+        cleaned = clean_upload(photo)
+        if cleaned.content_type == "application/pdf":
+            raise ProjectError(_("Attach a photo (JPEG, PNG or WebP), not a document."))
+        report.photo.save(cleaned.name, cleaned.file, save=False)
+    report.save()
+    if report.problems.strip():
+        category = Category.objects.filter(code=FEEDBACK_CATEGORY, is_active=True).first()
+        if category is None:
+            raise ProjectError(_("Problems cannot be reported right now: the feedback topic is missing."))
+        url = (
+            request.build_absolute_uri(project.get_absolute_url())
+            if request is not None
+            else project.get_absolute_url()
+        )
+        feedback, _created = feedback_services.store_feedback(
+            feedback_services.Submission(
+                kind=Kind.COMPLAINT,
+                category=category,
+                description=_feedback_text(project, report, url),
+                admin_unit=project.admin_unit,
+                latitude=project.latitude,
+                longitude=project.longitude,
+                location_text=project.title_mn,
+                privacy=Feedback.Privacy.NAME_HIDDEN,
+                reporter_name=report.name,
+                reporter_email=getattr(user, "email", "") if getattr(user, "is_authenticated", False) else "",
+                language=language,
+                attributes={"ldf_project": project.code, "ldf_report": report.code},
+            ),
+            submitted_by=user,
+            request=request,
+        )
+        report.feedback = feedback
+        report.save(update_fields=["feedback"])
+    log_event(user, AuditAction.LDF_REPORT_SUBMITTED, project, request=request, report=report.code)
+    return report
+
+
+@transaction.atomic
+def moderate_report(report: MonitoringReport, *, actor, publish: bool, request=None) -> MonitoringReport:
+    if not permissions.can_moderate_ldf_reports(actor, report.project):
+        raise ProjectError(_("You do not moderate the reports of this area."))
+    report = MonitoringReport.objects.select_for_update().get(pk=report.pk)
+    report.moderation = MonitoringReport.Moderation.PUBLISHED if publish else MonitoringReport.Moderation.REJECTED
+    report.moderated_by = actor
+    report.moderated_at = timezone.now()
+    report.save(update_fields=["moderation", "moderated_by", "moderated_at"])
+    log_event(
+        actor, AuditAction.LDF_REPORT_MODERATED, report.project, request=request, report=report.code, publish=publish
+    )
+    return report
+
+
+def feedback_link(report: MonitoringReport) -> str:
+    return reverse("feedback:public_detail", args=[report.feedback.tracking_code]) if report.feedback_id else ""
