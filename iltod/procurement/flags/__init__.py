@@ -6,7 +6,7 @@ prints. See docs/procurement.md, "Red flags".
 """
 
 from .explain import explain
-from .runner import BrokenLineError, LineError, Skipped, counts, dumps, finalize, run, run_file
+from .runner import BrokenLineError, LineError, Skipped, counts, dumps, finalize, run, run_file, run_lines
 from .settings import INDICATORS, Settings, SettingsError
 
 __all__ = [
@@ -22,4 +22,5 @@ __all__ = [
     "finalize",
     "run",
     "run_file",
+    "run_lines",
 ]

@@ -124,7 +124,12 @@ class Partial:
 
 
 def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, collect_skipped: bool = True):
-    """The function that folds one parsed line into ``partial`` (all enabled indicators at once)."""
+    """The function that folds one parsed line into ``partial``.
+
+    Every enabled indicator is computed in one walk of the release: one loop over the awards and
+    one over the bids, then each indicator's rule on what the loops found. (The tests check this
+    against a plain implementation that follows Cardinal indicator by indicator.)
+    """
     enabled = settings.indicators
     exclude_details = pipe_set(settings.exclusions.get("procurement_method_details"))
     include_price = pipe_set(settings.price_comparison_procurement_methods)
@@ -142,9 +147,10 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
     do_r038 = "R038" in enabled
     do_r048 = "R048" in enabled
     do_tenderers = maps and (do_r025 or do_r038 or do_r048)
-    need_complete = do_ratio or do_r025 or do_r035
-    need_submitted = do_r028 or do_r036 or do_r038 or do_tenderers
     need_price = do_ratio or do_r028 or do_r036
+    need_awards = do_ratio or do_r025 or do_r030 or do_r035 or do_r036 or do_r048
+    need_bids = do_ratio or do_r025 or do_r028 or do_r030 or do_r035 or do_r036 or do_r038 or do_tenderers
+    single_supplier = do_ratio or do_r025
 
     r003_threshold = settings.option("R003", "threshold", 15)
     r003_methods = pipe_set(settings.option("R003", "procurement_methods"))
@@ -166,9 +172,18 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
     r038_tenderer = partial.r038_tenderer
     r048 = partial.r048
     skipped = partial.skipped if collect_skipped else None
-    parse_date = dates.parse
-    whole_days = dates.whole_days
     number = (int, float)
+    not_submitted = frozenset(("invited", "withdrawn"))
+    final = frozenset(("cancelled", "unsuccessful"))
+    date_cache: dict[str, tuple | None] = {}
+
+    def parse_date(text: str):
+        parsed = date_cache.get(text, False)
+        if parsed is False:
+            if len(date_cache) > 100_000:
+                date_cache.clear()
+            parsed = date_cache[text] = dates.parse(text)
+        return parsed
 
     def flag(ocid: str, code: str, value: float) -> None:
         entry = results_ocid.get(ocid)
@@ -191,13 +206,6 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
         if skipped is not None:
             skipped[reason][ocid] = None
 
-    def main_currency(currency: str) -> str:
-        # Cardinal's `item.currency.get_or_insert_with(...)`.
-        if partial.currency is None:
-            partial.currency = configured_currency if configured_currency is not None else currency
-        partial.currency_seen = True
-        return partial.currency
-
     def fold(release) -> None:  # one walk of the release for all eleven indicators
         if type(release) is not dict:
             return
@@ -205,58 +213,124 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
         if type(ocid) is not str:
             return
         tender = release.get("tender")
-        if type(tender) is not dict:
-            tender = None
-            details_value = None
-        else:
+        details_value = None
+        if type(tender) is dict:
             if tender.get("status") == "cancelled":
                 return
             details_value = tender.get("procurementMethodDetails")
             if type(details_value) is not str:
                 details_value = None
-        if details_value is not None and details_value in exclude_details:
-            return
+            elif details_value in exclude_details:
+                return
+        else:
+            tender = None
 
-        # Price comparison allowed? (allow list if set, else deny list)
+        price_ok = False
         if need_price:
             if include_price:
                 price_ok = details_value is not None and details_value in include_price
             else:
                 price_ok = details_value is None or details_value not in exclude_price
 
-        awards = release.get("awards")
+        if tender is not None:
+            # --- R003 Short submission period ------------------------------------------------------
+            if do_r003:
+                method = tender.get("procurementMethod")
+                if not r003_methods or (type(method) is str and method in r003_methods):
+                    period = tender.get("tenderPeriod")
+                    if type(period) is dict:
+                        start = period.get("startDate")
+                        end = period.get("endDate")
+                        if type(start) is str and type(end) is str:
+                            start = parse_date(start)
+                            end = parse_date(end)
+                            if start is not None and end is not None:
+                                threshold = r003_threshold
+                                if details_value is not None and details_value in r003_details:
+                                    threshold = r003_details[details_value]
+                                total = (end[0] - start[0]) * 1_000_000_000 + (end[1] - start[1])
+                                days = abs(total) // 86_400_000_000_000
+                                if (days if total >= 0 else -days) < threshold:
+                                    flag(ocid, "R003", 1.0)
+            # --- R018 Single bid received ----------------------------------------------------------
+            if do_r018:
+                method = tender.get("procurementMethod")
+                if not r018_methods or (type(method) is str and method in r018_methods):
+                    count = tender.get("numberOfTenderers")
+                    if type(count) is int and count == 1:
+                        flag(ocid, "R018", 1.0)
+
+        awards = release.get("awards") if need_awards else None
         if type(awards) is not list:
             awards = None
-        bids = release.get("bids")
+        bids = release.get("bids") if need_bids else None
         details = bids.get("details") if type(bids) is dict else None
         if type(details) is not list:
             details = None
 
-        # Final awards: None unless every award with a status is active, cancelled or unsuccessful.
+        # --- One loop over the awards ------------------------------------------------------------
+        # complete: the active awards, or None if an award is pending (not final) or there are no bids.
         complete = None
-        if need_complete and awards is not None and details is not None:
-            complete = []
+        any_active = False
+        active_suppliers = set()  # suppliers of active awards (R030, R035)
+        if awards is not None:
+            complete = [] if details is not None else None
+            all_final = True
+            observed = None
             for award in awards:
-                status = award.get("status") if type(award) is dict else None
-                if type(status) is str:
-                    if status == "active":
-                        complete.append(award)
-                    elif status not in {"cancelled", "unsuccessful"}:
-                        complete = None
-                        break
-
-        submitted = None
-        if need_submitted and details is not None:
-            submitted = []
-            for bid in details:
-                if type(bid) is dict:
-                    status = bid.get("status")
-                    if type(status) is str and status not in {"invited", "withdrawn"}:
-                        submitted.append(bid)
+                if type(award) is not dict:
+                    continue
+                status = award.get("status")
+                if type(status) is not str:
+                    continue
+                if status != "active":
+                    if status not in final:
+                        all_final = False
+                    continue
+                any_active = True
+                if complete is not None:
+                    complete.append(award)
+                suppliers = award.get("suppliers")
+                if type(suppliers) is not list:
+                    continue
+                for supplier in suppliers:
+                    if type(supplier) is dict:
+                        supplier_key = supplier.get("id")
+                        if type(supplier_key) is str:
+                            active_suppliers.add(supplier_key)
+                # R048 Heterogeneous supplier: items of awards to a single supplier.
+                if do_r048:
+                    items = award.get("items")
+                    if type(items) is not list:
+                        continue
+                    if len(suppliers) != 1:
+                        if suppliers:
+                            skip("multiple_suppliers", ocid)
+                        continue
+                    supplier = suppliers[0]
+                    supplier_key = supplier.get("id") if type(supplier) is dict else None
+                    if type(supplier_key) is not str:
+                        continue
+                    for item in items:
+                        classification = item.get("classification") if type(item) is dict else None
+                        code = classification.get("id") if type(classification) is dict else None
+                        if type(code) is not str:
+                            continue
+                        entry = r048.get(supplier_key)
+                        if entry is None:
+                            entry = r048[supplier_key] = [0, set()]
+                        if observed is None:
+                            observed = set()
+                        if supplier_key not in observed:
+                            observed.add(supplier_key)
+                            entry[0] += 1
+                        entry[1].add(code[:r048_digits])
+            if not all_final:
+                complete = None
 
         # The single supplier of the single active award (R024, R025, R058).
         supplier_id = None
-        if (do_ratio or do_r025) and complete is not None:
+        if single_supplier and complete is not None:
             if len(complete) == 1:
                 suppliers = complete[0].get("suppliers")
                 if type(suppliers) is list:
@@ -265,311 +339,216 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                         candidate = supplier.get("id") if type(supplier) is dict else None
                         if type(candidate) is str:
                             supplier_id = candidate
-                    elif len(suppliers) > 1:
+                    elif suppliers:
                         skip("multiple_suppliers", ocid)
-            elif len(complete) > 1:
+            elif complete:
                 skip("lots", ocid)
 
-        # --- Second-lowest bid ratio (R024, R058) -------------------------------------------------
-        if do_ratio and price_ok and supplier_id is not None:
-            winner = winner_amount = lowest = lowest_amount = None
-            for bid in details:
-                if type(bid) is not dict:
-                    continue
-                status = bid.get("status")
-                value = bid.get("value")
-                tenderers = bid.get("tenderers")
-                if type(status) is not str or type(value) is not dict or type(tenderers) is not list:
-                    continue
+        if details is None:
+            return
+
+        # --- One loop over the bids --------------------------------------------------------------
+        ratio_here = do_ratio and price_ok and supplier_id is not None
+        r025_here = do_r025 and supplier_id is not None
+        r028_here = do_r028 and price_ok
+        r030_end = None
+        if do_r030 and tender is not None and awards is not None:
+            period = tender.get("tenderPeriod")
+            r030_end = period.get("endDate") if type(period) is dict else None
+            if type(r030_end) is not str:
+                r030_end = None
+        r035_here = do_r035 and complete is not None
+        r036_here = do_r036 and price_ok and any_active
+
+        candidates = [] if ratio_here else None  # (tenderer, amount, currency) of valid single-tenderer bids
+        r036_bids = [] if r036_here else None  # (status, amount, currency) of submitted bids
+        valid_ids = set() if r025_here else None
+        prices = {} if r028_here else None
+        r035_valid = set() if r035_here else None
+        r035_disqualified = set() if r035_here else None
+        submitted_count = 0
+        disqualified_count = 0
+
+        for bid in details:
+            if type(bid) is not dict:
+                continue
+            status = bid.get("status")
+            if type(status) is not str:
+                continue
+            tenderers = bid.get("tenderers")
+            single = None
+            if type(tenderers) is not list:
+                ids = None
+            elif len(tenderers) == 1:
+                tenderer = tenderers[0]
+                key = tenderer.get("id") if type(tenderer) is dict else None
+                if type(key) is str:
+                    ids = (key,)
+                    single = key
+                else:
+                    ids = ()
+            else:
+                ids = []
+                for tenderer in tenderers:
+                    if type(tenderer) is dict:
+                        key = tenderer.get("id")
+                        if type(key) is str:
+                            ids.append(key)
+                if tenderers and status == "valid" and (ratio_here or r025_here):
+                    skip("consortium", ocid)
+            value = bid.get("value")
+            amount = currency = None
+            if type(value) is dict:
                 amount = value.get("amount")
                 currency = value.get("currency")
                 if type(amount) not in number or type(currency) is not str:
-                    continue
-                if len(tenderers) != 1:
-                    if status == "valid" and len(tenderers) > 1:
-                        skip("consortium", ocid)
-                    continue
-                tenderer = tenderers[0]
-                tenderer_id = tenderer.get("id") if type(tenderer) is dict else None
-                if type(tenderer_id) is not str or status != "valid":
-                    continue
-                if currency != main_currency(currency):
+                    amount = None
+            submitted = status not in not_submitted
+
+            if status == "valid":
+                if single is not None:
+                    if candidates is not None and amount is not None:
+                        candidates.append((single, amount, currency))
+                    if valid_ids is not None:
+                        valid_ids.add(single)
+                if r030_end is not None and ids:
+                    date = bid.get("date")
+                    if type(date) is str and date > r030_end:
+                        for key in ids:
+                            if key in active_suppliers:
+                                flag(ocid, "R030", 1.0)
+                                flag_tenderer(key, "R030", 1.0)
+                                if maps:
+                                    map_tenderer("ocid_tenderer_r030", ocid, key)
+                if r035_valid is not None and ids is not None:
+                    r035_valid.update(ids)
+            elif status == "disqualified" and r035_disqualified is not None and ids is not None:
+                r035_disqualified.update(ids)
+
+            if not submitted:
+                continue
+            submitted_count += 1
+            increment = 1 if status == "disqualified" else 0
+            disqualified_count += increment
+            if do_r038 and ids:
+                for key in ids:
+                    fraction = r038_tenderer.get(key)
+                    if fraction is None:
+                        r038_tenderer[key] = [increment, 1]
+                    else:
+                        fraction[0] += increment
+                        fraction[1] += 1
+            if do_tenderers and ids:
+                for key in ids:
+                    map_tenderer("ocid_tenderer", ocid, key)
+            if amount is not None:
+                if r036_bids is not None:
+                    r036_bids.append((status, amount, currency))
+                if prices is not None and ids:
+                    # R028 Identical bid prices: different tenderers, same amount and currency.
+                    bidders = set(ids)
+                    price = (float(amount), currency)
+                    other = prices.get(price)
+                    if other is not None and bidders != other:
+                        flag(ocid, "R028", 1.0)
+                        for key in bidders | other:
+                            flag_tenderer(key, "R028", 1.0)
+                            if maps:
+                                map_tenderer("ocid_tenderer_r028", ocid, key)
+                    prices[price] = bidders
+
+        # --- The main currency: the first met, by the ratio's bids and then R036's ---------------
+        if partial.currency is None:
+            first = None
+            if candidates:
+                first = candidates[0][2]
+            elif r036_bids:
+                first = r036_bids[0][2]
+            if first is not None:
+                partial.currency = configured_currency if configured_currency is not None else first
+        main = partial.currency
+        if candidates or r036_bids:
+            partial.currency_seen = True
+
+        # --- R024 and R058: the second-lowest valid bid against the winning bid ------------------
+        if candidates:
+            winner = winner_amount = lowest = lowest_amount = None
+            for key, raw_amount, currency in candidates:
+                if currency != main:
                     skip("currency", ocid)
                     continue
-                amount = float(amount)
-                if tenderer_id == supplier_id:
+                amount = float(raw_amount)
+                if key == supplier_id:
                     if winner_amount is None or amount < winner_amount:
-                        winner, winner_amount = tenderer_id, amount
+                        winner, winner_amount = key, amount
                 elif lowest_amount is None or amount < lowest_amount:
-                    lowest, lowest_amount = tenderer_id, amount
+                    lowest, lowest_amount = key, amount
             if winner is not None and lowest is not None and lowest_amount >= winner_amount:
                 ratios[ocid] = (_divide(lowest_amount - winner_amount, winner_amount), winner, lowest)
 
-        # --- R003 Short submission period ----------------------------------------------------------
-        if do_r003 and tender is not None:
-            method = tender.get("procurementMethod")
-            if not r003_methods or (type(method) is str and method in r003_methods):
-                period = tender.get("tenderPeriod")
-                if type(period) is dict:
-                    start = period.get("startDate")
-                    end = period.get("endDate")
-                    if type(start) is str and type(end) is str:
-                        start = parse_date(start)
-                        end = parse_date(end)
-                        if start is not None and end is not None:
-                            threshold = r003_threshold
-                            if details_value is not None and details_value in r003_details:
-                                threshold = r003_details[details_value]
-                            if whole_days(start, end) < threshold:
-                                flag(ocid, "R003", 1.0)
-
-        # --- R018 Single bid received --------------------------------------------------------------
-        if do_r018 and tender is not None:
-            method = tender.get("procurementMethod")
-            if not r018_methods or (type(method) is str and method in r018_methods):
-                count = tender.get("numberOfTenderers")
-                if type(count) is int and count == 1:
-                    flag(ocid, "R018", 1.0)
-
-        # --- R025 Excessive unsuccessful bids (sums) -----------------------------------------------
-        if do_r025 and supplier_id is not None:
-            valid_ids = set()
-            for bid in details:
-                if type(bid) is not dict:
-                    continue
-                status = bid.get("status")
-                tenderers = bid.get("tenderers")
-                if type(status) is not str or type(tenderers) is not list:
-                    continue
-                if len(tenderers) != 1:
-                    if status == "valid" and len(tenderers) > 1:
-                        skip("consortium", ocid)
-                    continue
-                tenderer = tenderers[0]
-                tenderer_id = tenderer.get("id") if type(tenderer) is dict else None
-                if type(tenderer_id) is str and status == "valid":
-                    valid_ids.add(tenderer_id)
-            for tenderer_id in valid_ids:
-                fraction = r025.get(tenderer_id)
-                won = 1 if tenderer_id == supplier_id else 0
+        # --- R025 Excessive unsuccessful bids (sums) ---------------------------------------------
+        if valid_ids:
+            for key in valid_ids:
+                fraction = r025.get(key)
+                won = 1 if key == supplier_id else 0
                 if fraction is None:
-                    r025[tenderer_id] = [won, 1]
+                    r025[key] = [won, 1]
                 else:
                     fraction[0] += won
                     fraction[1] += 1
 
-        # --- R028 Identical bid prices -------------------------------------------------------------
-        if do_r028 and price_ok and submitted:
-            prices = {}
-            for bid in submitted:
-                tenderers = bid.get("tenderers")
-                value = bid.get("value")
-                if type(tenderers) is not list or type(value) is not dict:
-                    continue
-                amount = value.get("amount")
-                currency = value.get("currency")
-                if type(amount) not in number or type(currency) is not str:
-                    continue
-                ids = set()
-                for tenderer in tenderers:
-                    if type(tenderer) is dict:
-                        tenderer_id = tenderer.get("id")
-                        if type(tenderer_id) is str:
-                            ids.add(tenderer_id)
-                if not ids:
-                    continue
-                price = (float(amount), currency)
-                other = prices.get(price)
-                if other is not None and ids != other:
-                    flag(ocid, "R028", 1.0)
-                    for tenderer_id in ids | other:
-                        flag_tenderer(tenderer_id, "R028", 1.0)
-                        if maps:
-                            map_tenderer("ocid_tenderer_r028", ocid, tenderer_id)
-                prices[price] = ids
+        # --- R035 All except winning bid disqualified --------------------------------------------
+        if r035_valid is not None and len(r035_valid) == 1 and r035_valid == active_suppliers:
+            difference = len(r035_disqualified - r035_valid)
+            if difference >= r035_threshold:
+                flag(ocid, "R035", float(difference))
+                (winner_id,) = r035_valid
+                flag_tenderer(winner_id, "R035", 0.0)
+                if maps:
+                    map_tenderer("ocid_tenderer_r035", ocid, winner_id)
 
-        # --- R030 Late bid won ---------------------------------------------------------------------
-        if do_r030 and tender is not None and awards is not None and details is not None:
-            period = tender.get("tenderPeriod")
-            end_date = period.get("endDate") if type(period) is dict else None
-            if type(end_date) is str:
-                award_suppliers = set()
-                for award in awards:
-                    if type(award) is not dict:
-                        continue
-                    suppliers = award.get("suppliers")
-                    if award.get("status") == "active" and type(suppliers) is list:
-                        for supplier in suppliers:
-                            if type(supplier) is dict:
-                                supplier_key = supplier.get("id")
-                                if type(supplier_key) is str:
-                                    award_suppliers.add(supplier_key)
-                for bid in details:
-                    if type(bid) is not dict:
-                        continue
-                    date = bid.get("date")
-                    tenderers = bid.get("tenderers")
-                    if (
-                        bid.get("status") == "valid"
-                        and type(date) is str
-                        and type(tenderers) is list
-                        and date > end_date
-                    ):
-                        for tenderer in tenderers:
-                            tenderer_id = tenderer.get("id") if type(tenderer) is dict else None
-                            if type(tenderer_id) is str and tenderer_id in award_suppliers:
-                                flag(ocid, "R030", 1.0)
-                                flag_tenderer(tenderer_id, "R030", 1.0)
-                                if maps:
-                                    map_tenderer("ocid_tenderer_r030", ocid, tenderer_id)
-
-        # --- R035 All except winning bid disqualified ----------------------------------------------
-        if do_r035 and complete is not None:
-            award_suppliers = set()
-            for award in complete:
-                suppliers = award.get("suppliers")
-                if type(suppliers) is list:
-                    for supplier in suppliers:
-                        if type(supplier) is dict:
-                            supplier_key = supplier.get("id")
-                            if type(supplier_key) is str:
-                                award_suppliers.add(supplier_key)
-            valid_ids = set()
-            disqualified_ids = set()
-            for bid in details:
-                if type(bid) is not dict:
+        # --- R036 Lowest bid disqualified --------------------------------------------------------
+        if r036_bids:
+            lowest_amount = None
+            lowest_disqualified = False
+            has_valid = False
+            for status, raw_amount, currency in r036_bids:
+                if currency != main:
+                    skip("currency", ocid)
                     continue
-                status = bid.get("status")
-                tenderers = bid.get("tenderers")
-                if type(tenderers) is not list:
-                    continue
+                amount = float(raw_amount)
+                if lowest_amount is None or amount < lowest_amount:
+                    lowest_amount = amount
+                    lowest_disqualified = status == "disqualified"
                 if status == "valid":
-                    target = valid_ids
-                elif status == "disqualified":
-                    target = disqualified_ids
-                else:
-                    continue
-                for tenderer in tenderers:
-                    tenderer_id = tenderer.get("id") if type(tenderer) is dict else None
-                    if type(tenderer_id) is str:
-                        target.add(tenderer_id)
-            if len(valid_ids) == 1 and valid_ids == award_suppliers:
-                difference = len(disqualified_ids - valid_ids)
-                if difference >= r035_threshold:
-                    flag(ocid, "R035", float(difference))
-                    (winner_id,) = valid_ids
-                    flag_tenderer(winner_id, "R035", 0.0)
-                    if maps:
-                        map_tenderer("ocid_tenderer_r035", ocid, winner_id)
+                    has_valid = True
+            if has_valid and lowest_disqualified:
+                flag(ocid, "R036", 1.0)
 
-        # --- R036 Lowest bid disqualified ----------------------------------------------------------
-        if do_r036 and price_ok and awards is not None and submitted:
-            if any(type(award) is dict and award.get("status") == "active" for award in awards):
-                lowest_amount = None
-                lowest_disqualified = False
-                has_valid = False
-                for bid in submitted:
-                    status = bid.get("status")
-                    value = bid.get("value")
-                    if type(value) is not dict:
-                        continue
-                    amount = value.get("amount")
-                    currency = value.get("currency")
-                    if type(amount) not in number or type(currency) is not str:
-                        continue
-                    if currency != main_currency(currency):
-                        skip("currency", ocid)
-                        continue
-                    amount = float(amount)
-                    if lowest_amount is None or amount < lowest_amount:
-                        lowest_amount = amount
-                        lowest_disqualified = status == "disqualified"
-                    if status == "valid":
-                        has_valid = True
-                if has_valid and lowest_disqualified:
-                    flag(ocid, "R036", 1.0)
-
-        # --- R038 Excessive disqualified bids (sums) -----------------------------------------------
-        if do_r038 and submitted:
-            disqualified = 0
-            for bid in submitted:
-                increment = 1 if bid.get("status") == "disqualified" else 0
-                disqualified += increment
-                tenderers = bid.get("tenderers")
-                if type(tenderers) is list:
-                    for tenderer in tenderers:
-                        tenderer_id = tenderer.get("id") if type(tenderer) is dict else None
-                        if type(tenderer_id) is str:
-                            fraction = r038_tenderer.get(tenderer_id)
-                            if fraction is None:
-                                r038_tenderer[tenderer_id] = [increment, 1]
-                            else:
-                                fraction[0] += increment
-                                fraction[1] += 1
-            count = len(submitted)
+        # --- R038 Excessive disqualified bids (sums per buyer and procuring entity) --------------
+        if do_r038 and submitted_count:
             buyer = release.get("buyer")
             buyer_id = buyer.get("id") if type(buyer) is dict else None
             if type(buyer_id) is str:
                 fraction = r038_buyer.get(buyer_id)
                 if fraction is None:
-                    r038_buyer[buyer_id] = [disqualified, count]
+                    r038_buyer[buyer_id] = [disqualified_count, submitted_count]
                 else:
-                    fraction[0] += disqualified
-                    fraction[1] += count
-                if maps and disqualified:
+                    fraction[0] += disqualified_count
+                    fraction[1] += submitted_count
+                if maps and disqualified_count:
                     the_maps["ocid_buyer_r038"][ocid] = buyer_id
             entity = tender.get("procuringEntity") if tender is not None else None
             entity_id = entity.get("id") if type(entity) is dict else None
             if type(entity_id) is str:
                 fraction = r038_pe.get(entity_id)
                 if fraction is None:
-                    r038_pe[entity_id] = [disqualified, count]
+                    r038_pe[entity_id] = [disqualified_count, submitted_count]
                 else:
-                    fraction[0] += disqualified
-                    fraction[1] += count
-                if maps and disqualified:
+                    fraction[0] += disqualified_count
+                    fraction[1] += submitted_count
+                if maps and disqualified_count:
                     the_maps["ocid_procuringentity_r038"][ocid] = entity_id
-
-        # --- R048 Heterogeneous supplier (sums) ----------------------------------------------------
-        if do_r048 and awards is not None:
-            observed = set()
-            for award in awards:
-                if type(award) is not dict:
-                    continue
-                items = award.get("items")
-                suppliers = award.get("suppliers")
-                if type(award.get("status")) is not str or type(items) is not list or type(suppliers) is not list:
-                    continue
-                if len(suppliers) != 1:
-                    if len(suppliers) > 1 and award.get("status") == "active":
-                        skip("multiple_suppliers", ocid)
-                    continue
-                supplier = suppliers[0]
-                supplier_key = supplier.get("id") if type(supplier) is dict else None
-                if type(supplier_key) is not str or award.get("status") != "active":
-                    continue
-                for item in items:
-                    classification = item.get("classification") if type(item) is dict else None
-                    code = classification.get("id") if type(classification) is dict else None
-                    if type(code) is not str:
-                        continue
-                    entry = r048.get(supplier_key)
-                    if entry is None:
-                        entry = r048[supplier_key] = [0, set()]
-                    if supplier_key not in observed:
-                        observed.add(supplier_key)
-                        entry[0] += 1
-                    entry[1].add(code[:r048_digits])
-
-        # --- Tenderers of each process (the Maps block) --------------------------------------------
-        if do_tenderers and submitted:
-            for bid in submitted:
-                tenderers = bid.get("tenderers")
-                if type(tenderers) is list:
-                    for tenderer in tenderers:
-                        tenderer_id = tenderer.get("id") if type(tenderer) is dict else None
-                        if type(tenderer_id) is str:
-                            map_tenderer("ocid_tenderer", ocid, tenderer_id)
 
     return fold
 

@@ -85,6 +85,35 @@ def run(releases, settings: Settings, *, meta: bool = True, maps: bool = False, 
     return finalize(partial, settings, meta=meta, maps=maps, skipped=skipped)
 
 
+def run_lines(
+    lines,
+    settings: Settings,
+    *,
+    meta: bool = True,
+    maps: bool = False,
+    skipped: Skipped | None = None,
+    errors: list | None = None,
+    strict: bool = False,
+):
+    """Cardinal's ``indicators`` output for lines of JSON text (bytes or str), e.g. standard input."""
+    partial = Partial()
+    fold = make_fold(settings, partial, maps=maps)
+    loads = orjson.loads
+    for number, line in enumerate(lines, start=1):
+        try:
+            release = loads(line)
+        except orjson.JSONDecodeError as exc:
+            if line.strip():
+                error = LineError(number, str(exc))
+                if strict:
+                    raise BrokenLineError(error)
+                if errors is not None:
+                    errors.append(error)
+        else:
+            fold(release)
+    return finalize(partial, settings, meta=meta, maps=maps, skipped=skipped)
+
+
 # --- From a file -----------------------------------------------------------------------------------
 
 
