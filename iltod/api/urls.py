@@ -3,7 +3,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import permissions, routers
 
-from . import keys, staff, views
+from . import facility_data, keys, procurement, staff, views
 from .errors import not_found
 from .schema import ApiDocsView
 
@@ -27,6 +27,10 @@ router.register("facilities", views.FacilityViewSet, basename="facility")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("feedback", views.FeedbackViewSet, basename="feedback")
 router.register("staff/feedback", staff.StaffFeedbackViewSet, basename="staff-feedback")
+router.register("procurement/processes", procurement.ProcessViewSet, basename="procurement-process")
+# facility data that citizens check (disclosure)
+router.register("facility-indicators", facility_data.FacilityIndicatorViewSet, basename="facility-indicator")
+router.register("facility-values", facility_data.FacilityValueViewSet, basename="facility-value")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="api:docs"), name="index"),
@@ -44,6 +48,7 @@ urlpatterns = [
         views.OrganizationStatisticsView.as_view(),
         name="statistics-organization",
     ),
+    path("v1/procurement/ocds/", procurement.OcdsImportView.as_view(), name="procurement-ocds"),
     path("v1/", include(router.urls)),
     re_path(r"^v1/", not_found),  # anything else under v1/: a 404 in the API's format
 ]

@@ -7,4 +7,12 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement monitoring")
 
     def ready(self):
-        pass
+        from iltod.core import metrics, panels
+
+        from . import metrics as procurement_metrics
+        from .views import public
+
+        panels.register("facility", public.facility_panel)
+        panels.register("admin_unit", public.admin_unit_panel)
+        for metric in procurement_metrics.METRICS:
+            metrics.register(metric)

@@ -391,6 +391,7 @@ class CaseStep(models.Model):
         PUBLISHED = "published", _("published")
         REJECTED = "rejected", _("not published")
 
+    code = models.CharField(_("public code"), max_length=12, unique=True, default=new_public_code, editable=False)
     case = models.ForeignKey(MonitoringCase, on_delete=models.CASCADE, related_name="steps")
     kind = models.CharField(_("step"), max_length=12, choices=Kind.choices)
     oversight_body = models.ForeignKey(
@@ -415,6 +416,7 @@ class CaseStep(models.Model):
 
 
 class CaseEvidence(models.Model):
+    code = models.CharField(_("public code"), max_length=12, unique=True, default=new_public_code, editable=False)
     step = models.ForeignKey(CaseStep, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to="procurement/evidence/")
     content_type = models.CharField(max_length=64)

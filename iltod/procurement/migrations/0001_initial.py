@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
             name='CaseStep',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(default=iltod.places.models.new_public_code, editable=False, max_length=12, unique=True, verbose_name='public code')),
                 ('kind', models.CharField(choices=[('violation', 'violation reported'), ('letter', 'letter to the buyer'), ('complaint', 'complaint to an oversight body'), ('result', 'result'), ('closed', 'case closed')], max_length=12, verbose_name='step')),
                 ('public_summary', models.TextField(verbose_name='public summary')),
                 ('moderation', models.CharField(choices=[('pending', 'waiting for moderation'), ('published', 'published'), ('rejected', 'not published')], db_index=True, default='pending', max_length=12, verbose_name='moderation')),
@@ -39,6 +40,7 @@ class Migration(migrations.Migration):
             name='CaseEvidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(default=iltod.places.models.new_public_code, editable=False, max_length=12, unique=True, verbose_name='public code')),
                 ('file', models.FileField(upload_to='procurement/evidence/', verbose_name='file')),
                 ('content_type', models.CharField(max_length=64)),
                 ('size', models.PositiveIntegerField(default=0)),
@@ -151,6 +153,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('name_mn', models.CharField(max_length=200, null=True, verbose_name='name')),
+                ('name_en', models.CharField(max_length=200, null=True, verbose_name='name')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organizations.organization', verbose_name='organisation in Iltod')),

@@ -1,0 +1,96 @@
+"""Procurement in the API: a publisher posts OCDS with its organisation's key; anyone reads the
+contracting processes and their red flags."""
+
+import orjson
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from iltod.procurement import services
+from iltod.procurement.models import ContractingProcess, Flag
+from iltod.procurement.permissions import can_publish_ocds
+
+from .access import acting_key
+
+
+class PublishesOcds(permissions.BasePermission):
+    """An organisation's read and write API key; people use the back office."""
+
+    message = _("Only an organisation's read and write API key can publish OCDS.")
+
+    def has_permission(self, request, view) -> bool:
+        key = acting_key(request)
+        return key is not None and key.can_write and can_publish_ocds(key.organization)
+
+
+class ImportReportSerializer(serializers.Serializer):
+    accepted = serializers.BooleanField()
+    releases_read = serializers.IntegerField()
+    releases_new = serializers.IntegerField()
+    releases_seen = serializers.IntegerField()
+    processes = serializers.IntegerField()
+    error_count = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.DictField())
+
+
+class OcdsImportView(APIView):
+    permission_classes = [PublishesOcds]
+
+    @extend_schema(
+        summary="Publish OCDS: a release package, a record package or one release",
+        tags=["procurement"],
+        request={"application/json": dict},
+        responses={201: ImportReportSerializer, 400: OpenApiResponse(ImportReportSerializer)},
+    )
+    def post(self, request):
+        data = request.data  # read by iltod.api.parsers.JSONParser (read_json: size and depth limits)
+        if not isinstance(data, dict):
+            report = {"errors": [{"ocid": "", "release": "", "path": "", "message": str(_("Send a JSON object."))}]}
+            return Response({"accepted": False, "error_count": 1, **report}, status=status.HTTP_400_BAD_REQUEST)
+        if "releases" not in data and "records" not in data and "ocid" in data:
+            data = {"version": "1.1", "releases": [data]}
+        key = acting_key(request)
+        _job, report = services.import_bytes(orjson.dumps(data), name="api.json", organization=key.organization)
+        body = {"accepted": report.ok, **{k: v for k, v in report.as_dict().items() if k != "coverage"}}
+        return Response(body, status=status.HTTP_201_CREATED if report.ok else status.HTTP_400_BAD_REQUEST)
+
+
+class ProcessSerializer(serializers.ModelSerializer):
+    buyer = serializers.CharField(source="buyer.name", default="")
+    flags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ContractingProcess
+        fields = [
+            "ocid",
+            "code",
+            "title",
+            "buyer",
+            "method",
+            "method_details",
+            "status",
+            "tender_value",
+            "currency",
+            "awarded_amount",
+            "number_of_tenderers",
+            "year",
+            "flags",
+        ]
+
+    def get_flags(self, obj) -> dict:
+        return {f.code: f.value for f in obj.flags.all() if f.scope == Flag.Scope.PROCESS}
+
+
+@extend_schema(tags=["procurement"])
+class ProcessViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = ProcessSerializer
+    lookup_field = "code"
+    queryset = ContractingProcess.objects.select_related("buyer").prefetch_related("flags").order_by("-date", "ocid")
+    filterset_fields = ["method", "status", "year"]
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), code=self.kwargs["code"])
