@@ -7,9 +7,11 @@ class LearningConfig(AppConfig):
     verbose_name = _("Learning and the network")
 
     def ready(self):
-        from iltod.core import panels as core_panels
+        from iltod.core import periodic
 
-        from . import panels
+        from . import stats
+        from .services import trainings
 
-        # members, profiles, competency framework and assessments (sections 1 and 2)
-        core_panels.register("organization", panels.organization_panel)
+        # trainings and people (section 3)
+        stats.register_metrics()
+        periodic.register("learning.remind_trainings", trainings.send_reminders)
