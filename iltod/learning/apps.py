@@ -7,6 +7,13 @@ class LearningConfig(AppConfig):
     verbose_name = _("Learning and the network")
 
     def ready(self):
+        from iltod.core import panels as core_panels
+
+        from . import panels
+
+        # members, profiles, competency framework and assessments (sections 1 and 2)
+        core_panels.register("organization", panels.organization_panel)
+
         from iltod.core import periodic
 
         from . import stats

@@ -1,11 +1,123 @@
-"""Who may do what in learning: one guard per rule, used by the pages, the API and the back office."""
+"""Who may do what in learning: one guard per rule, used by the pages, the API and the back office.
+
+A network administrator (Capability.MANAGE_NETWORK in a network) manages that network, its
+subnetworks and its member networks; a member organisation's people with
+Capability.EDIT_PROFILE fill in its profile."""
 
 from django.http import Http404
 
 from iltod.accounts.capabilities import Capability
 from iltod.accounts.models import Membership
-from iltod.accounts.permissions import organization_ids_with
+from iltod.accounts.permissions import has_capability, organization_ids_with
 from iltod.organizations.models import NetworkMembership, Organization
+
+# --- Networks and their members (section 1) ---------------------------------------------------
+
+
+def networks_under(network_ids) -> set[int]:
+    """The networks given, their subnetworks and their member networks, at any depth."""
+    seen: set[int] = set()
+    frontier = set(network_ids)
+    while frontier:
+        seen |= frontier
+        children = set(
+            Organization.objects.filter(parent_id__in=frontier, kind=Organization.Kind.NETWORK).values_list(
+                "pk", flat=True
+            )
+        )
+        member_networks = set(
+            NetworkMembership.objects.current()
+            .filter(network_id__in=frontier, member__kind=Organization.Kind.NETWORK)
+            .values_list("member_id", flat=True)
+        )
+        frontier = (children | member_networks) - seen
+    return seen
+
+
+def managed_network_ids(user) -> set[int]:
+    """Every network ``user`` manages: those where they hold MANAGE_NETWORK, and all below them."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return set(Organization.objects.networks().values_list("pk", flat=True))
+    direct = Organization.objects.networks().filter(pk__in=organization_ids_with(user, Capability.MANAGE_NETWORK))
+    return networks_under(direct.values_list("pk", flat=True))
+
+
+def can_manage_network(user, network: Organization) -> bool:
+    return network.is_network and network.pk in managed_network_ids(user)
+
+
+def get_network_to_manage(user, code: str) -> Organization:
+    network = Organization.objects.filter(code=code, is_active=True, kind=Organization.Kind.NETWORK).first()
+    if network is None or not can_manage_network(user, network):
+        raise Http404
+    return network
+
+
+# --- Organisation profiles (section 1) --------------------------------------------------------
+
+
+def can_edit_profile(user, organization: Organization) -> bool:
+    """The member itself fills in its profile: EDIT_PROFILE in the organisation."""
+    return has_capability(user, Capability.EDIT_PROFILE, organization)
+
+
+def can_validate_profile(user, profile) -> bool:
+    """The checker: an administrator of a network the organisation belongs to, who did not submit
+    this version themselves."""
+    if profile.submitted_by_id is not None and profile.submitted_by_id == getattr(user, "pk", None):
+        return False
+    managed = managed_network_ids(user)
+    if not managed:
+        return False
+    return NetworkMembership.objects.current().filter(network_id__in=managed, member=profile.organization_id).exists()
+
+
+def member_ids_of(network_ids) -> set[int]:
+    return set(
+        NetworkMembership.objects.current().filter(network_id__in=network_ids).values_list("member_id", flat=True)
+    )
+
+
+# --- Competency framework and assessments (section 2) ----------------------------------------
+
+
+def can_edit_framework(user, framework) -> bool:
+    """The network's administrator, while no round has used this version."""
+    return not framework.is_frozen and can_manage_network(user, framework.network)
+
+
+def can_manage_round(user, round_) -> bool:
+    return can_manage_network(user, round_.network)
+
+
+def can_answer_round(user, round_, organization: Organization) -> bool:
+    """A person acting for an invited organisation answers for themselves."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if not round_.invited_organizations.filter(pk=organization.pk).exists():
+        return False
+    return Membership.objects.active().filter(user=user, organization=organization).exists()
+
+
+def answering_organizations(user, round_):
+    """The invited organisations ``user`` acts for."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Organization.objects.none()
+    org_ids = Membership.objects.active().filter(user=user).values("organization_id")
+    return round_.invited_organizations.filter(pk__in=org_ids)
+
+
+def can_record_capacity(user, round_, organization: Organization) -> bool:
+    """The organisational-capacity block: someone who may edit the organisation's profile."""
+    return round_.invited_organizations.filter(pk=organization.pk).exists() and can_edit_profile(user, organization)
+
+
+def can_view_round_results(user, round_) -> bool:
+    """The heat map names organisations' weaknesses: the network's administrators only."""
+    return can_manage_round(user, round_)
+
 
 # --- Trainings, strategic plan, library, resources (sections 3 to 6) -------------------------
 
