@@ -7,4 +7,15 @@ class DisclosureConfig(AppConfig):
     verbose_name = _("Disclosure and open data")
 
     def ready(self):
-        pass
+        from iltod.core import panels, periodic
+
+        from . import metrics
+        from .services import obligations
+        from .views import obligations as obligation_views
+        from .views import opendata as opendata_views
+
+        # --- obligations, compliance and open data
+        periodic.register("disclosure.schedule", obligations.run_periodic, order=10)
+        metrics.register_obligation_metrics()
+        panels.register("admin_unit", obligation_views.admin_unit_panel)
+        opendata_views.register_obligation_datasets()

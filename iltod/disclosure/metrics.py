@@ -1,0 +1,84 @@
+"""Disclosure's figures for the results framework and the ranking (``iltod.core.metrics``), one
+section per part of the module. Counted in SQL from the disclosures themselves, so any period
+works, not only whole months."""
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from iltod.core.metrics import Metric, Scope, Value, add_up, aimag_codes, area_ids, register
+
+# --- obligations and compliance
+
+DIMENSIONS = ("aimag", "sector")
+
+
+def _counted(scope: Scope):
+    """Items whose deadline falls in the period and has passed (or that are published): the
+    items due in the scope."""
+    from .models import Disclosure
+
+    items = Disclosure.objects.counted().filter(due_on__gte=scope.start, due_on__lt=scope.end)
+    if scope.admin_unit_id:
+        items = items.filter(organization__home_unit_id__in=area_ids(scope.admin_unit_id))
+    if scope.sector_id:
+        items = items.filter(sector_id=scope.sector_id)
+    if scope.organization_id:
+        items = items.filter(organization_id=scope.organization_id)
+    if scope.facility_id:
+        items = items.filter(organization__operated_units=scope.facility_id)
+    return items
+
+
+def _on_time():
+    from .models import Disclosure
+
+    return Count("pk", filter=Q(status=Disclosure.Status.ON_TIME))
+
+
+def _compute(numerator, with_denominator: bool):
+    def compute(scope: Scope) -> Value:
+        figures = _counted(scope).aggregate(n=numerator(), d=Count("pk"))
+        return Value(figures["n"] or 0, (figures["d"] or 0) if with_denominator else None)
+
+    def breakdown(scope: Scope, dimension: str) -> dict[str, Value]:
+        items = _counted(scope)
+        if dimension == "sector":
+            rows = items.values("sector__code").annotate(n=numerator(), d=Count("pk"))
+            return add_up((r["sector__code"], r["n"], r["d"] if with_denominator else None) for r in rows)
+        if dimension == "aimag":
+            codes = aimag_codes()
+            rows = items.values("aimag_id").annotate(n=numerator(), d=Count("pk"))
+            return add_up((codes.get(r["aimag_id"]), r["n"], r["d"] if with_denominator else None) for r in rows)
+        return {}
+
+    return compute, breakdown
+
+
+def register_obligation_metrics() -> None:
+    on_time, on_time_by = _compute(_on_time, True)
+    due, due_by = _compute(lambda: Count("pk"), False)
+    register(
+        Metric(
+            code="disclosure.on_time",
+            label=_("Disclosures published on time"),
+            compute=on_time,
+            factor=100,
+            unit=_("%"),
+            description=_(
+                "Items published by their deadline, out of the items whose deadline fell in the period and has passed."
+            ),
+            breakdown=on_time_by,
+            dimensions=DIMENSIONS,
+        )
+    )
+    register(
+        Metric(
+            code="disclosure.due",
+            label=_("Disclosures due"),
+            compute=due,
+            unit=_("items"),
+            description=_("Items whose deadline fell in the period and has passed, published or not."),
+            breakdown=due_by,
+            dimensions=DIMENSIONS,
+        )
+    )
