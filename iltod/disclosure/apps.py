@@ -19,3 +19,12 @@ class DisclosureConfig(AppConfig):
         metrics.register_obligation_metrics()
         panels.register("admin_unit", obligation_views.admin_unit_panel)
         opendata_views.register_obligation_datasets()
+
+        # --- budgets, transfers and Local Development Fund projects
+        from .views import budgets as budget_views
+        from .views import projects as project_views
+
+        panels.register("facility", budget_views.facility_panel)
+        panels.register("admin_unit", budget_views.admin_unit_panel)
+        panels.register("admin_unit", project_views.admin_unit_panel)
+        budget_views.register_datasets()

@@ -94,3 +94,70 @@ def get_public_disclosure(code: str):
 
 
 # --- budgets and transfers, Local Development Fund projects
+# A body publishes its own budget lines and the transfers it sends (Capability.PUBLISH in that
+# body; an API key acts as its organisation and needs write access). Local Development Fund
+# projects are published by the governor's office of the area (PUBLISH there, for the area and
+# the units below it); citizens' reports on a project are moderated by those who handle feedback
+# in that office. Platform administrators may do all of it.
+
+
+def budget_body_ids(actor) -> list[int] | None:
+    """The bodies whose budget lines and transfers ``actor`` publishes; None means every body."""
+    if _key_organization_id(actor) is not None and not getattr(actor, "can_write", False):
+        return []
+    return publisher_organization_ids(actor)
+
+
+def can_publish_budgets(actor, organization) -> bool:
+    ids = budget_body_ids(actor)
+    return ids is None or organization.pk in ids
+
+
+def _governor_area_ids(actor, capability: str) -> list[int] | None:
+    """The areas covered by the governor's offices where ``actor`` holds ``capability`` (a key:
+    its own organisation, writing only with write access); None means every area."""
+    from iltod.organizations.models import Organization
+
+    key_org = _key_organization_id(actor)
+    if key_org is not None:
+        org_ids = [key_org] if capability != Capability.PUBLISH or getattr(actor, "can_write", False) else []
+    elif _superuser(actor):
+        return None
+    elif not _active(actor):
+        return []
+    else:
+        org_ids = organization_ids_with(actor, capability)
+    return list(
+        Organization.objects.filter(pk__in=org_ids, kind=Organization.Kind.GOVERNORS_OFFICE, is_active=True)
+        .exclude(covered_admin_units=None)
+        .values_list("covered_admin_units", flat=True)
+    )
+
+
+def _covers(area_ids: list[int] | None, unit) -> bool:
+    if area_ids is None:
+        return True
+    return any(pk in area_ids for pk in [unit.pk, *(a.pk for a in unit.ancestors())])
+
+
+def managed_ldf_area_ids(actor) -> list[int] | None:
+    """The areas whose projects ``actor`` publishes (units below them too); None means every area."""
+    return _governor_area_ids(actor, Capability.PUBLISH)
+
+
+def can_manage_ldf_projects(actor, admin_unit) -> bool:
+    """May ``actor`` publish and update the Local Development Fund projects of ``admin_unit``?"""
+    return _covers(managed_ldf_area_ids(actor), admin_unit)
+
+
+def moderated_ldf_area_ids(user) -> list[int] | None:
+    """The areas whose citizens' reports ``user`` moderates; None means every area."""
+    if _key_organization_id(user) is not None:
+        return []  # moderation is a person's judgement, never an API key's
+    return _governor_area_ids(user, Capability.HANDLE_FEEDBACK)
+
+
+def can_moderate_ldf_reports(user, project) -> bool:
+    """May ``user`` publish or hide citizens' reports on ``project``? Never the contractor: it is not
+    a governor's office."""
+    return _covers(moderated_ldf_area_ids(user), project.admin_unit)

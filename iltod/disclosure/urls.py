@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import obligations, opendata
+from .views import budgets, obligations, opendata, projects
 
 app_name = "disclosure"
 
@@ -21,4 +21,17 @@ urlpatterns: list = [
     path("open-data/<slug:code>.<str:fmt>", opendata.download, name="open_data_download"),
     # --- facility data that citizens check (section 2)
     # --- budgets and transfers (section 3), Local Development Fund projects (section 4)
+    path("budgets/", budgets.budget_list, name="budget_list"),
+    path("budgets/import/", budgets.budget_import, name="budget_import"),
+    path("budgets/import/package/", budgets.budget_package_import, name="budget_package_import"),
+    path("transfers/", budgets.transfer_list, name="transfer_list"),
+    path("transfers/import/", budgets.transfer_import, name="transfer_import"),
+    path("projects/", projects.project_list, name="project_list"),
+    path("projects/import/", projects.project_import, name="project_import"),
+    path("projects/reports/", projects.report_queue, name="report_queue"),
+    path("projects/reports/<str:code>/moderate/", projects.report_moderate, name="report_moderate"),
+    path("projects/<str:code>/", projects.project_detail, name="project_detail"),
+    path("projects/<str:code>/report/", projects.project_report, name="project_report"),
+    path("projects/<str:code>/progress/", projects.project_progress, name="project_progress"),
+    path("projects/<str:code>/milestones/", projects.project_milestone, name="project_milestone"),
 ]

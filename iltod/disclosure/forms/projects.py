@@ -38,9 +38,9 @@ AMOUNT_FIELD = {"min_value": Decimal(0), "max_digits": 16, "decimal_places": 2}
 def _check_progress(form, data) -> None:
     status, progress = data.get("status"), data.get("progress")
     if status == LdfProject.Status.COMPLETED and progress is not None and progress != 100:
-        form.add_error("progress", _("A completed project is 100% done."))
+        form.add_error("progress", _("A completed project's progress is 100."))
     if status == LdfProject.Status.PLANNED and progress:
-        form.add_error("progress", _("A planned project has not started: its progress is 0%."))
+        form.add_error("progress", _("A planned project has not started: its progress is 0."))
     spent, approved = data.get("amount_spent"), data.get("amount_approved")
     if spent is not None and approved is not None and spent > approved * 2:
         form.add_error("amount_spent", _("The amount spent is more than twice the amount approved: check the figures."))

@@ -1,0 +1,109 @@
+"""Budget and transfer pages for every persona: public lists and exports, imports for publishers
+only (404 for others), the facility and aimag sections showing where money stopped, and bounded
+queries on the lists."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from iltod.disclosure.forms.budgets import BUDGET_COLUMNS
+from iltod.disclosure.models import BudgetLine
+
+from .money_fixtures import money  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "anonymous",
+    "citizen",
+    "monitor",
+    "provider",
+    "officer",
+    "other_officer",
+    "ministry_officer",
+    "coordinator",
+    "network_admin",
+    "analyst",
+    "admin",
+]
+# May import budget lines at all: holds "publish" somewhere (officers, provider staff) or is an admin;
+# the aimag's case manager ("officer") handles feedback but does not publish.
+PUBLISHERS = {"provider", "other_officer", "ministry_officer", "admin"}
+
+
+def client_for(client, personas, name):
+    if name != "anonymous":
+        client.force_login(getattr(personas, name))
+    return client
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_the_public_lists_are_public_and_the_imports_are_for_publishers(client, personas, money, name):  # noqa: F811
+    client = client_for(client, personas, name)
+    for url in (reverse("disclosure:budget_list"), reverse("disclosure:transfer_list")):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert ("import/" in response.content.decode()) is (name in PUBLISHERS)
+    for url in (
+        reverse("disclosure:budget_import"),
+        reverse("disclosure:transfer_import"),
+        reverse("disclosure:budget_package_import"),
+    ):
+        response = client.get(url)
+        expected = 302 if name == "anonymous" else (200 if name in PUBLISHERS else 404)
+        assert response.status_code == expected, (name, url)
+
+
+def test_the_lists_export_in_the_import_columns(client, personas, money):  # noqa: F811
+    response = client.get(reverse("disclosure:budget_list"), {"format": "csv", "year": 2025})
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == ",".join(BUDGET_COLUMNS)
+    assert money.line.code in text
+    response = client.get(reverse("disclosure:transfer_list"), {"format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_provider_uploads_a_file_with_errors_and_sees_them_by_row(client, personas):
+    client.force_login(personas.provider)
+    header = ",".join(BUDGET_COLUMNS)
+    good = f"{personas.school_org.code},{personas.school.code},2025,L-1,,,,,,100,,"
+    bad = f"{personas.school_org.code},{personas.school.code},2025,L-2,,,,,,-100,,"
+    upload = SimpleUploadedFile("lines.csv", f"{header}\n{good}\n{bad}\n".encode(), content_type="text/csv")
+    response = client.post(reverse("disclosure:budget_import"), {"file": upload})
+    assert response.status_code == 400
+    assert "3" in response.content.decode() and not BudgetLine.objects.exists()
+    upload = SimpleUploadedFile("lines.csv", f"{header}\n{good}\n".encode(), content_type="text/csv")
+    response = client.post(reverse("disclosure:budget_import"), {"file": upload})
+    assert response.status_code == 302 and BudgetLine.objects.count() == 1
+
+
+def test_a_file_that_is_not_what_its_name_says_is_refused(client, personas):
+    client.force_login(personas.provider)
+    upload = SimpleUploadedFile("lines.xlsx", b"PK\x03\x04 not really a workbook", content_type="text/csv")
+    response = client.post(reverse("disclosure:budget_import"), {"file": upload})
+    assert response.status_code == 400 and not BudgetLine.objects.exists()
+
+
+def test_the_facility_page_shows_where_the_money_stopped(client, personas, money):  # noqa: F811
+    response = client.get(personas.school.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="money-h"' in html and "<svg" in html
+    assert "200" in html  # the loss of 200 000 at the second step, in the table too
+    assert html.count('class="stopped"') == 1
+
+
+def test_the_aimag_page_lists_the_steps_that_lost_money(client, personas, money):  # noqa: F811
+    html = client.get(personas.geo.aimag.get_absolute_url()).content.decode()
+    assert 'id="money-area-h"' in html
+    assert personas.school.name in html
+
+
+def test_the_lists_read_a_bounded_number_of_rows(client, personas, money, django_assert_max_num_queries):  # noqa: F811
+    for index in range(30):
+        BudgetLine.objects.create(organization=personas.school_org, fiscal_year=2024, code=f"X{index}", approved=1)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("disclosure:budget_list")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("disclosure:transfer_list")).status_code == 200
