@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessments, framework, members, profiles, trainings
+from .views import assessments, framework, members, profiles
 
 app_name = "learning"
 
@@ -22,10 +22,11 @@ urlpatterns: list = [
     path("profiles/<str:code>/edit/", profiles.profile_edit, name="profile_edit"),
     path("frameworks/<int:pk>/", framework.framework_detail, name="framework"),
     path("frameworks/<int:pk>/new-version/", framework.framework_new_version, name="framework_new_version"),
+    path("competencies/<int:pk>/", framework.competency_edit, name="competency_edit"),
+    path("areas/<int:area_pk>/competencies/add/", framework.competency_add, name="competency_add"),
     path("rounds/<str:code>/", assessments.round_detail, name="round"),
     path("rounds/<str:code>/answer/", assessments.round_answer, name="round_answer"),
     path("rounds/<str:code>/capacity/<str:org_code>/", assessments.round_capacity, name="round_capacity"),
     path("rounds/<str:code>/print/", assessments.round_print, name="round_print"),
     # --- trainings, the strategic plan, the library and resources (sections 3 to 6)
-    *trainings.urlpatterns,
 ]

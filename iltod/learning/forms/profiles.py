@@ -11,10 +11,15 @@ class ProfileForm(forms.Form):
 
     mission = forms.CharField(label=_("Mission"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     sectors = forms.ModelMultipleChoiceField(
-        queryset=Sector.objects.all(), label=_("Sectors covered"), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Sector.objects.all(),
+        to_field_name="code",
+        label=_("Sectors covered"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     areas = forms.ModelMultipleChoiceField(
         queryset=AdminUnit.objects.top_level().without_shapes().order_by("name"),
+        to_field_name="code",
         label=_("Aimags covered"),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -114,10 +114,33 @@ def check_editable(actor, framework: Framework) -> None:
 
 
 @transaction.atomic
-def update_competency(*, actor, competency: Competency, name_mn: str, name_en: str, request=None) -> Competency:
-    framework = competency.area.framework
+def save_competency(*, actor, area: CompetencyArea, data: dict, competency: Competency | None = None, request=None):
+    """Create or change a competency of an editable framework version: its code and names, the
+    behaviour statement of each level (an empty Mongolian statement removes it) and the level
+    each role needs. ``data``: the cleaned ``CompetencyForm``."""
+    framework = area.framework
     check_editable(actor, framework)
-    competency.name_mn, competency.name_en = name_mn, name_en
-    competency.save(update_fields=["name_mn", "name_en"])
-    log_event(actor, AuditAction.FRAMEWORK_CHANGED, framework.network, request=request, competency=competency.pk)
+    clash = Competency.objects.filter(area__framework=framework, code=data["code"])
+    if competency is not None:
+        clash = clash.exclude(pk=competency.pk)
+    if clash.exists():
+        raise ValidationError(_("Another competency of this version has the code %(code)s.") % {"code": data["code"]})
+    if competency is None:
+        competency = Competency(area=area, position=area.competencies.count() + 1)
+    competency.code, competency.name_mn, competency.name_en = data["code"], data["name_mn"], data.get("name_en", "")
+    competency.save()
+    for level in (1, 2, 3, 4):
+        text_mn = (data.get(f"behaviour_{level}_mn") or "").strip()
+        text_en = (data.get(f"behaviour_{level}_en") or "").strip()
+        if text_mn:
+            Behaviour.objects.update_or_create(
+                competency=competency, level=level, defaults={"text_mn": text_mn, "text_en": text_en}
+            )
+        else:
+            Behaviour.objects.filter(competency=competency, level=level).delete()
+    for role in LearnerRole.values:
+        RequiredLevel.objects.update_or_create(
+            competency=competency, role=role, defaults={"level": data[f"required_{role}"]}
+        )
+    log_event(actor, AuditAction.FRAMEWORK_CHANGED, framework.network, request=request, competency=competency.code)
     return competency

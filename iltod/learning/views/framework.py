@@ -2,15 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..models import Framework, LearnerRole, ProficiencyLevel
+from ..forms.framework import CompetencyForm
+from ..models import Competency, CompetencyArea, Framework, LearnerRole, ProficiencyLevel
 from ..permissions import can_edit_framework, can_manage_network
-from ..services.framework import new_version
+from ..services.framework import new_version, save_competency
 
 
 def framework_detail(request, pk):
@@ -48,5 +49,52 @@ def framework_new_version(request, pk):
         copy = new_version(actor=request.user, framework=framework, request=request)
     except PermissionDenied as error:
         raise Http404 from error
-    messages.success(request, _("Version %(version)s created; edit it in the back office.") % {"version": copy.version})
+    messages.success(request, _("Version %(version)s created; you may now change it.") % {"version": copy.version})
     return redirect(copy.get_absolute_url())
+
+
+def _editable_competency_context(request, framework):
+    if not can_edit_framework(request.user, framework):
+        raise Http404
+
+
+@login_required
+def competency_edit(request, pk):
+    competency = get_object_or_404(
+        Competency.objects.select_related("area__framework__network").prefetch_related("behaviours", "required_levels"),
+        pk=pk,
+    )
+    area = competency.area
+    return _competency_form(request, area, competency)
+
+
+@login_required
+def competency_add(request, area_pk):
+    area = get_object_or_404(CompetencyArea.objects.select_related("framework__network"), pk=area_pk)
+    return _competency_form(request, area, None)
+
+
+def _competency_form(request, area, competency):
+    framework = area.framework
+    _editable_competency_context(request, framework)
+    if competency is not None:
+        initial = CompetencyForm.initial_from(competency)
+    else:
+        initial = {f"required_{role}": 2 for role in LearnerRole.values}
+    form = CompetencyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_competency(
+                actor=request.user, area=area, data=form.cleaned_data, competency=competency, request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Competency saved."))
+            return redirect(framework.get_absolute_url())
+    return render(
+        request,
+        "learning/framework/competency_form.html",
+        {"framework": framework, "area": area, "competency": competency, "form": form},
+        status=400 if form.errors else 200,
+    )
