@@ -162,36 +162,3 @@ class AuditAction(models.TextChoices):
     RESULTS_ACTUAL_SUBMITTED = "results.actual_submitted", _("Manual actual submitted")  # maker
     RESULTS_ACTUAL_REVIEWED = "results.actual_reviewed", _("Manual actual approved or returned")  # checker
     RESULTS_RECOMPUTED = "results.recomputed", _("Computed actuals and ranking recomputed")
-
-    # --- results: framework, targets and actuals, subscriptions (results.services)
-    RESULTS_FRAMEWORK_CHANGED = "results.framework_changed", _("Results framework changed")  # a new version
-    RESULTS_TARGET_SET = "results.target_set", _("Indicator target set")
-    RESULTS_ACTUAL_SUBMITTED = "results.actual_submitted", _("Manual actual submitted")  # maker
-    RESULTS_ACTUAL_REVIEWED = "results.actual_reviewed", _("Manual actual approved or returned")  # checker
-    RESULTS_RECOMPUTED = "results.recomputed", _("Computed actuals and ranking recomputed")
-
-    # --- learning: trainings and people, strategic plan, library, resources (learning.services)
-    TRAINING_CREATED = "learning.training_created", _("Training created")
-    TRAINING_UPDATED = "learning.training_updated", _("Training changed")
-    TRAINING_SESSION_ADDED = "learning.session_added", _("Training session added")
-    TRAINING_REGISTERED = "learning.registered", _("Participant registered for a training")
-    TRAINING_ATTENDANCE = "learning.attendance", _("Training attendance recorded")
-    TRAINING_SHEET_ENTERED = "learning.sheet_entered", _("Sign-in sheet entered")
-    TRAINING_SCORES = "learning.scores", _("Test scores entered")
-    CERTIFICATE_ISSUED = "learning.certificate_issued", _("Certificate issued")
-    FOLLOW_UP_RECORDED = "learning.follow_up", _("Training follow-up recorded")
-    TRAINING_REMINDED = "learning.reminded", _("Training reminder sent")  # by the periodic job
-    PERSON_UPDATED = "learning.person_updated", _("Participant's details changed")
-    PEOPLE_MERGED = "learning.people_merged", _("Duplicate participants merged")
-    STRATEGY_CHANGED = "learning.strategy_changed", _("Strategic plan changed")
-    STRATEGY_REVIEWED = "learning.strategy_reviewed", _("Strategic plan reviewed")
-    LIBRARY_SAVED = "learning.library_saved", _("Library item saved")
-    LIBRARY_REVIEWED = "learning.library_reviewed", _("Library item reviewed")
-    RESOURCE_SAVED = "learning.resource_saved", _("Resource recorded")
-
-    # --- results: framework, targets and actuals, subscriptions (results.services)
-    RESULTS_FRAMEWORK_CHANGED = "results.framework_changed", _("Results framework changed")  # a new version
-    RESULTS_TARGET_SET = "results.target_set", _("Indicator target set")
-    RESULTS_ACTUAL_SUBMITTED = "results.actual_submitted", _("Manual actual submitted")  # maker
-    RESULTS_ACTUAL_REVIEWED = "results.actual_reviewed", _("Manual actual approved or returned")  # checker
-    RESULTS_RECOMPUTED = "results.recomputed", _("Computed actuals and ranking recomputed")
