@@ -3,7 +3,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import permissions, routers
 
-from . import facility_data, keys, procurement, staff, views
+from . import budgets, facility_data, keys, procurement, staff, views
 from .errors import not_found
 from .schema import ApiDocsView
 
@@ -31,6 +31,10 @@ router.register("procurement/processes", procurement.ProcessViewSet, basename="p
 # facility data that citizens check (disclosure)
 router.register("facility-indicators", facility_data.FacilityIndicatorViewSet, basename="facility-indicator")
 router.register("facility-values", facility_data.FacilityValueViewSet, basename="facility-value")
+# --- budgets, transfers and Local Development Fund projects (disclosure)
+router.register("budget-lines", budgets.BudgetLineViewSet, basename="budget-line")
+router.register("transfers", budgets.TransferViewSet, basename="transfer")
+router.register("ldf-projects", budgets.LdfProjectViewSet, basename="ldf-project")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="api:docs"), name="index"),

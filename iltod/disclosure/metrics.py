@@ -76,9 +76,81 @@ def register_obligation_metrics() -> None:
             code="disclosure.due",
             label=_("Disclosures due"),
             compute=due,
-            unit=_("items"),
+            unit=_("disclosures"),
             description=_("Items whose deadline fell in the period and has passed, published or not."),
             breakdown=due_by,
+            dimensions=DIMENSIONS,
+        )
+    )
+
+
+# --- facility data that citizens check
+
+
+def _checks(scope: Scope):
+    """Published checks of facility values made in the scope's period."""
+    from iltod.core.metrics import moments
+
+    from .models import ValueCheck
+
+    start, end = moments(scope)
+    checks = ValueCheck.objects.filter(
+        moderation=ValueCheck.Moderation.PUBLISHED, created_at__gte=start, created_at__lt=end
+    )
+    if scope.admin_unit_id:
+        checks = checks.filter(value__facility__admin_unit_id__in=area_ids(scope.admin_unit_id))
+    if scope.sector_id:
+        checks = checks.filter(value__facility__sector_id=scope.sector_id)
+    if scope.organization_id:
+        checks = checks.filter(value__publisher_id=scope.organization_id)
+    if scope.facility_id:
+        checks = checks.filter(value__facility_id=scope.facility_id)
+    return checks
+
+
+def _check_counts(condition):
+    def compute(scope: Scope) -> Value:
+        return Value(_checks(scope).filter(condition).count())
+
+    def breakdown(scope: Scope, dimension: str) -> dict[str, Value]:
+        checks = _checks(scope).filter(condition)
+        if dimension == "sector":
+            rows = checks.values("value__facility__sector__code").annotate(n=Count("pk"))
+            return add_up((r["value__facility__sector__code"], r["n"], None) for r in rows)
+        if dimension == "aimag":
+            codes = aimag_codes()
+            rows = checks.values("value__facility__admin_unit_id").annotate(n=Count("pk"))
+            return add_up((codes.get(r["value__facility__admin_unit_id"]), r["n"], None) for r in rows)
+        return {}
+
+    return compute, breakdown
+
+
+def register_facility_data_metrics() -> None:
+    validated, validated_by = _check_counts(Q())
+    corrected, corrected_by = _check_counts(Q(outcome="corrected"))
+    register(
+        Metric(
+            code="disclosure.values_validated",
+            label=_("Facility figures checked by citizens"),
+            compute=validated,
+            unit=_("checks"),
+            description=_("Published checks (confirmations and disputes) of facility figures made in the period."),
+            breakdown=validated_by,
+            dimensions=DIMENSIONS,
+        )
+    )
+    register(
+        Metric(
+            code="disclosure.discrepancies_corrected",
+            label=_("Disputed facility figures corrected"),
+            compute=corrected,
+            unit=_("disputes"),
+            description=_(
+                "Citizens' disputes, made in the period, beyond the tolerance that the publisher answered by "
+                "correcting the figure."
+            ),
+            breakdown=corrected_by,
             dimensions=DIMENSIONS,
         )
     )

@@ -91,6 +91,106 @@ def get_public_disclosure(code: str):
 
 
 # --- facility data that citizens check
+# A facility's values are published by its provider (the facility's operator or an organisation
+# covering exactly that facility) and by its operator in the administration: the aimag or district
+# department of the facility's sector covering its area. Both need Capability.PUBLISH there; an
+# organisation's API key acts as its organisation, and only a read and write key publishes.
+
+SECTOR_DEPARTMENTS = {"education": "education_department", "health": "health_department"}
+
+
+def _in_areas(area_ids):
+    """Facilities in these areas or below them (a Q on ServiceUnit)."""
+    from django.db.models import Q
+
+    return Q(admin_unit__in=area_ids) | Q(admin_unit__parent__in=area_ids) | Q(admin_unit__parent__parent__in=area_ids)
+
+
+def facility_publishing_organization_ids(actor) -> list[int]:
+    """The organisations in which ``actor`` publishes facility data (a key: its own, if it writes)."""
+    if _key_organization_id(actor) is not None:
+        return [actor.organization_id] if getattr(actor, "can_write", False) else []
+    if not _active(actor):
+        return []
+    return organization_ids_with(actor, Capability.PUBLISH)
+
+
+def publishable_facilities(actor):
+    """The facilities whose values ``actor`` may publish (a queryset)."""
+    from django.db.models import Q
+
+    from iltod.organizations.models import Organization
+    from iltod.places.models import ServiceUnit
+
+    if _superuser(actor):
+        return ServiceUnit.objects.all()
+    org_ids = facility_publishing_organization_ids(actor)
+    if not org_ids:
+        return ServiceUnit.objects.none()
+    condition = Q(operator_id__in=org_ids) | Q(covering_organizations__in=org_ids)
+    departments = Organization.objects.filter(
+        pk__in=org_ids, is_active=True, kind__in=SECTOR_DEPARTMENTS.values()
+    ).prefetch_related("covered_admin_units")
+    for department in departments:
+        sectors = [code for code, kind in SECTOR_DEPARTMENTS.items() if kind == department.kind]
+        areas = [unit.pk for unit in department.covered_admin_units.all()]
+        if areas:
+            condition |= Q(sector__code__in=sectors) & _in_areas(areas)
+    return ServiceUnit.objects.filter(condition).distinct()
+
+
+def can_publish_values(actor, facility) -> bool:
+    """May ``actor`` publish or correct the values of ``facility``?"""
+    return publishable_facilities(actor).filter(pk=facility.pk).exists()
+
+
+def publisher_for(actor, facility):
+    """The organisation a publication is recorded under: the facility's own first, else the department."""
+    from iltod.organizations.models import Organization
+    from iltod.organizations.permissions import facility_organization_ids
+
+    if _key_organization_id(actor) is not None:
+        return Organization.objects.filter(pk=actor.organization_id).first()
+    org_ids = facility_publishing_organization_ids(actor)
+    own = facility_organization_ids(facility) & set(org_ids)
+    if own:
+        return Organization.objects.filter(pk__in=own).order_by("pk").first()
+    return (
+        Organization.objects.filter(pk__in=org_ids, kind=SECTOR_DEPARTMENTS.get(facility.sector.code, ""))
+        .order_by("pk")
+        .first()
+    )
+
+
+def can_moderate_checks(user, facility) -> bool:
+    """May ``user`` publish or hide citizens' checks of ``facility``'s values? Those who handle
+    feedback for the facility's area, never the facility itself (its staff do not moderate
+    disputes of their own figures), and platform administrators."""
+    return moderated_facilities(user).filter(pk=facility.pk).exists()
+
+
+def moderated_facilities(user):
+    """The facilities whose checks ``user`` moderates (a queryset), for the moderation queue."""
+    from iltod.organizations.models import Organization
+    from iltod.places.models import ServiceUnit
+
+    if not _active(user):
+        return ServiceUnit.objects.none()
+    if user.is_superuser:
+        return ServiceUnit.objects.all()
+    org_ids = organization_ids_with(user, Capability.HANDLE_FEEDBACK)
+    areas = [
+        pk
+        for pk in Organization.objects.filter(pk__in=org_ids).values_list("covered_admin_units", flat=True)
+        if pk is not None
+    ]
+    if not areas:
+        return ServiceUnit.objects.none()
+    return (
+        ServiceUnit.objects.filter(_in_areas(areas))
+        .exclude(operator_id__in=org_ids)
+        .exclude(covering_organizations__in=org_ids)
+    )
 
 
 # --- budgets and transfers, Local Development Fund projects

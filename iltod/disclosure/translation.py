@@ -3,7 +3,7 @@ section per part of the module."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import DisclosureRequirement
+from .models import DisclosureRequirement, FacilityIndicator
 
 # --- obligations and compliance
 
@@ -11,3 +11,11 @@ from .models import DisclosureRequirement
 @register(DisclosureRequirement)
 class DisclosureRequirementTranslation(TranslationOptions):
     fields = ("title", "description", "legal_basis")
+
+
+# --- facility data that citizens check
+
+
+@register(FacilityIndicator)
+class FacilityIndicatorTranslation(TranslationOptions):
+    fields = ("name", "unit")

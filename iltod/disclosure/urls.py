@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import budgets, obligations, opendata, projects
+from .views import budgets, facility_data, obligations, opendata, projects
 
 app_name = "disclosure"
 
@@ -20,6 +20,25 @@ urlpatterns: list = [
     path("open-data/", opendata.open_data, name="open_data"),
     path("open-data/<slug:code>.<str:fmt>", opendata.download, name="open_data_download"),
     # --- facility data that citizens check (section 2)
+    path("facilities/<str:code>/data/", facility_data.facility_data, name="facility_data"),
+    path("values/<str:code>/", facility_data.value_detail, name="facility_value"),
+    path("values/<str:code>/correct/", facility_data.correct, name="value_correct"),
+    path("data/export/", facility_data.export, name="values_export"),
+    path("data/mine/", facility_data.my_facilities, name="my_facilities"),
+    path("facilities/<str:code>/publish/", facility_data.publish, name="values_publish"),
+    path("data/upload/", facility_data.upload, name="values_upload"),
+    path("data/upload/<str:token>/progress/", facility_data.upload_progress, name="values_upload_progress"),
+    path("data/checks/", facility_data.moderation, name="check_moderation"),
+    path("data/checks/<str:code>/publish/", facility_data.check_publish, name="check_publish"),
+    path("data/checks/<str:code>/hide/", facility_data.check_hide, name="check_hide"),
+    path("campaigns/", facility_data.campaign_list, name="campaign_list"),
+    path("campaigns/<str:code>/", facility_data.campaign_detail, name="campaign_detail"),
+    path("campaigns/<str:code>/xlsform/", facility_data.campaign_xlsform, name="campaign_xlsform"),
+    path(
+        "campaigns/<str:code>/checklist/<str:facility_code>/",
+        facility_data.campaign_checklist,
+        name="campaign_checklist",
+    ),
     # --- budgets and transfers (section 3), Local Development Fund projects (section 4)
     path("budgets/", budgets.budget_list, name="budget_list"),
     path("budgets/import/", budgets.budget_import, name="budget_import"),

@@ -1,0 +1,782 @@
+"""Facility data that citizens check: publishing values (form, file, API), their history, ratios
+computed from two indicators, citizens' confirmations and disputes (a dispute beyond the
+indicator's tolerance becomes a feedback item to the publisher), corrections, campaigns and the
+medians a facility is compared with.
+
+Every import is all-or-nothing: every row is validated first, with its row number, then the rows are
+written with bulk statements (an upsert by facility code, indicator and period).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from statistics import median
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iltod.accounts.audit import AuditAction
+from iltod.accounts.services import log_event
+from iltod.lib.tabular import ImportReport, Row
+from iltod.places.models import AdminUnit, ServiceUnit
+
+from ..models.facility_data import (
+    CampaignAssignment,
+    FacilityIndicator,
+    FacilityMedian,
+    FacilityValue,
+    FacilityValueChange,
+    ValidationCampaign,
+    ValueCheck,
+    ValueStatus,
+    parse_period,
+)
+from ..permissions import can_moderate_checks, can_publish_values, publishable_facilities, publisher_for
+
+Source = FacilityValueChange.Source
+ValueType = FacilityIndicator.ValueType
+CHUNK = 2000
+EXPORT_HEADER = ["facility_code", "facility_name", "indicator", "period", "value", "status"]
+MAX_VALUE = Decimal("999999999999")
+
+
+class FacilityDataError(ValidationError):
+    """A publication or a check the rules refuse; the message is translated and shown as is."""
+
+
+# --- reading and checking one value -------------------------------------------------------------
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def clean_period(text: str) -> str:
+    """The period as stored ("2025", "2025-Q3"), or FacilityDataError (not a period, or in the future)."""
+    text = (text or "").strip().upper()
+    bounds = parse_period(text)
+    if bounds is None:
+        raise FacilityDataError(
+            _("“%(period)s” is not a period: write a year (2025) or a quarter (2025-Q3).") % {"period": text[:20]}
+        )
+    if bounds[0] > today():
+        raise FacilityDataError(_("The period %(period)s has not started yet.") % {"period": text})
+    return text
+
+
+def clean_value(indicator: FacilityIndicator, raw) -> Decimal:
+    """A published value as a Decimal, or FacilityDataError: not a number, negative, not whole,
+    not yes or no, larger than possible, or a ratio (which is computed, never entered)."""
+    if indicator.is_ratio:
+        raise FacilityDataError(
+            _("“%(indicator)s” is computed from two other indicators; publish those instead.")
+            % {"indicator": indicator.name}
+        )
+    text = str(raw if raw is not None else "").strip().replace(" ", "").replace("\u00a0", "")
+    if indicator.value_type == ValueType.YES_NO:
+        lowered = text.lower()
+        if lowered in {"1", "yes", "тийм", "true", "y"}:
+            return Decimal(1)
+        if lowered in {"0", "no", "үгүй", "false", "n"}:
+            return Decimal(0)
+        raise FacilityDataError(_("Write yes or no (1 or 0)."))
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise FacilityDataError(_("“%(value)s” is not a number.") % {"value": text[:30]}) from None
+    if not value.is_finite():
+        raise FacilityDataError(_("“%(value)s” is not a number.") % {"value": text[:30]})
+    if value < 0:
+        raise FacilityDataError(_("A value cannot be negative."))
+    if indicator.value_type == ValueType.INTEGER and value != value.to_integral_value():
+        raise FacilityDataError(_("Write a whole number."))
+    if value > (indicator.maximum if indicator.maximum is not None else MAX_VALUE):
+        raise FacilityDataError(
+            _("%(value)s is more than possible for “%(indicator)s”.")
+            % {"value": text[:30], "indicator": indicator.name}
+        )
+    return value.quantize(Decimal("0.0001"))
+
+
+def ratio_value(indicator: FacilityIndicator, numerator: Decimal | None, denominator: Decimal | None):
+    """A ratio's value from its two parts: None when either is missing or both are 0;
+    FacilityDataError when it is impossible (something per nothing, or above the maximum)."""
+    if numerator is None or denominator is None or (numerator == 0 and denominator == 0):
+        return None
+    if denominator == 0:
+        raise FacilityDataError(
+            _("“%(indicator)s” is impossible: %(denominator)s is 0 while %(numerator)s is %(value)s.")
+            % {
+                "indicator": indicator.name,
+                "denominator": indicator.denominator.name,
+                "numerator": indicator.numerator.name,
+                "value": indicator.numerator.display(numerator),
+            }
+        )
+    value = (Decimal(numerator) * indicator.factor / Decimal(denominator)).quantize(Decimal("0.0001"))
+    if indicator.maximum is not None and value > indicator.maximum:
+        raise FacilityDataError(
+            _("“%(indicator)s” would be %(value)s, which is impossible (at most %(maximum)s).")
+            % {
+                "indicator": indicator.name,
+                "value": indicator.display(value),
+                "maximum": indicator.display(indicator.maximum),
+            }
+        )
+    return value
+
+
+def indicators_for(kind: str) -> list[FacilityIndicator]:
+    """The active indicators a facility of ``kind`` publishes, in catalogue order."""
+    everything = FacilityIndicator.objects.filter(is_active=True).select_related("numerator", "denominator")
+    return [indicator for indicator in everything if indicator.applies_to(kind)]
+
+
+# --- publishing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """One value to write, validated: facility, indicator, period and value."""
+
+    facility_id: int
+    indicator: FacilityIndicator
+    period: str
+    value: Decimal
+    row: int = 0
+
+
+def _actor_fields(actor, source: str) -> dict:
+    fields = {"source": source}
+    if getattr(actor, "is_authenticated", False):
+        fields["changed_by"] = actor
+    elif hasattr(actor, "organization_id"):  # an organisation's API key
+        fields["organization_id"] = actor.organization_id
+        fields["api_key"] = getattr(actor, "key_prefix", "")[:16]
+    return fields
+
+
+def _write(
+    cells: list[Cell], *, actor, source: str, publisher_ids: dict[int, int | None], medians: set | None = None
+) -> tuple[int, int, int]:
+    """Upsert ``cells`` (already valid) with bulk statements; computes the ratios they change and
+    refreshes the medians (or, given ``medians``, adds the (indicator, period) pairs to refresh to
+    it, for a caller that writes in steps). Returns (created, updated, unchanged)."""
+    now = timezone.now()
+    created = updated = unchanged = 0
+    facility_ids = {cell.facility_id for cell in cells}
+    periods = {cell.period for cell in cells}
+    existing: dict[tuple[int, int, str], FacilityValue] = {}
+    for start in range(0, len(facility_ids), CHUNK):
+        chunk = list(facility_ids)[start : start + CHUNK]
+        for value in FacilityValue.objects.filter(facility_id__in=chunk, period__in=periods):
+            existing[(value.facility_id, value.indicator_id, value.period)] = value
+    # Ratios: the cells that change a numerator or a denominator add the ratio's cell.
+    ratios = [indicator for indicator in FacilityIndicator.objects.filter(value_type=ValueType.RATIO, is_active=True)]
+    ratios = [r for r in ratios if r.numerator_id and r.denominator_id]
+    parts = {r.numerator_id for r in ratios} | {r.denominator_id for r in ratios}
+    incoming = {(c.facility_id, c.indicator.pk, c.period): c for c in cells}
+    touched = {(c.facility_id, c.period) for c in cells if c.indicator.pk in parts}
+    computed = []
+
+    def part(facility_id, indicator_id, period):
+        key = (facility_id, indicator_id, period)
+        if key in incoming:
+            return incoming[key].value
+        return existing[key].value if key in existing else None
+
+    for facility_id, period in touched:
+        for ratio in ratios:
+            value = ratio_value(
+                ratio, part(facility_id, ratio.numerator_id, period), part(facility_id, ratio.denominator_id, period)
+            )
+            if value is not None:
+                computed.append(Cell(facility_id, ratio, period, value))
+    fields = _actor_fields(actor, source)
+    new_values, changed, changes = [], [], []
+    for cell in [*cells, *computed]:
+        key = (cell.facility_id, cell.indicator.pk, cell.period)
+        current = existing.get(key)
+        cell_fields = {**fields, "source": Source.COMPUTED if cell.indicator.is_ratio else source}
+        cell_fields.setdefault("organization_id", publisher_ids.get(cell.facility_id))
+        if current is None:
+            value = FacilityValue(
+                facility_id=cell.facility_id,
+                indicator=cell.indicator,
+                period=cell.period,
+                period_start=parse_period(cell.period)[0],
+                value=cell.value,
+                publisher_id=publisher_ids.get(cell.facility_id),
+                published_at=now,
+                updated_at=now,
+            )
+            new_values.append(value)
+            changes.append(
+                FacilityValueChange(value=value, old_value=None, new_value=cell.value, changed_at=now, **cell_fields)
+            )
+            created += 1
+        elif current.value != cell.value:
+            changes.append(
+                FacilityValueChange(
+                    value=current, old_value=current.value, new_value=cell.value, changed_at=now, **cell_fields
+                )
+            )
+            current.value = cell.value
+            current.updated_at = now
+            if publisher_ids.get(cell.facility_id):
+                current.publisher_id = publisher_ids[cell.facility_id]
+            if source == Source.CORRECTION or current.open_disputes:
+                # A publisher who changes a disputed value corrects it: the disputes are answered.
+                current.status = ValueStatus.CORRECTED
+            changed.append(current)
+            updated += 1
+        else:
+            unchanged += 1
+    FacilityValue.objects.bulk_create(new_values, batch_size=CHUNK)
+    FacilityValue.objects.bulk_update(changed, ["value", "updated_at", "publisher", "status"], batch_size=CHUNK)
+    FacilityValueChange.objects.bulk_create(changes, batch_size=CHUNK)
+    corrected = [value.pk for value in changed if value.status == ValueStatus.CORRECTED and value.open_disputes]
+    if corrected:
+        for start in range(0, len(corrected), CHUNK):
+            ValueCheck.objects.filter(
+                value_id__in=corrected[start : start + CHUNK],
+                outcome__in=[ValueCheck.Outcome.OPEN, ValueCheck.Outcome.ANSWERED],
+            ).update(outcome=ValueCheck.Outcome.CORRECTED)
+            FacilityValue.objects.filter(pk__in=corrected[start : start + CHUNK]).update(open_disputes=0)
+    pairs = {(c.indicator.pk, c.period) for c in [*cells, *computed]}
+    if medians is None:
+        refresh_medians(pairs)
+    else:
+        medians |= pairs
+    return created, updated, unchanged
+
+
+@transaction.atomic
+def publish_values(facility: ServiceUnit, period: str, raw: dict, *, actor, source: str = Source.FORM, request=None):
+    """Publish one facility's values for one period (web form, API): ``raw`` maps indicator codes
+    to the text entered; an empty text leaves the indicator unpublished. Raises FacilityDataError
+    with every error by indicator code; nothing is saved unless every value is valid."""
+    if not can_publish_values(actor, facility):
+        raise FacilityDataError(_("You cannot publish this facility's data."))
+    period = clean_period(period)
+    catalogue = {indicator.code: indicator for indicator in indicators_for(facility.kind)}
+    cells, errors = [], {}
+    for code, text in raw.items():
+        indicator = catalogue.get(code)
+        if indicator is None:
+            errors[code] = _("“%(code)s” is not an indicator of this kind of facility.") % {"code": code[:40]}
+            continue
+        if text is None or str(text).strip() == "":
+            continue
+        try:
+            cells.append(Cell(facility.pk, indicator, period, clean_value(indicator, text)))
+        except FacilityDataError as exc:
+            errors[code] = exc.messages[0]
+    if errors:
+        raise FacilityDataError(errors)
+    if not cells:
+        raise FacilityDataError(_("Enter at least one value."))
+    publisher = publisher_for(actor, facility)
+    try:
+        result = _write(
+            cells, actor=actor, source=source, publisher_ids={facility.pk: publisher.pk if publisher else None}
+        )
+    except FacilityDataError as exc:  # an impossible ratio
+        raise FacilityDataError({"__all__": exc.messages}) from None
+    log_event(
+        actor,
+        AuditAction.FACILITY_VALUES_PUBLISHED,
+        facility,
+        request=request,
+        period=period,
+        source=source,
+        created=result[0],
+        updated=result[1],
+    )
+    return result
+
+
+def import_values(
+    rows: list[Row],
+    *,
+    actor=None,
+    dry_run: bool = False,
+    source="",
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import values from a CSV/XLSX file (columns facility_code, indicator, period, value; the
+    export's other columns are ignored, so an exported file comes back unchanged). ``actor`` None
+    is the command line (every facility); a person or a key publishes only its facilities.
+    ``progress(done, total)`` is called as the rows are checked and written."""
+    report = ImportReport(dry_run=dry_run)
+    total = len(rows)
+    if not rows:
+        report.add_error(1, "", _("The file has no rows."))
+        return report
+    missing = [c for c in ("facility_code", "indicator", "period", "value") if c not in rows[0].values]
+    if missing:
+        report.add_error(1, "", _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+        return report
+    indicators = {
+        i.code: i for i in FacilityIndicator.objects.filter(is_active=True).select_related("numerator", "denominator")
+    }
+    codes = {row.get("facility_code").strip().upper() for row in rows}
+    facilities: dict[str, tuple[int, str, str]] = {}
+    allowed = None if actor is None else publishable_facilities(actor)
+    code_list = list(codes)
+    for start in range(0, len(code_list), CHUNK):
+        queryset = ServiceUnit.objects.filter(code__in=code_list[start : start + CHUNK])
+        if allowed is not None:
+            queryset = queryset.filter(pk__in=allowed.values("pk"))
+        for pk, code, kind, sector in queryset.values_list("pk", "code", "kind", "sector__code"):
+            facilities[code] = (pk, kind, sector)
+    valid_periods: dict[str, str | Exception] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+    cells: list[Cell] = []
+    for index, row in enumerate(rows, start=1):
+        code = row.get("facility_code").strip().upper()
+        facility = facilities.get(code)
+        if facility is None:
+            report.add_error(
+                row.number, "facility_code", _("No facility of yours has the code “%(code)s”.") % {"code": code[:20]}
+            )
+            continue
+        indicator = indicators.get(row.get("indicator").strip().lower())
+        if indicator is None or not indicator.applies_to(facility[1]):
+            report.add_error(
+                row.number,
+                "indicator",
+                _("“%(code)s” is not an indicator of this kind of facility.") % {"code": row.get("indicator")[:40]},
+            )
+            continue
+        raw_period = row.get("period").strip().upper()
+        if raw_period not in valid_periods:
+            try:
+                valid_periods[raw_period] = clean_period(raw_period)
+            except FacilityDataError as exc:
+                valid_periods[raw_period] = exc
+        period = valid_periods[raw_period]
+        if isinstance(period, Exception):
+            report.add_error(row.number, "period", period.messages[0])
+            continue
+        if indicator.is_ratio:
+            # The export lists computed ratios too: coming back, they are skipped, not refused.
+            continue
+        key = (code, indicator.code, period)
+        if key in seen:
+            report.add_error(row.number, "period", _("The same value is already in row %(row)s.") % {"row": seen[key]})
+            continue
+        seen[key] = row.number
+        try:
+            cells.append(Cell(facility[0], indicator, period, clean_value(indicator, row.get("value")), row.number))
+        except FacilityDataError as exc:
+            report.add_error(row.number, "value", exc.messages[0])
+        if progress and index % 5000 == 0:
+            progress(index // 2, total)
+    if report.errors or dry_run:
+        report.created = len(cells) if dry_run and not report.errors else 0
+        return report
+    publisher_ids: dict[int, int | None] = {}
+    if actor is not None:
+        for facility in ServiceUnit.objects.filter(pk__in={cell.facility_id for cell in cells}).select_related(
+            "sector"
+        ):
+            publisher = publisher_for(actor, facility)
+            publisher_ids[facility.pk] = publisher.pk if publisher else None
+    try:
+        with transaction.atomic():
+            created = updated = unchanged = 0
+            step = 20000
+            pairs: set = set()
+            for start in range(0, len(cells), step):
+                c, u, n = _write(
+                    cells[start : start + step],
+                    actor=actor,
+                    source=Source.UPLOAD,
+                    publisher_ids=publisher_ids,
+                    medians=pairs,
+                )
+                created, updated, unchanged = created + c, updated + u, unchanged + n
+                if progress:
+                    progress(total // 2 + min(start + step, len(cells)) * total // (2 * len(cells)) - 1, total)
+            refresh_medians(pairs)
+            log_event(
+                actor if getattr(actor, "is_authenticated", False) else None,
+                AuditAction.FACILITY_VALUES_IMPORTED,
+                source=str(source)[:200],
+                created=created,
+                updated=updated,
+            )
+    except FacilityDataError as exc:  # an impossible ratio once two rows meet
+        report.add_error(0, "", exc.messages[0])
+        return report
+    report.created, report.updated, report.unchanged = created, updated, unchanged
+    if progress:
+        progress(total, total)
+    return report
+
+
+def export_rows(queryset, limit: int | None = None) -> Iterable[list]:
+    """The rows of a values download: the columns an import reads back, plus name and status."""
+    labels = dict(ValueStatus.choices)
+    for value in queryset.select_related("facility", "indicator").order_by(
+        "facility__code", "indicator__order", "period"
+    ):
+        yield [
+            value.facility.code,
+            value.facility.name,
+            value.indicator.code,
+            value.period,
+            value.indicator.display(value.value).replace(" ", "")
+            if value.indicator.value_type != ValueType.YES_NO
+            else int(value.value),
+            str(labels[value.status]),
+        ]
+
+
+def open_data_rows() -> Iterable[list]:
+    return export_rows(FacilityValue.objects.filter(facility__is_active=True))
+
+
+def open_data_date():
+    latest = FacilityValue.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    return timezone.localdate(latest) if latest else None
+
+
+# --- medians -------------------------------------------------------------------------------------
+
+
+def refresh_medians(pairs: Iterable[tuple[int, str]]) -> int:
+    """Recompute the soum, aimag and national medians of each (indicator id, period). Returns rows written."""
+    parents = dict(AdminUnit.objects.values_list("pk", "parent_id"))
+    levels = dict(AdminUnit.objects.values_list("pk", "level"))
+    written = 0
+    for indicator_id, period in pairs:
+        groups: dict[int | None, list[Decimal]] = defaultdict(list)
+        for area_id, value in FacilityValue.objects.filter(indicator_id=indicator_id, period=period).values_list(
+            "facility__admin_unit_id", "value"
+        ):
+            groups[None].append(value)
+            node = area_id
+            while node is not None and levels.get(node) != "country":
+                groups[node].append(value)
+                node = parents.get(node)
+        FacilityMedian.objects.filter(indicator_id=indicator_id, period=period).delete()
+        FacilityMedian.objects.bulk_create(
+            [
+                FacilityMedian(
+                    indicator_id=indicator_id,
+                    period=period,
+                    admin_unit_id=area,
+                    median=Decimal(median(values)).quantize(Decimal("0.0001")),
+                    facilities=len(values),
+                )
+                for area, values in groups.items()
+            ]
+        )
+        written += len(groups)
+    return written
+
+
+# --- citizens' checks ----------------------------------------------------------------------------
+
+
+def _beyond_tolerance(value: FacilityValue, observed: Decimal | None) -> bool:
+    indicator = value.indicator
+    if observed is None:
+        return False
+    if indicator.value_type == ValueType.YES_NO:
+        return (observed > 0) != (value.value > 0)
+    allowed = abs(value.value) * indicator.tolerance_percent / 100
+    return abs(observed - value.value) > allowed
+
+
+def _dispute_feedback(check: ValueCheck, *, user, language: str):
+    """The feedback item a dispute beyond the tolerance becomes, routed like any other item of the facility."""
+    from iltod.feedback.models import Category, Feedback, Kind
+    from iltod.feedback.services import Submission, store_feedback
+
+    value = check.value
+    indicator = value.indicator
+    facility = value.facility
+    category = indicator.feedback_category or (
+        Category.objects.filter(sector=facility.sector, is_active=True, is_conduct=False).order_by("order").first()
+    )
+    if category is None:
+        return None
+    link = reverse("disclosure:facility_value", args=[value.code])
+    description = _(
+        "Published data checked by a citizen: %(indicator)s, %(period)s. Published: %(published)s; "
+        "observed: %(observed)s. %(comment)s (%(link)s)"
+    ) % {
+        "indicator": indicator.name,
+        "period": value.period,
+        "published": indicator.display(value.value),
+        "observed": indicator.display(check.observed_value),
+        "comment": check.comment.strip(),
+        "link": link,
+    }
+    feedback, _created = store_feedback(
+        Submission(
+            kind=Kind.COMPLAINT,
+            category=category,
+            description=description,
+            service_unit=facility,
+            privacy=Feedback.Privacy.NAME_HIDDEN
+            if getattr(user, "is_authenticated", False)
+            else Feedback.Privacy.ANONYMOUS,
+            reporter_name=getattr(user, "full_name", "") if getattr(user, "is_authenticated", False) else "",
+            reporter_email=getattr(user, "email", "") if getattr(user, "is_authenticated", False) else "",
+            language=language,
+        ),
+        submitted_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    return feedback
+
+
+@transaction.atomic(durable=True)
+def check_value(
+    value: FacilityValue,
+    *,
+    verdict: str,
+    observed_value: Decimal | None = None,
+    comment: str = "",
+    photo=None,
+    user=None,
+    campaign: ValidationCampaign | None = None,
+    language: str = "mn",
+    request=None,
+) -> ValueCheck:
+    """Record a citizen's check. A dispute further from the published value than the indicator's
+    tolerance becomes a feedback item to the publisher (with its deadlines, public answer and
+    rating), linked both ways. The check is public once moderated."""
+    value = FacilityValue.objects.select_for_update().select_related("indicator", "facility__sector").get(pk=value.pk)
+    if verdict not in ValueCheck.Verdict.values:
+        raise FacilityDataError(_("Confirm or dispute the value."))
+    if verdict == ValueCheck.Verdict.DISPUTE:
+        if observed_value is None and not comment.strip():
+            raise FacilityDataError(_("Say what you observed: a value or a comment."))
+        if observed_value is not None:
+            observed_value = (
+                clean_value(value.indicator, observed_value) if not value.indicator.is_ratio else observed_value
+            )
+            if observed_value < 0:
+                raise FacilityDataError(_("A value cannot be negative."))
+    else:
+        observed_value = None
+    check = ValueCheck(
+        value=value,
+        verdict=verdict,
+        observed_value=observed_value,
+        comment=comment.strip(),
+        checked_by=user if getattr(user, "is_authenticated", False) else None,
+        campaign=campaign,
+    )
+    if photo is not None:
+        from iltod.feedback.uploads import clean_upload
+
+        cleaned = clean_upload(photo)
+        check.photo.save(cleaned.name, cleaned.file, save=False)
+    if verdict == ValueCheck.Verdict.DISPUTE and _beyond_tolerance(value, observed_value):
+        check.outcome = ValueCheck.Outcome.OPEN
+        check.feedback = _dispute_feedback(check, user=user, language=language)
+    check.save()
+    if check.outcome == ValueCheck.Outcome.OPEN:
+        FacilityValue.objects.filter(pk=value.pk).update(open_disputes=F("open_disputes") + 1)
+    if campaign is not None:
+        CampaignAssignment.objects.filter(campaign=campaign, facility_id=value.facility_id, checked_at=None).update(
+            checked_at=timezone.now()
+        )
+    log_event(user, AuditAction.FACILITY_VALUE_CHECKED, check, request=request, verdict=verdict, outcome=check.outcome)
+    return check
+
+
+def refresh_status(value: FacilityValue) -> FacilityValue:
+    """The value's public status from its published checks (confirmations, open disputes) and corrections."""
+    published = value.checks.filter(moderation=ValueCheck.Moderation.PUBLISHED)
+    confirmations = published.filter(verdict=ValueCheck.Verdict.CONFIRM).count()
+    open_disputes = published.filter(outcome=ValueCheck.Outcome.OPEN).count()
+    if open_disputes:
+        status = ValueStatus.DISPUTED
+    elif value.status == ValueStatus.CORRECTED or published.filter(outcome=ValueCheck.Outcome.CORRECTED).exists():
+        status = ValueStatus.CORRECTED
+    elif confirmations:
+        status = ValueStatus.CONFIRMED
+    else:
+        status = ValueStatus.PUBLISHED
+    value.status, value.confirmations = status, confirmations
+    value.open_disputes = value.checks.filter(outcome=ValueCheck.Outcome.OPEN).count()
+    value.save(update_fields=["status", "confirmations", "open_disputes"])
+    return value
+
+
+@transaction.atomic
+def moderate_check(check: ValueCheck, *, actor, publish: bool, request=None) -> ValueCheck:
+    """Publish or hide a citizen's check; its value's status follows the published checks."""
+    check = ValueCheck.objects.select_for_update().select_related("value__facility__admin_unit").get(pk=check.pk)
+    if not can_moderate_checks(actor, check.value.facility):
+        raise FacilityDataError(_("You cannot moderate checks of this facility."))
+    check.moderation = ValueCheck.Moderation.PUBLISHED if publish else ValueCheck.Moderation.HIDDEN
+    check.save(update_fields=["moderation"])
+    refresh_status(check.value)
+    log_event(actor, AuditAction.FACILITY_CHECK_MODERATED, check, request=request, moderation=check.moderation)
+    return check
+
+
+@transaction.atomic
+def correct_value(value: FacilityValue, new_value, *, actor, request=None) -> FacilityValue:
+    """The publisher's correction after a dispute: the value changes (kept in its history) and
+    every open dispute is marked corrected."""
+    value = FacilityValue.objects.select_for_update().select_related("indicator", "facility__sector").get(pk=value.pk)
+    if not can_publish_values(actor, value.facility):
+        raise FacilityDataError(_("You cannot publish this facility's data."))
+    cleaned = clean_value(value.indicator, new_value)
+    publisher = publisher_for(actor, value.facility)
+    _write(
+        [Cell(value.facility_id, value.indicator, value.period, cleaned)],
+        actor=actor,
+        source=Source.CORRECTION,
+        publisher_ids={value.facility_id: publisher.pk if publisher else None},
+    )
+    value.refresh_from_db()
+    ValueCheck.objects.filter(value=value, outcome__in=[ValueCheck.Outcome.OPEN, ValueCheck.Outcome.ANSWERED]).update(
+        outcome=ValueCheck.Outcome.CORRECTED
+    )
+    value.status = ValueStatus.CORRECTED
+    value.save(update_fields=["status"])
+    refresh_status(value)
+    log_event(actor, AuditAction.FACILITY_VALUE_CORRECTED, value, request=request, value=str(cleaned))
+    return value
+
+
+def answer_disputes(now=None) -> int:
+    """Periodic: a dispute whose feedback item was answered (resolved or closed) without a
+    correction is marked answered. Returns how many changed."""
+    from iltod.feedback.models import Feedback
+
+    answered = (
+        ValueCheck.objects.filter(outcome=ValueCheck.Outcome.OPEN)
+        .exclude(feedback__status__in=Feedback.OPEN_STATUSES)
+        .exclude(feedback=None)
+    )
+    value_ids = list(answered.values_list("value_id", flat=True))
+    count = answered.update(outcome=ValueCheck.Outcome.ANSWERED)
+    for value in FacilityValue.objects.filter(pk__in=set(value_ids)):
+        refresh_status(value)
+    return count
+
+
+# --- campaigns -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_campaign(*, actor, organization, title: str, admin_unit, period: str, indicators, request=None):
+    campaign = ValidationCampaign.objects.create(
+        title=title.strip(), organization=organization, admin_unit=admin_unit, period=clean_period(period)
+    )
+    campaign.indicators.set(indicators)
+    log_event(actor, AuditAction.VALIDATION_CAMPAIGN_CREATED, campaign, request=request)
+    return campaign
+
+
+@transaction.atomic
+def assign_volunteer(campaign: ValidationCampaign, facility: ServiceUnit, volunteer=None, *, actor, request=None):
+    assignment, _created = CampaignAssignment.objects.update_or_create(
+        campaign=campaign, facility=facility, defaults={"volunteer": volunteer}
+    )
+    log_event(actor, AuditAction.VALIDATION_VOLUNTEER_ASSIGNED, campaign, request=request, facility=facility.code)
+    return assignment
+
+
+def campaign_progress(campaign: ValidationCampaign) -> dict:
+    """Facilities assigned and checked, disputes raised and answered: counts, no percentages averaged."""
+    assignments = campaign.assignments.all()
+    checks = ValueCheck.objects.filter(campaign=campaign)
+    raised = checks.exclude(outcome="").count()
+    return {
+        "facilities": assignments.count(),
+        "checked": assignments.exclude(checked_at=None).count(),
+        "checks": checks.count(),
+        "disputes_raised": raised,
+        "disputes_answered": checks.filter(
+            outcome__in=[ValueCheck.Outcome.ANSWERED, ValueCheck.Outcome.CORRECTED]
+        ).count(),
+    }
+
+
+# --- the campaign's XLSForm ----------------------------------------------------------------------
+
+SURVEY_HEADER = ["type", "name", "label::Mongolian (mn)", "label::English (en)", "required", "relevant", "constraint"]
+
+
+def campaign_xlsform(campaign: ValidationCampaign) -> bytes:
+    """The campaign's checklist as an XLSForm (KoBoToolbox / ODK Collect): the volunteer picks the
+    facility, then per indicator says whether the published value is right and, if not, what they saw.
+    Field names: ``campaign``, ``facility`` (the facility's public code), ``<indicator>_ok`` (yes/no)
+    and ``<indicator>_seen`` (the value observed)."""
+    from iltod.lib.xlsform import DEFAULT_LANGUAGE, labels, workbook
+
+    survey = [
+        ["start", "start", "", "", "", "", ""],
+        ["end", "end", "", "", "", "", ""],
+        ["calculate", "campaign", "", "", "", "", ""],
+        ["select_one facility", "facility", *labels("Байгууллага", "Facility"), "yes", "", ""],
+    ]
+    survey[2].append(f"'{campaign.code}'")
+    for row in survey[:2] + survey[3:]:
+        row.append("")
+    for indicator in campaign.indicators.order_by("order", "code"):
+        survey.append(
+            [
+                "select_one yes_no",
+                f"{indicator.code}_ok",
+                *labels(
+                    f"{indicator.name_mn}: нийтэлсэн тоо зөв үү?", f"{indicator.name_en}: is the published value right?"
+                ),
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
+        survey.append(
+            [
+                "decimal",
+                f"{indicator.code}_seen",
+                *labels(f"{indicator.name_mn}: таны харсан тоо", f"{indicator.name_en}: the value you saw"),
+                "",
+                f"${{{indicator.code}_ok}} = 'no'",
+                ". >= 0",
+                "",
+            ]
+        )
+    choices = [["yes_no", "yes", "Тийм", "Yes"], ["yes_no", "no", "Үгүй", "No"]]
+    for assignment in campaign.assignments.select_related("facility").order_by("facility__name"):
+        facility = assignment.facility
+        choices.append(
+            ["facility", facility.code, facility.name_mn or facility.name, facility.name_en or facility.name]
+        )
+    settings_rows = [
+        ["form_title", "form_id", "version", "default_language"],
+        [
+            f"Iltod — {campaign.title}",
+            f"iltod_check_{campaign.code.lower()}",
+            timezone.localtime().strftime("%Y%m%d%H%M"),
+            DEFAULT_LANGUAGE,
+        ],
+    ]
+    return workbook(
+        (
+            ("survey", [*SURVEY_HEADER, "calculation"], survey),
+            ("choices", ["list_name", "name", "label::Mongolian (mn)", "label::English (en)"], choices),
+            ("settings", None, settings_rows),
+        )
+    )
