@@ -4,8 +4,96 @@
 def seed_disclosure_demo() -> int:
     """Write the demo rows; returns how many were created."""
     created = 0
+    created += _seed_obligations()
     created += _seed_facility_data()
     return created
+
+
+# --- obligations and compliance
+
+
+def _seed_obligations() -> int:
+    """The example Glass Account-style requirements from two years ago, every demo body's schedule
+    and its record: most items on time, some late (half of them explained), some missing. The
+    demo school keeps an item missing and one late without an explanation for its director."""
+    import random
+    from datetime import date, datetime, time, timedelta
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from iltod.demo.data import SEED
+
+    from .models import Disclosure, DisclosureRequirement
+    from .services import obligations as service
+
+    today = timezone.localdate()
+    created = service.load_example_requirements(date(today.year - 2, 1, 1))
+    before = Disclosure.objects.count()
+    service.generate_schedule(today)
+    created += Disclosure.objects.count() - before
+    document = "disclosure/demo/report.csv"
+    if not default_storage.exists(document):
+        document = default_storage.save(document, ContentFile("\ufeffмөр,дүн\nнийт,0\n".encode()))
+    explanations = (
+        "Нягтлан бодогч чөлөө авсан тул тайланг хугацаанд нь гаргаж чадсангүй.",
+        "Төсвийн гүйцэтгэлийн мэдээг Сангийн яамнаас хожуу баталгаажуулсан.",
+        "Цахим системийн доголдлын улмаас хоцорч нийтэлсэн.",
+    )
+    persona_school = _persona_school_id()
+    zone = timezone.get_current_timezone()
+    changed = []
+    pending = (
+        Disclosure.objects.filter(published_at__isnull=True, due_on__lt=today, requirement__is_example=True)
+        .select_related("requirement", "organization")
+        .order_by("pk")
+    )
+    for item in pending.iterator(chunk_size=2000):
+        rng = random.Random(f"{SEED}-disclosure-{item.requirement.code}-{item.organization.name}-{item.period_start}")
+        roll = rng.random()
+        recent = (today - item.due_on).days < 45
+        if item.organization_id == persona_school and recent:
+            continue  # left missing: the director publishes it late and explains
+        if roll < 0.15:
+            continue  # missing
+        late = roll < 0.32
+        if late:
+            day = item.due_on + timedelta(days=rng.randint(2, 40))
+        else:
+            day = max(item.period_end + timedelta(days=1), item.due_on - timedelta(days=rng.randint(0, 8)))
+        day = min(day, today - timedelta(days=1))
+        item.published_at = datetime.combine(day, time(10, rng.randint(0, 59)), tzinfo=zone)
+        item.status = service.status_for(item.due_on, item.published_at)
+        if item.requirement.form == DisclosureRequirement.Form.DATASET:
+            item.dataset_code = item.requirement.dataset_code
+            item.dataset_period = item.period_label
+        else:
+            item.document = document
+            item.document_type = "text/csv"
+            item.document_size = default_storage.size(document)
+        if item.status == Disclosure.Status.LATE and rng.random() < 0.5 and item.organization_id != persona_school:
+            item.explanation = rng.choice(explanations)
+            item.explained_at = item.published_at
+        changed.append(item)
+    Disclosure.objects.bulk_update(
+        changed,
+        ["published_at", "status", "dataset_code", "dataset_period", "document", "document_type", "document_size",
+         "explanation", "explained_at"],
+        batch_size=2000,
+    )  # fmt: skip
+    service.mark_missing(today)
+    service.refresh_summary()
+    return created
+
+
+def _persona_school_id() -> int | None:
+    """The demo school director's school, as a body."""
+    from iltod.accounts.models import Membership
+    from iltod.demo.data import demo_email
+
+    membership = Membership.objects.filter(user__email=demo_email("director")).order_by("pk").first()
+    return membership.organization_id if membership else None
 
 
 # --- facility data that citizens check

@@ -233,7 +233,7 @@ class Migration(migrations.Migration):
                     "status",
                     models.CharField(
                         choices=[
-                            ("due", "due"),
+                            ("due", "to be published"),
                             ("on_time", "published on time"),
                             ("late", "published late"),
                             ("missing", "missing"),

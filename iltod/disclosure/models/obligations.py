@@ -130,7 +130,7 @@ class Disclosure(models.Model):
     """One thing one body must publish for one period (or one event), and what it published."""
 
     class Status(models.TextChoices):
-        DUE = "due", _("due")  # not published, the deadline has not passed
+        DUE = "due", _("to be published")  # not published, the deadline has not passed
         ON_TIME = "on_time", _("published on time")
         LATE = "late", _("published late")
         MISSING = "missing", _("missing")  # not published, the deadline has passed

@@ -179,7 +179,7 @@ def _export_header(scope_label) -> list:
         _("On time"),
         _("Late"),
         _("Missing"),
-        _("Due"),
+        _("Items due"),
         _("On time (%)"),
     ]
 

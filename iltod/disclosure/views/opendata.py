@@ -168,7 +168,7 @@ def _disclosure_date():
 def _compliance_header():
     return [
         _("Body code"), _("Body"), _("Aimag or capital"), _("Sector"), _("Month of the deadline"),
-        _("On time"), _("Late"), _("Missing"), _("Due"), _("Not yet due"),
+        _("On time"), _("Late"), _("Missing"), _("Items due"), _("Not yet due"),
     ]  # fmt: skip
 
 
