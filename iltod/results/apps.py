@@ -12,3 +12,4 @@ class ResultsConfig(AppConfig):
         from . import jobs
 
         periodic.register("results.recompute", jobs.recompute_current, order=50)
+        periodic.register("results.send_alerts", jobs.send_alerts, order=60)  # before the outbox delivers (100)

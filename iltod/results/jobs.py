@@ -9,3 +9,9 @@ def recompute_current(now) -> str:
     figures = sum(recompute(period, now=now) for period in periods)
     bodies = sum(compute_ranking(period) for period in periods)
     return f"periods {len(periods)}, figures {figures}, ranked bodies {bodies}"
+
+
+def send_alerts(now) -> str:
+    from .alerts import send_due
+
+    return f"alerts queued {send_due(now)}"

@@ -245,6 +245,14 @@ def _figure_rows(period: Period, metric: metrics.Metric) -> list[Figure]:
     add(Figure.ScopeKind.NATIONAL, "", "", "", metric.compute(scope))
     if metric.breakdown is None:
         return rows
+    # an aimag's own breakdowns (sex, group…) for the inclusion view and the aimag pages
+    local = [dimension for dimension in metric.dimensions if dimension not in {"aimag", "sector"}]
+    if local:
+        for unit_id, code in _top_level_units():
+            area = scope_of(period, admin_unit_id=unit_id)
+            for dimension in local:
+                for category, value in metric.breakdown(area, dimension).items():
+                    add(Figure.ScopeKind.AIMAG, code, dimension, str(category)[:40], value)
     for dimension in metric.dimensions:
         for category, value in metric.breakdown(scope, dimension).items():
             add(Figure.ScopeKind.NATIONAL, "", dimension, str(category)[:40], value)
@@ -253,6 +261,15 @@ def _figure_rows(period: Period, metric: metrics.Metric) -> list[Figure]:
             elif dimension == "sector":
                 add(Figure.ScopeKind.SECTOR, str(category), "", "", value)
     return rows
+
+
+def _top_level_units() -> list[tuple[int, str]]:
+    from iltod.places.models import AdminUnit
+
+    return list(AdminUnit.objects.top_level().values_list("pk", "code"))
+
+
+INCLUSION_METRICS = ("feedback.received", "scorecards.participants", "engagement.members", "learning.people_trained")
 
 
 def _actual(indicator: Indicator, value: metrics.Value) -> Decimal | None:
@@ -273,7 +290,7 @@ def recompute(period: Period, *, actor=None, now=None) -> int:
         Indicator.objects.filter(result__framework_id=period.framework_id).exclude(metric="").order_by("pk")
     )
     known = {metric.code for metric in metrics.metrics()}
-    codes = sorted({indicator.metric for indicator in indicators if indicator.metric in known})
+    codes = sorted(({indicator.metric for indicator in indicators} | set(INCLUSION_METRICS)) & known)
     Figure.objects.filter(period=period).delete()
     figures: list[Figure] = []
     national: dict[str, metrics.Value] = {}

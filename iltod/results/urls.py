@@ -1,3 +1,26 @@
+from django.urls import path
+
+from . import alerts, views
+
 app_name = "results"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("methodology/", views.methodology, name="methodology"),
+    path("ranking/", views.ranking_table, name="ranking"),
+    path("ranking/<str:body_code>/", views.ranking_body, name="ranking_body"),
+    path("inclusion/", views.inclusion_view, name="inclusion"),
+    path("alerts/", views.subscribe, name="subscribe"),
+    path("alerts/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("alerts/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("feeds/facility/<str:code>/", alerts.FacilityFeed(), name="facility_feed"),
+    path("feeds/area/<str:code>/", alerts.AreaFeed(), name="area_feed"),
+    path("<slug:code>/", views.overview, name="overview"),
+    path("<slug:code>/indicators/<int:pk>/", views.indicator_detail, name="indicator"),
+    path("<slug:code>/indicators/<int:pk>/target/", views.target_set, name="target_set"),
+    path("<slug:code>/indicators/<int:pk>/actual/", views.actual_submit, name="actual_submit"),
+    path("<slug:code>/indicators/<int:pk>/actual/<int:entry_id>/", views.actual_review, name="actual_review"),
+    path("<slug:code>/<str:kind>/<str:key>/", views.scope_page, name="scope"),
+    path("<slug:code>/export.<str:fmt>", views.export, name="export"),
+    path("<slug:code>/iati.xml", views.iati, name="iati"),
+]
