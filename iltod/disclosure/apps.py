@@ -45,3 +45,20 @@ class DisclosureConfig(AppConfig):
             facility_data.open_data_date,
             _("Values published by schools, kindergartens and health facilities per period, with their status."),
         )
+
+        # --- facility data that citizens check
+        from .opendata import register_dataset
+        from .services import facility_data
+        from .views import facility_data as facility_data_views
+
+        panels.register("facility", facility_data_views.facility_panel)
+        periodic.register("disclosure.answered_disputes", facility_data.answer_disputes, order=10)
+        metrics.register_facility_data_metrics()
+        register_dataset(
+            "facility_values",
+            _("Facility figures checked by citizens"),
+            facility_data.open_data_rows,
+            facility_data.EXPORT_HEADER,
+            facility_data.open_data_date,
+            _("Values published by schools, kindergartens and health facilities per period, with their status."),
+        )

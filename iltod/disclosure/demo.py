@@ -6,6 +6,8 @@ def seed_disclosure_demo() -> int:
     created = 0
     created += _seed_obligations()
     created += _seed_facility_data()
+    created += _seed_budgets()
+    created += _seed_projects()
     return created
 
 
@@ -190,8 +192,12 @@ def _seed_facility_data() -> int:
     people = {u.email: u for u in users}
     monitor = people.get(demo_email("monitor"))
     director = people.get(demo_email("director"))
+    director_orgs = Membership.objects.filter(user=director).values("organization_id") if director else []
     school = (
-        ServiceUnit.objects.filter(admin_unit__code=PERSONA_SCHOOL_UNIT, kind="general_school").order_by("code").first()
+        ServiceUnit.objects.filter(operator_id__in=director_orgs, kind="general_school").order_by("code").first()
+        or ServiceUnit.objects.filter(admin_unit__code=PERSONA_SCHOOL_UNIT, kind="general_school")
+        .order_by("code")
+        .first()
     )
     title = "Сургуулийн нийтэлсэн тоо мэдээг шалгах аян"
     if monitor is None or school is None or ValidationCampaign.objects.filter(title=title).exists():
@@ -242,12 +248,13 @@ def _seed_facility_data() -> int:
             if admin is not None and rng.random() < 0.9:  # a few checks still wait for moderation
                 service.moderate_check(check, actor=admin, publish=True)
     # One dispute corrected by the publisher, one answered through its feedback item; the rest stay open.
-    if disputes and director is not None:
+    if disputes:
         from iltod.disclosure.permissions import can_publish_values
 
         first = disputes[0]
-        if can_publish_values(director, first.value.facility):
-            service.correct_value(first.value, first.observed_value, actor=director)
+        publisher = director if director and can_publish_values(director, first.value.facility) else admin
+        if publisher is not None:
+            service.correct_value(first.value, first.observed_value, actor=publisher)
     if len(disputes) > 1 and disputes[1].feedback_id and admin is not None:
         from iltod.feedback import services as feedback_services
 
@@ -258,4 +265,282 @@ def _seed_facility_data() -> int:
             text="Сурах бичгийн тоог дахин тоолж шалгахад нийтэлсэн тоо зөв байна: хуучин номыг ч тоонд оруулсан.",
         )
         service.answer_disputes()
+    return created
+
+
+# --- budgets, transfers and Local Development Fund projects
+
+
+def _seed_budgets() -> int:
+    """Last year's operating budget of schools followed down the chain in every demo aimag:
+    Ministry of Education → the aimag's education department → each general school, with a budget
+    line per school. Money stops at one step: the Arkhangai department passes on less than it
+    received to the schools of Battsengel and Tsetserleg; in Khovd the ministry's release is late."""
+    import random
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from iltod.demo.data import AIMAG_CODES, SEED, demo_email
+    from iltod.organizations.models import Organization
+    from iltod.places.models import ServiceUnit
+
+    from .models import BudgetLine, Transfer
+
+    ministry = Organization.objects.filter(email=demo_email("ministry-education")).first()
+    if ministry is None or Transfer.objects.filter(from_organization=ministry, code__startswith="DEMO-").exists():
+        return 0
+    year = date.today().year - 1
+    departments = {
+        o.email.split("@")[0].rsplit("-", 1)[1]: o
+        for o in Organization.objects.filter(email__in=[demo_email(f"education-dept-{code}") for code in AIMAG_CODES])
+    }
+    steps, lines, children = [], [], []
+    for code in AIMAG_CODES:
+        department = departments.get(code)
+        if department is None:
+            continue
+        rng = random.Random(f"{SEED}-transfers-{code}")
+        schools = list(
+            ServiceUnit.objects.filter(
+                kind=ServiceUnit.Kind.GENERAL_SCHOOL, is_active=True, admin_unit__parent__code=code
+            ).order_by("code")[:12]
+        ) + list(
+            ServiceUnit.objects.filter(
+                kind=ServiceUnit.Kind.GENERAL_SCHOOL, is_active=True, admin_unit__code=code
+            ).order_by("code")[:4]
+        )
+        per_school = [Decimal(rng.randrange(180, 420)) * 1_000_000 for _school in schools]
+        total = sum(per_school, Decimal(0))
+        late = code == "84"  # the ministry's release to Khovd is three weeks late
+        received_on = date(year, 1, 20) + timedelta(days=24 if late else rng.randint(0, 3))
+        top = Transfer(
+            code=f"DEMO-OPS-{code}",
+            fiscal_year=year,
+            purpose="Ерөнхий боловсролын сургуулийн урсгал зардал",
+            from_organization=ministry,
+            to_organization=department,
+            admin_unit_id=department.home_unit_id,
+            allocated=total,
+            released=total,
+            received=total,
+            allocated_on=date(year, 1, 5),
+            expected_on=date(year, 1, 25),
+            released_on=received_on - timedelta(days=2),
+            received_on=received_on,
+        )
+        steps.append(top)
+        for school, amount in zip(schools, per_school, strict=True):
+            # Arkhangai's department keeps back a share of what the schools of two soums were allocated.
+            leak = Decimal("0.18") if code == "65" and school.admin_unit.code in ("6501", "6504") else Decimal(0)
+            received = (amount * (1 - leak)).quantize(Decimal(1))
+            arrived = received_on + timedelta(days=rng.randint(3, 12) + (30 if leak else 0))
+            children.append(
+                (
+                    top,
+                    Transfer(
+                        code=f"DEMO-OPS-{school.code}",
+                        fiscal_year=year,
+                        purpose="Сургуулийн урсгал зардал",
+                        from_organization=department,
+                        to_service_unit=school,
+                        admin_unit_id=school.admin_unit_id,
+                        allocated=amount,
+                        released=received,
+                        received=received,
+                        allocated_on=date(year, 1, 25),
+                        expected_on=date(year, 2, 15),
+                        released_on=arrived - timedelta(days=2),
+                        received_on=arrived,
+                    ),
+                )
+            )
+            body = school.operator if school.operator_id else department
+            salaries, goods = (
+                (amount * Decimal("0.7")).quantize(Decimal(1)),
+                (amount * Decimal("0.3")).quantize(Decimal(1)),
+            )
+            for line_code, economic, label, approved in (
+                ("2110", "2110", "Цалин хөлс", salaries),
+                ("2200", "2200", "Бараа, үйлчилгээ", goods),
+            ):
+                executed = (approved * Decimal(rng.randint(82, 100)) / 100).quantize(Decimal(1))
+                lines.append(
+                    BudgetLine(
+                        organization=body,
+                        service_unit=school,
+                        fiscal_year=year,
+                        code=f"DEMO-{school.code}-{line_code}",
+                        administrative_code=code,
+                        functional_code="0912",
+                        functional_label="Ерөнхий боловсрол",
+                        economic_code=economic,
+                        economic_label=label,
+                        approved=approved,
+                        executed=executed,
+                    )
+                )
+    Transfer.objects.bulk_create(steps, batch_size=500)
+    for parent, child in children:
+        child.parent_id = parent.pk
+    Transfer.objects.bulk_create([child for _parent, child in children], batch_size=500)
+    BudgetLine.objects.bulk_create(lines, batch_size=1000, ignore_conflicts=True)
+    return len(steps) + len(children) + len(lines)
+
+
+LDF_TITLES = (  # (category, title_mn, title_en, milestones in Mongolian)
+    ("water", "Гүний худаг шинээр гаргах", "New deep well",
+     ("Гэрээ байгуулсан", "Өрөмдлөг хийсэн", "Хүлээлгэн өгсөн")),
+    ("roads", "Төвийн гудамжны гэрэлтүүлэг, явган зам", "Street lighting and pavement",
+     ("Гэрээ байгуулсан", "Шон суулгасан", "Хүлээлгэн өгсөн")),
+    ("education", "Сургуулийн дотуур байрны засвар", "Dormitory repair",
+     ("Гэрээ байгуулсан", "Дээвэр сольсон", "Хүлээлгэн өгсөн")),
+    ("health", "Эрүүл мэндийн төвийн халаалт", "Heating of the health centre",
+     ("Гэрээ байгуулсан", "Зуух суурилуулсан", "Хүлээлгэн өгсөн")),
+    ("culture", "Соёлын төвийн тайзны тоноглол", "Stage equipment of the culture centre",
+     ("Худалдан авсан", "Суурилуулсан")),
+    ("public_space", "Хүүхдийн тоглоомын талбай", "Children's playground",
+     ("Гэрээ байгуулсан", "Суурь цутгасан", "Хүлээлгэн өгсөн")),
+    ("environment", "Хог хаягдлын цэг тохижуулах", "Waste collection point",
+     ("Гэрээ байгуулсан", "Хашаа барьсан")),
+    ("livestock", "Малын эмнэлгийн угаалгын байгууламж", "Livestock dipping bath",
+     ("Гэрээ байгуулсан", "Барилга угсарсан", "Хүлээлгэн өгсөн")),
+)  # fmt: skip
+
+CONTRACTORS = (
+    ("contractor-1", "Хангай барилга ХХК", "Khangai Construction LLC"),
+    ("contractor-2", "Тал нутаг инженеринг ХХК", "Tal Nutag Engineering LLC"),
+    ("contractor-3", "Ус суваг сервис ХХК", "Us Suvag Service LLC"),
+)
+
+
+def _seed_projects() -> int:
+    """Local Development Fund projects in every demo soum and district: last year's (mostly
+    completed, some stalled) and this year's (planned, in procurement or under way), with dated
+    milestones and published citizens' reports. In the persona school's soum a citizen's report
+    names a problem, which became a feedback item for the governor's office."""
+    import random
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from iltod.demo.data import AIMAG_CODES, DISTRICT_CODES, PERSONA_SCHOOL_UNIT, SEED, demo_email
+    from iltod.lib.maps import contains
+    from iltod.organizations.models import Organization
+    from iltod.places.models import AdminUnit
+
+    from .models import LdfProject, Milestone, MonitoringReport
+    from .services import projects as service
+
+    if LdfProject.objects.filter(external_id__startswith="DEMO-LDF-").exists():
+        return 0
+    created = 0
+    contractors = []
+    for key, name_mn, name_en in CONTRACTORS:
+        org = Organization.objects.filter(email=demo_email(key)).first()
+        if org is None:
+            org = Organization(kind=Organization.Kind.OTHER, name=name_mn, name_mn=name_mn, name_en=name_en,
+                               email=demo_email(key), is_public=True)  # fmt: skip
+            org.save()
+            created += 1
+        contractors.append(org)
+    areas = list(
+        AdminUnit.objects.filter(level=AdminUnit.Level.SOUM, parent__code__in=AIMAG_CODES)
+        .union(AdminUnit.objects.filter(code__in=DISTRICT_CODES))
+        .order_by("code")
+    )
+    this_year = date.today().year
+    projects, plan = [], []
+    for area in areas:
+        rng = random.Random(f"{SEED}-ldf-{area.code}")
+        picks = rng.sample(LDF_TITLES, 3)
+        for index, (category, title_mn, title_en, steps) in enumerate(picks):
+            year = this_year - 1 if index < 2 else this_year
+            approved = Decimal(rng.randrange(20, 180)) * 1_000_000
+            if year < this_year:
+                status = LdfProject.Status.COMPLETED if rng.random() < 0.7 else LdfProject.Status.SUSPENDED
+            else:
+                status = rng.choice(
+                    [LdfProject.Status.PLANNED, LdfProject.Status.PROCUREMENT, LdfProject.Status.IN_PROGRESS]
+                )
+            progress = {"completed": 100, "planned": 0, "procurement": 0}.get(status, rng.randrange(20, 80, 5))
+            latitude = longitude = None
+            if area.latitude is not None and area.longitude is not None:
+                lat, lon = area.latitude + rng.uniform(-0.05, 0.05), area.longitude + rng.uniform(-0.05, 0.05)
+                if not area.boundary or contains(area.boundary, lon, lat):
+                    latitude, longitude = round(lat, 5), round(lon, 5)
+            started = date(year, 5, 1) + timedelta(days=rng.randint(0, 30))
+            project = LdfProject(
+                external_id=f"DEMO-LDF-{area.code}-{year}-{index + 1}",
+                admin_unit=area,
+                fiscal_year=year,
+                title_mn=f"{area.name_mn}: {title_mn}" if hasattr(area, "name_mn") else title_mn,
+                title_en=f"{getattr(area, 'name_en', '') or area.name}: {title_en}",
+                category=category,
+                latitude=latitude,
+                longitude=longitude,
+                amount_approved=approved,
+                amount_spent=(approved * progress / 100).quantize(Decimal(1)),
+                contractor=None if status in ("planned", "procurement") else rng.choice(contractors),
+                status=status,
+                progress=progress,
+                started_on=None if status in ("planned", "procurement") else started,
+                due_on=date(year, 10, 15),
+                completed_on=date(year, 9, 1) + timedelta(days=rng.randint(0, 40)) if status == "completed" else None,
+            )
+            projects.append(project)
+            plan.append((project, steps, rng.random()))
+    LdfProject.objects.bulk_create(projects, batch_size=500)
+    milestones, reports = [], []
+    for project, steps, roll in plan:
+        if project.status in ("planned", "procurement"):
+            continue
+        done = len(steps) if project.status == "completed" else max(1, len(steps) * project.progress // 100)
+        for number, title in enumerate(steps):
+            planned = project.started_on + timedelta(days=40 * number)
+            milestones.append(
+                Milestone(
+                    project=project,
+                    title=title,
+                    planned_on=planned,
+                    done_on=planned + timedelta(days=3) if number < done else None,
+                )
+            )
+        if roll < 0.5:
+            visited = min(project.started_on + timedelta(days=60), date.today() - timedelta(days=1))
+            reports.append(
+                MonitoringReport(
+                    project=project,
+                    visited_on=visited,
+                    progress_seen=project.progress if roll < 0.35 else max(project.progress - 20, 0),
+                    rating=5 if roll < 0.2 else 4 if roll < 0.35 else 2,
+                    comment="Ажил төлөвлөгөөний дагуу явж байна." if roll < 0.35 else "Ажил удаашралтай байна.",
+                    moderation=MonitoringReport.Moderation.PUBLISHED,
+                )
+            )
+    Milestone.objects.bulk_create(milestones, batch_size=1000)
+    MonitoringReport.objects.bulk_create(reports, batch_size=1000)
+    created += len(projects) + len(milestones) + len(reports)
+    # In the persona school's soum: a citizen's report with a problem, through the service (it
+    # becomes a feedback item for the governor's office), one published and one awaiting moderation.
+    stalled = next(
+        (p for p, _steps, _roll in plan if p.admin_unit.code == PERSONA_SCHOOL_UNIT and p.status != "planned"), None
+    )
+    if stalled is not None:
+        for moderated in (True, False):
+            report = service.submit_report(
+                stalled,
+                data={
+                    "visited_on": date.today() - timedelta(days=20 if moderated else 2),
+                    "progress_seen": max(stalled.progress - 30, 0),
+                    "rating": 2,
+                    "problems": "Ажил хоёр сар зогссон, барилгын материал задгай хаягдсан байна."
+                    if moderated
+                    else "Гүйцэтгэгч ажлаа дуусгалгүй орхисон.",
+                    "comment": "",
+                    "name": "Иргэн Д." if moderated else "",
+                },
+            )
+            if moderated:
+                report.moderation = MonitoringReport.Moderation.PUBLISHED
+                report.save(update_fields=["moderation"])
+            created += 1
     return created

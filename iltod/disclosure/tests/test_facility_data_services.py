@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from iltod.accounts.capabilities import Role
 from iltod.accounts.services import grant_membership
@@ -100,7 +101,7 @@ def test_publishing_computes_the_ratio_and_keeps_the_history(personas):
     ],
 )
 def test_bad_values_are_refused_and_nothing_is_saved(personas, values, period, message):
-    with pytest.raises(services.FacilityDataError) as error:
+    with translation.override("en"), pytest.raises(services.FacilityDataError) as error:
         services.publish_values(personas.school, period, values, actor=personas.provider)
     assert message in " ".join(error.value.messages)
     assert not FacilityValue.objects.exists()
@@ -157,6 +158,8 @@ def test_an_import_with_one_bad_row_saves_nothing_and_names_the_rows(personas):
 def test_an_import_without_the_columns_is_refused(personas):
     report = services.import_values([Row(2, {"code": "X", "value": "1"})])
     assert not report.ok and "facility_code" in str(report.errors[0])
+    with translation.override("mn"):
+        assert "Дутуу баганууд" in str(services.import_values([Row(2, {"code": "X"})]).errors[0])
 
 
 def test_a_person_imports_only_their_facilities(personas):
