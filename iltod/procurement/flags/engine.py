@@ -175,15 +175,26 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
     number = (int, float)
     not_submitted = frozenset(("invited", "withdrawn"))
     final = frozenset(("cancelled", "unsuccessful"))
-    date_cache: dict[str, tuple | None] = {}
+    date_cache: dict[str, tuple[int, int] | None] = {}
 
-    def parse_date(text: str):
+    def parse_date(text: str) -> tuple[int, int] | None:
+        """A timestamp as (seconds, nanoseconds), or None if not RFC 3339; dates repeat, so remembered."""
         parsed = date_cache.get(text, False)
         if parsed is False:
-            if len(date_cache) > 100_000:
+            if len(date_cache) > 200_000:
                 date_cache.clear()
             parsed = date_cache[text] = dates.parse(text)
         return parsed
+
+    def days_between(start: str, end: str) -> int | None:
+        """Whole days from start to end, truncated toward zero as chrono's ``num_days``."""
+        start_at = parse_date(start)
+        end_at = parse_date(end)
+        if start_at is None or end_at is None:
+            return None
+        total = (end_at[0] - start_at[0]) * 1_000_000_000 + (end_at[1] - start_at[1])
+        days = abs(total) // 86_400_000_000_000
+        return days if total >= 0 else -days
 
     def flag(ocid: str, code: str, value: float) -> None:
         entry = results_ocid.get(ocid)
@@ -242,15 +253,12 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                         start = period.get("startDate")
                         end = period.get("endDate")
                         if type(start) is str and type(end) is str:
-                            start = parse_date(start)
-                            end = parse_date(end)
-                            if start is not None and end is not None:
+                            days = days_between(start, end)
+                            if days is not None:
                                 threshold = r003_threshold
                                 if details_value is not None and details_value in r003_details:
                                     threshold = r003_details[details_value]
-                                total = (end[0] - start[0]) * 1_000_000_000 + (end[1] - start[1])
-                                days = abs(total) // 86_400_000_000_000
-                                if (days if total >= 0 else -days) < threshold:
+                                if days < threshold:
                                     flag(ocid, "R003", 1.0)
             # --- R018 Single bid received ----------------------------------------------------------
             if do_r018:
@@ -311,20 +319,23 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                     supplier_key = supplier.get("id") if type(supplier) is dict else None
                     if type(supplier_key) is not str:
                         continue
+                    codes = None
                     for item in items:
                         classification = item.get("classification") if type(item) is dict else None
                         code = classification.get("id") if type(classification) is dict else None
                         if type(code) is not str:
                             continue
-                        entry = r048.get(supplier_key)
-                        if entry is None:
-                            entry = r048[supplier_key] = [0, set()]
-                        if observed is None:
-                            observed = set()
-                        if supplier_key not in observed:
-                            observed.add(supplier_key)
-                            entry[0] += 1
-                        entry[1].add(code[:r048_digits])
+                        if codes is None:
+                            entry = r048.get(supplier_key)
+                            if entry is None:
+                                entry = r048[supplier_key] = [0, set()]
+                            if observed is None:
+                                observed = set()
+                            if supplier_key not in observed:
+                                observed.add(supplier_key)
+                                entry[0] += 1
+                            codes = entry[1]
+                        codes.add(code[:r048_digits])
             if not all_final:
                 complete = None
 
@@ -360,8 +371,16 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
         r035_here = do_r035 and complete is not None
         r036_here = do_r036 and price_ok and any_active
 
-        candidates = [] if ratio_here else None  # (tenderer, amount, currency) of valid single-tenderer bids
-        r036_bids = [] if r036_here else None  # (status, amount, currency) of submitted bids
+        # Once the main currency is known (after the first process that has one), the ratio's and
+        # R036's bids are weighed as they come; before, they are kept to learn it first.
+        main = partial.currency
+        inline = main is not None
+        candidates = [] if ratio_here and not inline else None  # (tenderer, amount, currency)
+        r036_bids = [] if r036_here and not inline else None  # (status, amount, currency)
+        seen = False
+        winner = winner_amount = lowest = lowest_amount = None  # the ratio's winning and second bids
+        r036_lowest = None
+        r036_lowest_disqualified = r036_has_valid = False
         valid_ids = set() if r025_here else None
         prices = {} if r028_here else None
         r035_valid = set() if r035_here else None
@@ -373,8 +392,8 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
             if type(bid) is not dict:
                 continue
             status = bid.get("status")
-            if type(status) is not str:
-                continue
+            if type(status) is not str or status in not_submitted:
+                continue  # invited and withdrawn bids count for no indicator
             tenderers = bid.get("tenderers")
             single = None
             if type(tenderers) is not list:
@@ -403,12 +422,24 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                 currency = value.get("currency")
                 if type(amount) not in number or type(currency) is not str:
                     amount = None
-            submitted = status not in not_submitted
+                else:
+                    amount = float(amount)
 
             if status == "valid":
                 if single is not None:
-                    if candidates is not None and amount is not None:
-                        candidates.append((single, amount, currency))
+                    if ratio_here and amount is not None:
+                        if not inline:
+                            candidates.append((single, amount, currency))
+                        elif currency != main:
+                            seen = True
+                            skip("currency", ocid)
+                        else:
+                            seen = True
+                            if single == supplier_id:
+                                if winner_amount is None or amount < winner_amount:
+                                    winner, winner_amount = single, amount
+                            elif lowest_amount is None or amount < lowest_amount:
+                                lowest, lowest_amount = single, amount
                     if valid_ids is not None:
                         valid_ids.add(single)
                 if r030_end is not None and ids:
@@ -425,8 +456,6 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
             elif status == "disqualified" and r035_disqualified is not None and ids is not None:
                 r035_disqualified.update(ids)
 
-            if not submitted:
-                continue
             submitted_count += 1
             increment = 1 if status == "disqualified" else 0
             disqualified_count += increment
@@ -442,49 +471,72 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                 for key in ids:
                     map_tenderer("ocid_tenderer", ocid, key)
             if amount is not None:
-                if r036_bids is not None:
-                    r036_bids.append((status, amount, currency))
+                if r036_here:
+                    if not inline:
+                        r036_bids.append((status, amount, currency))
+                    elif currency != main:
+                        seen = True
+                        skip("currency", ocid)
+                    else:
+                        seen = True
+                        if r036_lowest is None or amount < r036_lowest:
+                            r036_lowest = amount
+                            r036_lowest_disqualified = status == "disqualified"
+                        if status == "valid":
+                            r036_has_valid = True
                 if prices is not None and ids:
                     # R028 Identical bid prices: different tenderers, same amount and currency.
-                    bidders = set(ids)
-                    price = (float(amount), currency)
+                    price = (amount, currency)
                     other = prices.get(price)
-                    if other is not None and bidders != other:
+                    if other is not None and set(ids) != set(other):
                         flag(ocid, "R028", 1.0)
-                        for key in bidders | other:
+                        for key in set(ids) | set(other):
                             flag_tenderer(key, "R028", 1.0)
                             if maps:
                                 map_tenderer("ocid_tenderer_r028", ocid, key)
-                    prices[price] = bidders
+                    prices[price] = ids
 
         # --- The main currency: the first met, by the ratio's bids and then R036's ---------------
-        if partial.currency is None:
+        if not inline:
             first = None
             if candidates:
                 first = candidates[0][2]
             elif r036_bids:
                 first = r036_bids[0][2]
             if first is not None:
-                partial.currency = configured_currency if configured_currency is not None else first
-        main = partial.currency
-        if candidates or r036_bids:
-            partial.currency_seen = True
-
-        # --- R024 and R058: the second-lowest valid bid against the winning bid ------------------
-        if candidates:
-            winner = winner_amount = lowest = lowest_amount = None
-            for key, raw_amount, currency in candidates:
+                main = partial.currency = configured_currency if configured_currency is not None else first
+            for key, raw_amount, currency in candidates or ():
+                seen = True
                 if currency != main:
                     skip("currency", ocid)
                     continue
-                amount = float(raw_amount)
+                as_float = float(raw_amount)
                 if key == supplier_id:
-                    if winner_amount is None or amount < winner_amount:
-                        winner, winner_amount = key, amount
-                elif lowest_amount is None or amount < lowest_amount:
-                    lowest, lowest_amount = key, amount
-            if winner is not None and lowest is not None and lowest_amount >= winner_amount:
-                ratios[ocid] = (_divide(lowest_amount - winner_amount, winner_amount), winner, lowest)
+                    if winner_amount is None or as_float < winner_amount:
+                        winner, winner_amount = key, as_float
+                elif lowest_amount is None or as_float < lowest_amount:
+                    lowest, lowest_amount = key, as_float
+            for status, raw_amount, currency in r036_bids or ():
+                seen = True
+                if currency != main:
+                    skip("currency", ocid)
+                    continue
+                as_float = float(raw_amount)
+                if r036_lowest is None or as_float < r036_lowest:
+                    r036_lowest = as_float
+                    r036_lowest_disqualified = status == "disqualified"
+                if status == "valid":
+                    r036_has_valid = True
+        if seen:
+            partial.currency_seen = True
+
+        # --- R024 and R058: the second-lowest valid bid against the winning bid ------------------
+        if winner is not None and lowest is not None and lowest_amount >= winner_amount:
+            ratios[ocid] = (_divide(lowest_amount - winner_amount, winner_amount), winner, lowest)
+
+        # --- R036 Lowest bid disqualified --------------------------------------------------------
+        if r036_has_valid and r036_lowest_disqualified:
+            flag(ocid, "R036", 1.0)
 
         # --- R025 Excessive unsuccessful bids (sums) ---------------------------------------------
         if valid_ids:
@@ -506,24 +558,6 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                 flag_tenderer(winner_id, "R035", 0.0)
                 if maps:
                     map_tenderer("ocid_tenderer_r035", ocid, winner_id)
-
-        # --- R036 Lowest bid disqualified --------------------------------------------------------
-        if r036_bids:
-            lowest_amount = None
-            lowest_disqualified = False
-            has_valid = False
-            for status, raw_amount, currency in r036_bids:
-                if currency != main:
-                    skip("currency", ocid)
-                    continue
-                amount = float(raw_amount)
-                if lowest_amount is None or amount < lowest_amount:
-                    lowest_amount = amount
-                    lowest_disqualified = status == "disqualified"
-                if status == "valid":
-                    has_valid = True
-            if has_valid and lowest_disqualified:
-                flag(ocid, "R036", 1.0)
 
         # --- R038 Excessive disqualified bids (sums per buyer and procuring entity) --------------
         if do_r038 and submitted_count:
