@@ -218,7 +218,7 @@ class _PublicRecordFeed(Feed):
 
     def item_description(self, item):
         if item.type == item.Type.SUBMITTED:
-            return item.feedback.public_body()
+            return item.feedback.public_body
         if item.type == item.Type.STATUS:
             return f"{item.get_old_status_display()} → {item.get_new_status_display()}"
         return item.public_body
