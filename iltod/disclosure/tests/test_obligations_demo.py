@@ -6,6 +6,11 @@ from ..models import ComplianceSummary, Disclosure, DisclosureRequirement
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def test_the_demo_schedules_have_every_status_and_a_second_run_adds_nothing(personas):
     created = _seed_obligations()
     assert created > 0

@@ -11,6 +11,13 @@ from ..services import obligations as services
 from .obligations_fixtures import make_requirement
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 Status = Disclosure.Status
 PERSONAS = [
     "citizen", "monitor", "provider", "officer", "other_officer", "ministry_officer", "coordinator",

@@ -16,6 +16,13 @@ from ..services import obligations as services
 from .obligations_fixtures import make_requirement, scheduled
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 Status = Disclosure.Status
 
 
