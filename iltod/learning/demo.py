@@ -1,6 +1,22 @@
 """Demo data for learning and the network (called by ``seed_demo``): deterministic and idempotent."""
 
 
+def _seed_members() -> int:
+    from .demo_network import seed_members
+
+    return seed_members()
+
+
+def _seed_competencies() -> int:
+    from .demo_network import seed_competencies
+
+    return seed_competencies()
+
+
 def seed_learning_demo() -> int:
     """Write the demo rows; returns how many were created."""
-    return 0
+    created = 0
+    # members, profiles, competency framework and assessments (sections 1 and 2)
+    created += _seed_members()
+    created += _seed_competencies()
+    return created

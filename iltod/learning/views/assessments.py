@@ -1,16 +1,23 @@
 """Assessment rounds: the administrator creates them and reads the heat map; invited people
 answer on the site, on paper (printable A4) or in KoBo."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
+from iltod.lib import webhooks
+from iltod.lib.tabular import XLSX_CONTENT_TYPE
+from iltod.lib.xlsform import XLSFormError
 from iltod.organizations.models import Organization
 
+from .. import fieldforms
 from ..forms.assessments import AssessmentForm, CapacityForm, RoundForm
 from ..models import Assessment, AssessmentRound, CapacityRating, GapSummary, LearnerRole, ProficiencyLevel
 from ..permissions import (
@@ -178,3 +185,37 @@ def round_print(request, code):
         "learning/assessments/print.html",
         {"round": round_, "areas": areas, "levels": ProficiencyLevel.choices, "roles": LearnerRole.choices},
     )
+
+
+@login_required
+def round_xlsform(request, code):
+    """The round's XLSForm for KoBoToolbox or ODK Collect."""
+    round_ = _round(code)
+    if not can_manage_round(request.user, round_):
+        raise Http404
+    try:
+        content, version = fieldforms.generate_xlsform(round_)
+    except XLSFormError as error:
+        messages.error(request, _("The field form could not be made: %(error)s") % {"error": error})
+        return redirect(round_.get_absolute_url())
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{fieldforms.form_id(round_)}-{version}.xlsx"'
+    return response
+
+
+@csrf_exempt
+def kobo_webhook(request):
+    """KoBoToolbox REST Service: one assessment per POST, with the secret of the other KoBo forms."""
+    refused = webhooks.refuse(request, settings.KOBO_WEBHOOK_SECRET)
+    if refused is not None:
+        return refused
+    body = webhooks.read_body(request)
+    if body is None:
+        return webhooks.too_big()
+    payload, error = webhooks.json_object(body)
+    if payload is None:
+        return JsonResponse({"status": "error", "errors": [error]}, status=400)
+    with translation.override(settings.LANGUAGE_CODE):
+        outcome = fieldforms.receive(payload)
+        data = outcome.as_json()
+    return JsonResponse(data, status=outcome.status, json_dumps_params={"ensure_ascii": False})
