@@ -3,7 +3,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import permissions, routers
 
-from . import budgets, facility_data, keys, obligations, procurement, staff, views
+from . import budgets, facility_data, keys, procurement, results, staff, views
 from .errors import not_found
 from .schema import ApiDocsView
 
@@ -35,10 +35,10 @@ router.register("facility-values", facility_data.FacilityValueViewSet, basename=
 router.register("budget-lines", budgets.BudgetLineViewSet, basename="budget-line")
 router.register("transfers", budgets.TransferViewSet, basename="transfer")
 router.register("ldf-projects", budgets.LdfProjectViewSet, basename="ldf-project")
-# --- disclosure obligations and compliance
-router.register("disclosure-requirements", obligations.RequirementViewSet, basename="disclosure-requirement")
-router.register("disclosures", obligations.DisclosureViewSet, basename="disclosure")
-router.register("disclosure-compliance", obligations.ComplianceViewSet, basename="disclosure-compliance")
+# --- results framework and the responsiveness ranking (read only)
+router.register("results/frameworks", results.FrameworkViewSet, basename="results-framework")
+router.register("results/indicators", results.IndicatorViewSet, basename="results-indicator")
+router.register("results/ranking", results.RankingViewSet, basename="results-ranking")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="api:docs"), name="index"),
