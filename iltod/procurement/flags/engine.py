@@ -186,16 +186,6 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
             parsed = date_cache[text] = dates.parse(text)
         return parsed
 
-    def days_between(start: str, end: str) -> int | None:
-        """Whole days from start to end, truncated toward zero as chrono's ``num_days``."""
-        start_at = parse_date(start)
-        end_at = parse_date(end)
-        if start_at is None or end_at is None:
-            return None
-        total = (end_at[0] - start_at[0]) * 1_000_000_000 + (end_at[1] - start_at[1])
-        days = abs(total) // 86_400_000_000_000
-        return days if total >= 0 else -days
-
     def flag(ocid: str, code: str, value: float) -> None:
         entry = results_ocid.get(ocid)
         if entry is None:
@@ -253,7 +243,18 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                         start = period.get("startDate")
                         end = period.get("endDate")
                         if type(start) is str and type(end) is str:
-                            days = days_between(start, end)
+                            start_at = date_cache.get(start, False)
+                            if start_at is False:
+                                start_at = parse_date(start)
+                            end_at = date_cache.get(end, False)
+                            if end_at is False:
+                                end_at = parse_date(end)
+                            days = None
+                            if start_at is not None and end_at is not None:
+                                total = (end_at[0] - start_at[0]) * 1_000_000_000 + (end_at[1] - start_at[1])
+                                days = abs(total) // 86_400_000_000_000
+                                if total < 0:
+                                    days = -days  # chrono's num_days truncates toward zero
                             if days is not None:
                                 threshold = r003_threshold
                                 if details_value is not None and details_value in r003_details:
@@ -389,9 +390,11 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
         disqualified_count = 0
 
         for bid in details:
-            if type(bid) is not dict:
+            # Only a dict has .get(): any other JSON value raises AttributeError, read as "not an object".
+            try:
+                status = bid.get("status")
+            except AttributeError:
                 continue
-            status = bid.get("status")
             if type(status) is not str or status in not_submitted:
                 continue  # invited and withdrawn bids count for no indicator
             tenderers = bid.get("tenderers")
@@ -399,8 +402,10 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
             if type(tenderers) is not list:
                 ids = None
             elif len(tenderers) == 1:
-                tenderer = tenderers[0]
-                key = tenderer.get("id") if type(tenderer) is dict else None
+                try:
+                    key = tenderers[0].get("id")
+                except AttributeError:
+                    key = None
                 if type(key) is str:
                     ids = (key,)
                     single = key
@@ -415,11 +420,13 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                             ids.append(key)
                 if tenderers and status == "valid" and (ratio_here or r025_here):
                     skip("consortium", ocid)
-            value = bid.get("value")
-            amount = currency = None
-            if type(value) is dict:
+            try:
+                value = bid["value"]
                 amount = value.get("amount")
                 currency = value.get("currency")
+            except (KeyError, AttributeError):
+                amount = currency = None
+            else:
                 if type(amount) not in number or type(currency) is not str:
                     amount = None
                 else:
@@ -452,9 +459,15 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                                 if maps:
                                     map_tenderer("ocid_tenderer_r030", ocid, key)
                 if r035_valid is not None and ids is not None:
-                    r035_valid.update(ids)
+                    if single is not None:
+                        r035_valid.add(single)
+                    else:
+                        r035_valid.update(ids)
             elif status == "disqualified" and r035_disqualified is not None and ids is not None:
-                r035_disqualified.update(ids)
+                if single is not None:
+                    r035_disqualified.add(single)
+                else:
+                    r035_disqualified.update(ids)
 
             submitted_count += 1
             increment = 1 if status == "disqualified" else 0
