@@ -151,3 +151,13 @@ def test_the_ranking_and_overview_read_few_queries(client, personas, computed, d
         client.get(reverse("results:overview", args=[framework.code]) + f"?period={period.pk}")
     with django_assert_max_num_queries(14):
         client.get(reverse("results:inclusion"))
+
+
+@pytest.mark.parametrize("name", ["officer", "analyst"])
+def test_the_back_office_of_results_is_for_results_managers(client, personas, computed, name):
+    user = getattr(personas, name)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client.force_login(user)
+    response = client.get("/admin/results/indicator/")
+    assert response.status_code == (200 if name == "analyst" else 403)
