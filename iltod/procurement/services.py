@@ -142,9 +142,19 @@ def import_bytes(data: bytes, *, name: str, organization=None) -> tuple[ImportJo
 # Red flags
 
 
+def default_ini() -> str:
+    """Every indicator enabled with Cardinal's defaults (an indicator runs when its section exists)."""
+    try:
+        from .flags import INDICATORS
+    except ImportError:
+        return ""
+    return "\n".join(f"[{code}]" for code in INDICATORS) + "\n"
+
+
 def active_settings_text() -> str:
+    """The active settings; without any, every indicator with its defaults."""
     active = FlagSettings.objects.filter(is_active=True).first()
-    return active.ini if active else ""
+    return active.ini if active else default_ini()
 
 
 def check_ini(text: str) -> None:
