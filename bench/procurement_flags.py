@@ -256,13 +256,14 @@ ALL_CODES = ("R003", "R018", "R024", "R025", "R028", "R030", "R035", "R036", "R0
 
 def phase_parse(path: Path) -> dict:
     loads = orjson.loads
+    cpu = os.times()
     began = time.perf_counter()
     lines = 0
     with open(path, "rb") as handle:
         for line in handle:
             loads(line)
             lines += 1
-    return {"seconds": time.perf_counter() - began, "lines": lines}
+    return {"seconds": time.perf_counter() - began, "cpu_seconds": _cpu_since(cpu), "lines": lines}
 
 
 def phase_flags(path: Path) -> dict:
@@ -271,11 +272,13 @@ def phase_flags(path: Path) -> dict:
 
     settings = Settings.from_ini(settings_text())
     skipped = Skipped()
+    cpu = os.times()
     began = time.perf_counter()
     output = run_file(path, settings, skipped=skipped)
     seconds = time.perf_counter() - began
     return {
         "seconds": seconds,
+        "cpu_seconds": _cpu_since(cpu),
         "results": {group: len(output.get(group, {})) for group in ("OCID", "Buyer", "ProcuringEntity", "Tenderer")},
         "flags": _flag_counts(output),
         "skipped": skipped.counts(),
@@ -291,13 +294,15 @@ def _flag_counts(output: dict) -> dict:
     return dict(sorted(found.items()))
 
 
-def _child(phase: str, path: Path) -> dict:
-    before = os.times()
-    result = phase_parse(path) if phase == "parse" else phase_flags(path)
+def _cpu_since(before) -> float:
+    """CPU time of this process and of its finished workers since ``before``: a figure the other
+    loads of a shared machine disturb less than the wall-clock time."""
     after = os.times()
-    # CPU time of this process and of its (finished) workers: a figure the other loads on a shared
-    # machine disturb less than the wall-clock time.
-    result["cpu_seconds"] = sum(getattr(after, name) - getattr(before, name) for name in CPU_FIELDS)
+    return sum(getattr(after, name) - getattr(before, name) for name in CPU_FIELDS)
+
+
+def _child(phase: str, path: Path) -> dict:
+    result = phase_parse(path) if phase == "parse" else phase_flags(path)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result["peak_mb"] = round(own / 1024, 1)
