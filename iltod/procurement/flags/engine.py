@@ -303,10 +303,12 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                 if type(suppliers) is not list:
                     continue
                 for supplier in suppliers:
-                    if type(supplier) is dict:
+                    try:
                         supplier_key = supplier.get("id")
-                        if type(supplier_key) is str:
-                            active_suppliers.add(supplier_key)
+                    except AttributeError:
+                        continue
+                    if type(supplier_key) is str:
+                        active_suppliers.add(supplier_key)
                 # R048 Heterogeneous supplier: items of awards to a single supplier.
                 if do_r048:
                     items = award.get("items")
@@ -322,8 +324,10 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                         continue
                     codes = None
                     for item in items:
-                        classification = item.get("classification") if type(item) is dict else None
-                        code = classification.get("id") if type(classification) is dict else None
+                        try:  # a missing or non-object item or classification has no .get()
+                            code = item.get("classification").get("id")
+                        except AttributeError:
+                            continue
                         if type(code) is not str:
                             continue
                         if codes is None:
