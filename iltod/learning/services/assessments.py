@@ -338,20 +338,29 @@ class HeatRow:
     cells: list[Cell]
 
 
-def _cell(s: GapSummary | None) -> Cell:
-    if s is None or not s.respondents:
-        return Cell(0, None, None, None)
-    n = s.respondents
-    return Cell(n, s.sum_gap / n, s.sum_priority / n, s.sum_current / n)
+EMPTY = Cell(0, None, None, None)
+
+
+def _cell(values) -> Cell:
+    """A cell from (respondents, sum_gap, sum_priority, sum_current)."""
+    if not values or not values[0]:
+        return EMPTY
+    n, gap, priority, current = values
+    return Cell(n, gap / n, priority / n, current / n)
 
 
 def heat_map(round_, scope: str, competencies: list[Competency], scope_ids=None) -> list[HeatRow]:
     """Rows of the heat map for ``scope`` (one per organisation, aimag, subnetwork or the network),
-    columns in the order of ``competencies``."""
+    columns in the order of ``competencies``. Reads the sums as tuples: no model per cell."""
     summaries = GapSummary.objects.filter(round=round_, scope=scope)
     if scope_ids is not None:
         summaries = summaries.filter(scope_id__in=scope_ids)
-    by_key = {(s.scope_id, s.competency_id): s for s in summaries}
+    by_key = {
+        (scope_id, competency_id): rest
+        for scope_id, competency_id, *rest in summaries.values_list(
+            "scope_id", "competency_id", "respondents", "sum_gap", "sum_priority", "sum_current"
+        )
+    }
     ids = sorted({k[0] for k in by_key}) if scope_ids is None else list(scope_ids)
     if scope == Scope.AIMAG:
         names = dict(AdminUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
