@@ -3,6 +3,8 @@
 Three levels, by membership:
 - **coordinator**: a current member with the group role "coordinator", or anyone holding the
   "coordinate groups" capability in the group's convening organisation (and platform superusers).
+  A network's administrators ("manage the network") coordinate the groups their network convenes:
+  the network's own plans (its strategic plan) are carried out with the same machinery.
   Manages members, meetings, issues and plans; approves members' updates.
 - **member**: any current member with a user account. Sees the group's non-public records and
   posts updates on actions (which wait for a coordinator's approval).
@@ -17,7 +19,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from iltod.accounts.capabilities import Capability
-from iltod.accounts.permissions import organization_ids_with
+from iltod.accounts.permissions import memberships_with, organization_ids_with
 from iltod.organizations.models import Organization
 
 from .models import Action, ActionPlan, ActionUpdate, Document, Group, GroupMember, LocalIssue, Meeting, Project
@@ -39,7 +41,14 @@ def coordinated_groups(user):
         return Group.objects.all()
     convening = organization_ids_with(user, Capability.COORDINATE_GROUPS)
     as_member = GroupMember.objects.current().filter(user=user, role=GroupMember.Role.COORDINATOR)
-    return Group.objects.filter(Q(convening_organization_id__in=convening) | Q(pk__in=as_member.values("group_id")))
+    # a subquery, not one more query: the networks where the user holds "manage the network"
+    network_admin = Q(
+        convening_organization__kind=Organization.Kind.NETWORK,
+        convening_organization_id__in=memberships_with(user, Capability.MANAGE_NETWORK).values("organization_id"),
+    )
+    return Group.objects.filter(
+        Q(convening_organization_id__in=convening) | Q(pk__in=as_member.values("group_id")) | network_admin
+    )
 
 
 def member_groups(user):

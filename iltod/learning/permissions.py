@@ -169,3 +169,70 @@ def get_person(user, code: str):
     if person is None:
         raise Http404
     return person
+
+
+def can_manage_plan(user, plan) -> bool:
+    """The network's strategic plan: its administrators (MANAGE_NETWORK in the network)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or plan.network_id in organization_ids_with(user, Capability.MANAGE_NETWORK)
+
+
+def can_view_plan(user, plan) -> bool:
+    """Public plans to everyone; members-only plans to the people of the network's members."""
+    return plan.is_public or is_network_member(user) or can_manage_plan(user, plan)
+
+
+def can_report_on(user, action) -> bool:
+    """Progress on an action point: someone acting for its lead or a partner organisation, or the
+    plan's administrators. Their updates wait for an administrator's approval (engagement's
+    maker-checker)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser or action.plan.group.convening_organization_id in organization_ids_with(
+        user, Capability.MANAGE_NETWORK
+    ):
+        return True
+    orgs = set(Membership.objects.active().filter(user=user).values_list("organization_id", flat=True))
+    partners = set(action.co_responsible.values_list("pk", flat=True))
+    return bool(orgs & ({action.lead_organization_id} | partners))
+
+
+def get_strategic_plan(user, code: str, *, manage: bool = False):
+    from .models import StrategicPlan
+
+    plan = StrategicPlan.objects.select_related("network", "group").filter(code=code).first()
+    if plan is None:
+        raise Http404
+    if manage and not can_manage_plan(user, plan):
+        raise Http404
+    if not can_view_plan(user, plan):
+        raise Http404
+    return plan
+
+
+def can_write_library(user) -> bool:
+    """Members of the network write library drafts."""
+    return is_network_member(user)
+
+
+def can_review_library(user) -> bool:
+    """The network's administrators review drafts and publish them."""
+    return can_manage_trainings(user)
+
+
+def can_edit_item(user, item) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return can_review_library(user) or (item.author_id == user.pk and can_write_library(user))
+
+
+def get_library_item(user, code: str, *, edit: bool = False):
+    from .models import LibraryItem
+
+    item = LibraryItem.objects.select_related("published", "aimag", "training", "meeting").filter(code=code).first()
+    if item is None:
+        raise Http404
+    if can_edit_item(user, item) or (not edit and item.is_public):
+        return item
+    raise Http404

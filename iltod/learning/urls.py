@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessments, framework, members, profiles
+from .views import assessments, framework, library, members, profiles, strategy, trainings
 
 app_name = "learning"
 
@@ -31,4 +31,7 @@ urlpatterns: list = [
     path("rounds/<str:code>/xlsform/", assessments.round_xlsform, name="round_xlsform"),
     path("kobo/assessments/", assessments.kobo_webhook, name="assessment_kobo"),
     # --- trainings, the strategic plan, the library and resources (sections 3 to 6)
+    *trainings.urlpatterns,
+    *strategy.urlpatterns,
+    *library.urlpatterns,
 ]

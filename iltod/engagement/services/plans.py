@@ -360,11 +360,16 @@ def _email_user(user, template: str, context: dict, *, related, dedupe_key=None)
 
 def coordinator_users(group):
     """Users who coordinate ``group``: its coordinator members and the convening organisation's
-    members with the "coordinate groups" capability."""
+    members with the "coordinate groups" capability (or, for a network, "manage the network")."""
     as_member = GroupMember.objects.current().filter(group=group, role=GroupMember.Role.COORDINATOR, user__isnull=False)
     convening = Membership.objects.with_capability(Capability.COORDINATE_GROUPS).filter(
         organization_id=group.convening_organization_id
     )
+    if group.convening_organization_id and group.convening_organization.is_network:
+        # a network's administrators coordinate the groups it convenes (engagement.permissions)
+        convening = convening | Membership.objects.with_capability(Capability.MANAGE_NETWORK).filter(
+            organization_id=group.convening_organization_id
+        )
     return User.objects.filter(
         Q(pk__in=as_member.values("user_id")) | Q(pk__in=convening.values("user_id")), is_active=True
     ).order_by("pk")

@@ -14,6 +14,7 @@ from iltod.lib.tabular import TabularError, read_rows
 from iltod.organizations.models import Organization
 from iltod.places.models import AdminUnit
 
+from ..models.competencies import Competency, Framework
 from ..models.trainings import MarginalisedGroup, Person, Training
 from ..services.trainings import PersonDetails
 
@@ -24,6 +25,20 @@ MAX_SHEET_ROWS = 500
 
 def top_units():
     return AdminUnit.objects.current().top_level().order_by("level", "name")
+
+
+def _current_competencies(training):
+    """The competencies of each network's newest framework version, and those the training
+    already names."""
+    newest = {}
+    for framework_id, network_id in Framework.objects.order_by("version").values_list("pk", "network_id"):
+        newest[network_id] = framework_id
+    chosen = training.competencies.values("pk") if training.pk else Competency.objects.none().values("pk")
+    return (
+        Competency.objects.filter(Q(area__framework_id__in=newest.values()) | Q(pk__in=chosen))
+        .select_related("area")
+        .order_by("area__framework_id", "area__position", "position", "pk")
+    )
 
 
 class TrainingForm(forms.ModelForm):
@@ -51,18 +66,13 @@ class TrainingForm(forms.ModelForm):
         self.fields["organiser"].queryset = Organization.objects.filter(is_active=True).order_by("name")
         self.fields["aimag"].queryset = top_units()
         self.fields["description"].max_length = 20000
-        try:
-            from ..models import Competency  # the competency framework, when it exists
-        except ImportError:  # pragma: no cover
-            Competency = None
-        if Competency is not None and hasattr(Training, "competencies"):
-            self.fields["competencies"] = forms.ModelMultipleChoiceField(
-                label=_("Competencies addressed"),
-                queryset=Competency.objects.all(),
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-                initial=self.instance.competencies.all() if self.instance.pk else None,
-            )
+        self.fields["competencies"] = forms.ModelMultipleChoiceField(
+            label=_("Competencies addressed"),
+            queryset=_current_competencies(self.instance),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            initial=self.instance.competencies.all() if self.instance.pk else None,
+        )
 
     def clean(self):
         data = super().clean()

@@ -4,11 +4,13 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import iltod.learning.models.library
 import iltod.places.models
 
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("engagement", "0004_plan_list_index"),
         ("learning", "0002_profiles_competencies"),
         ("organizations", "0002_initial"),
         ("places", "0004_facility_search_by_kind"),
@@ -16,6 +18,335 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.CreateModel(
+            name="FocusArea",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=255, verbose_name="focus area")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+            ],
+            options={
+                "verbose_name": "focus area",
+                "verbose_name_plural": "focus areas",
+                "ordering": ["plan", "order", "pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Participation",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("held_on", models.DateField(editable=False, verbose_name="training date")),
+                (
+                    "sessions_attended",
+                    models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="sessions attended"),
+                ),
+                (
+                    "pre_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=6, null=True, verbose_name="pre-test score"
+                    ),
+                ),
+                (
+                    "post_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=6, null=True, verbose_name="post-test score"
+                    ),
+                ),
+                (
+                    "certificate_code",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=12,
+                        null=True,
+                        unique=True,
+                        verbose_name="certificate code",
+                    ),
+                ),
+                (
+                    "certificate_issued_on",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="certificate issued"),
+                ),
+                (
+                    "follow_up_token",
+                    models.CharField(blank=True, editable=False, max_length=32, null=True, unique=True),
+                ),
+                ("reminded_before_on", models.DateField(blank=True, editable=False, null=True)),
+                ("reminded_follow_up_on", models.DateField(blank=True, editable=False, null=True)),
+                ("registered_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="registered")),
+            ],
+            options={
+                "verbose_name": "participation",
+                "verbose_name_plural": "participations",
+                "ordering": ["training", "person__full_name", "pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="LibraryItem",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        default=iltod.places.models.new_public_code,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                        verbose_name="public code",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("definition", "working definition of social accountability"),
+                            ("guide", "guide to an SA tool"),
+                            ("case_study", "case study"),
+                            ("lesson", "lesson learned"),
+                            ("workshop", "workshop documentation"),
+                            ("other", "other document"),
+                        ],
+                        default="lesson",
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("in_review", "waiting for review"), ("published", "published")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("title_mn", models.CharField(max_length=255, verbose_name="title (Mongolian)")),
+                ("title_en", models.CharField(blank=True, max_length=255, verbose_name="title (English)")),
+                ("body_mn", models.TextField(blank=True, verbose_name="text (Mongolian)")),
+                ("body_en", models.TextField(blank=True, verbose_name="text (English)")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, upload_to=iltod.learning.models.library.library_upload_path, verbose_name="document"
+                    ),
+                ),
+                (
+                    "sa_tool",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("scorecard", "community score card"),
+                            ("report_card", "citizen report card"),
+                            ("social_audit", "social audit"),
+                            ("pets", "public expenditure tracking (PETS)"),
+                            ("participatory_budgeting", "participatory budgeting"),
+                            ("procurement_monitoring", "procurement monitoring"),
+                            ("public_hearing", "public hearing"),
+                            ("budget_analysis", "budget analysis"),
+                            ("other", "other tool"),
+                        ],
+                        max_length=32,
+                        verbose_name="SA tool",
+                    ),
+                ),
+                ("review_note", models.TextField(blank=True, verbose_name="reviewer's note")),
+                ("search_key", models.TextField(blank=True, editable=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "aimag",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.adminunit",
+                        verbose_name="aimag or capital",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "competency_areas",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="learning.competencyarea", verbose_name="competency areas"
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="engagement.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.organization",
+                        verbose_name="network",
+                    ),
+                ),
+                (
+                    "sectors",
+                    models.ManyToManyField(blank=True, related_name="+", to="places.sector", verbose_name="sectors"),
+                ),
+            ],
+            options={
+                "verbose_name": "library item",
+                "verbose_name_plural": "library items",
+                "ordering": ["-updated_at", "-pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="LibraryVersion",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                ("title_mn", models.CharField(max_length=255, verbose_name="title (Mongolian)")),
+                ("title_en", models.CharField(blank=True, max_length=255, verbose_name="title (English)")),
+                ("body_mn", models.TextField(blank=True, verbose_name="text (Mongolian)")),
+                ("body_en", models.TextField(blank=True, verbose_name="text (English)")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="what changed")),
+                ("saved_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="saved")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="published")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="learning.libraryitem",
+                        verbose_name="library item",
+                    ),
+                ),
+                (
+                    "saved_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="saved by",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "version",
+                "verbose_name_plural": "versions",
+                "ordering": ["item", "-number"],
+            },
+        ),
+        migrations.AddField(
+            model_name="libraryitem",
+            name="published",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="learning.libraryversion",
+                verbose_name="published version",
+            ),
+        ),
+        migrations.CreateModel(
+            name="Objective",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=255, verbose_name="objective")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "action_plan",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="strategic_objective",
+                        to="engagement.actionplan",
+                        verbose_name="action points",
+                    ),
+                ),
+                (
+                    "focus_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="objectives",
+                        to="learning.focusarea",
+                        verbose_name="focus area",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "objective",
+                "verbose_name_plural": "objectives",
+                "ordering": ["focus_area", "order", "pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="FollowUp",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("answered_on", models.DateField(verbose_name="answered on")),
+                ("applied", models.BooleanField(verbose_name="applied what they learned")),
+                ("with_whom", models.TextField(blank=True, verbose_name="with whom")),
+                ("what_changed", models.TextField(blank=True, verbose_name="what changed")),
+                (
+                    "changed_practice",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The person or their organisation works differently now.",
+                        verbose_name="practice changed",
+                    ),
+                ),
+                (
+                    "cited_records",
+                    models.TextField(
+                        blank=True,
+                        help_text="Addresses or codes of score cards, action plans or monitoring cases, one per line.",
+                        verbose_name="platform records",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="entered")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "participation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_up",
+                        to="learning.participation",
+                        verbose_name="participation",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "follow-up",
+                "verbose_name_plural": "follow-ups",
+                "ordering": ["-answered_on", "-pk"],
+            },
+        ),
         migrations.CreateModel(
             name="Person",
             fields=[
@@ -161,6 +492,205 @@ class Migration(migrations.Migration):
                 "ordering": ["full_name", "pk"],
             },
         ),
+        migrations.AddField(
+            model_name="participation",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="participations",
+                to="learning.person",
+                verbose_name="person",
+            ),
+        ),
+        migrations.CreateModel(
+            name="Resource",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        default=iltod.places.models.new_public_code,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                        verbose_name="public code",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("fee", "membership fee"),
+                            ("grant", "grant"),
+                            ("service", "paid service"),
+                            ("in_kind", "in-kind support"),
+                        ],
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("idea", "idea"),
+                            ("submitted", "submitted"),
+                            ("won", "won"),
+                            ("lost", "lost"),
+                            ("received", "received"),
+                        ],
+                        default="received",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="The funder of a grant, the payer of a fee or a service.",
+                        max_length=255,
+                        verbose_name="funder or payer",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=0,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="amount (₮)",
+                    ),
+                ),
+                (
+                    "starts_on",
+                    models.DateField(
+                        help_text="The date received, or the start of a grant's period.", verbose_name="from"
+                    ),
+                ),
+                (
+                    "ends_on",
+                    models.DateField(
+                        blank=True, help_text="The end of a grant's period.", null=True, verbose_name="until"
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created")),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.organization",
+                        verbose_name="network",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "resource",
+                "verbose_name_plural": "resources",
+                "ordering": ["-starts_on", "-pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="StrategicPlan",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        default=iltod.places.models.new_public_code,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                        verbose_name="public code",
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("ends_on", models.DateField(verbose_name="ends on")),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[("public", "public"), ("members", "members only")],
+                        default="members",
+                        max_length=16,
+                        verbose_name="visibility",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created")),
+                (
+                    "group",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="strategic_plan",
+                        to="engagement.group",
+                        verbose_name="group that carries it out",
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="strategic_plans",
+                        to="organizations.organization",
+                        verbose_name="network",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "strategic plan",
+                "verbose_name_plural": "strategic plans",
+                "ordering": ["-starts_on", "-pk"],
+            },
+        ),
+        migrations.AddField(
+            model_name="focusarea",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="focus_areas",
+                to="learning.strategicplan",
+                verbose_name="strategic plan",
+            ),
+        ),
+        migrations.CreateModel(
+            name="StrategyReview",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("held_on", models.DateField(verbose_name="date")),
+                ("summary", models.TextField(blank=True, verbose_name="what was reviewed")),
+                ("decisions", models.TextField(help_text="One decision per line.", verbose_name="decisions")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="recorded")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="learning.strategicplan",
+                        verbose_name="strategic plan",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "review",
+                "verbose_name_plural": "reviews",
+                "ordering": ["-held_on", "-pk"],
+            },
+        ),
         migrations.CreateModel(
             name="Training",
             fields=[
@@ -237,6 +767,15 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
+                    "competencies",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="trainings",
+                        to="learning.competency",
+                        verbose_name="competencies addressed",
+                    ),
+                ),
+                (
                     "created_by",
                     models.ForeignKey(
                         null=True,
@@ -262,73 +801,27 @@ class Migration(migrations.Migration):
                 "ordering": ["-starts_on", "-pk"],
             },
         ),
-        migrations.CreateModel(
-            name="Participation",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("held_on", models.DateField(editable=False, verbose_name="training date")),
-                (
-                    "sessions_attended",
-                    models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="sessions attended"),
-                ),
-                (
-                    "pre_score",
-                    models.DecimalField(
-                        blank=True, decimal_places=1, max_digits=6, null=True, verbose_name="pre-test score"
-                    ),
-                ),
-                (
-                    "post_score",
-                    models.DecimalField(
-                        blank=True, decimal_places=1, max_digits=6, null=True, verbose_name="post-test score"
-                    ),
-                ),
-                (
-                    "certificate_code",
-                    models.CharField(
-                        blank=True,
-                        editable=False,
-                        max_length=12,
-                        null=True,
-                        unique=True,
-                        verbose_name="certificate code",
-                    ),
-                ),
-                (
-                    "certificate_issued_on",
-                    models.DateField(blank=True, editable=False, null=True, verbose_name="certificate issued"),
-                ),
-                (
-                    "follow_up_token",
-                    models.CharField(blank=True, editable=False, max_length=32, null=True, unique=True),
-                ),
-                ("reminded_before_on", models.DateField(blank=True, editable=False, null=True)),
-                ("reminded_follow_up_on", models.DateField(blank=True, editable=False, null=True)),
-                ("registered_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="registered")),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="participations",
-                        to="learning.person",
-                        verbose_name="person",
-                    ),
-                ),
-                (
-                    "training",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="participations",
-                        to="learning.training",
-                        verbose_name="training",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "participation",
-                "verbose_name_plural": "participations",
-                "ordering": ["training", "person__full_name", "pk"],
-            },
+        migrations.AddField(
+            model_name="participation",
+            name="training",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="participations",
+                to="learning.training",
+                verbose_name="training",
+            ),
+        ),
+        migrations.AddField(
+            model_name="libraryitem",
+            name="training",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="library_items",
+                to="learning.training",
+                verbose_name="training",
+            ),
         ),
         migrations.CreateModel(
             name="TrainingSession",
@@ -382,57 +875,13 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "session attendances",
             },
         ),
-        migrations.CreateModel(
-            name="FollowUp",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("answered_on", models.DateField(verbose_name="answered on")),
-                ("applied", models.BooleanField(verbose_name="applied what they learned")),
-                ("with_whom", models.TextField(blank=True, verbose_name="with whom")),
-                ("what_changed", models.TextField(blank=True, verbose_name="what changed")),
-                (
-                    "changed_practice",
-                    models.BooleanField(
-                        default=False,
-                        help_text="The person or their organisation works differently now.",
-                        verbose_name="practice changed",
-                    ),
-                ),
-                (
-                    "cited_records",
-                    models.TextField(
-                        blank=True,
-                        help_text="Addresses or codes of score cards, action plans or monitoring cases, one per line.",
-                        verbose_name="platform records",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="entered")),
-                (
-                    "entered_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="entered by",
-                    ),
-                ),
-                (
-                    "participation",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="follow_up",
-                        to="learning.participation",
-                        verbose_name="participation",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "follow-up",
-                "verbose_name_plural": "follow-ups",
-                "ordering": ["-answered_on", "-pk"],
-                "indexes": [models.Index(fields=["answered_on", "changed_practice"], name="learning_followup_period")],
-            },
+        migrations.AddConstraint(
+            model_name="libraryversion",
+            constraint=models.UniqueConstraint(fields=("item", "number"), name="learning_library_version_once"),
+        ),
+        migrations.AddIndex(
+            model_name="followup",
+            index=models.Index(fields=["answered_on", "changed_practice"], name="learning_followup_period"),
         ),
         migrations.AddIndex(
             model_name="person",
@@ -466,6 +915,27 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddIndex(
+            model_name="resource",
+            index=models.Index(fields=["network", "starts_on"], name="learning_resource_year"),
+        ),
+        migrations.AddConstraint(
+            model_name="resource",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gte", 0)), name="learning_resource_amount"),
+        ),
+        migrations.AddConstraint(
+            model_name="resource",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__isnull", True), ("ends_on__gte", models.F("starts_on")), _connector="OR"),
+                name="learning_resource_period",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="strategicplan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gt", models.F("starts_on"))), name="learning_plan_dates"
+            ),
+        ),
+        migrations.AddIndex(
             model_name="training",
             index=models.Index(fields=["status", "starts_on"], name="learning_training_status"),
         ),
@@ -490,6 +960,14 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="participation",
             constraint=models.UniqueConstraint(fields=("training", "person"), name="learning_participation_once"),
+        ),
+        migrations.AddIndex(
+            model_name="libraryitem",
+            index=models.Index(fields=["kind", "-updated_at"], name="learning_library_kind"),
+        ),
+        migrations.AddIndex(
+            model_name="libraryitem",
+            index=models.Index(fields=["status", "updated_at"], name="learning_library_status"),
         ),
         migrations.AddConstraint(
             model_name="sessionattendance",

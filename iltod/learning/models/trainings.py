@@ -161,6 +161,9 @@ class Training(models.Model):
         on_delete=models.PROTECT,
         related_name="learning_trainings",
     )
+    competencies = models.ManyToManyField(
+        "learning.Competency", verbose_name=_("competencies addressed"), blank=True, related_name="trainings"
+    )
     trainers = models.CharField(_("trainers"), max_length=500, blank=True, help_text=_("Names, separated by commas."))
     is_online = models.BooleanField(_("online"), default=False)
     venue = models.CharField(_("place"), max_length=255, blank=True)
