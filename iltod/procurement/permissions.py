@@ -7,8 +7,8 @@
   add their steps.
 - A network's administrators (``can_manage_network``) moderate the public summaries of its member
   organisations' cases; platform superusers too.
-- An organisation's API key that may publish (``can_publish``) posts OCDS to the API; people who
-  manage the platform (staff in the back office) import files there.
+- A government body's read and write API key posts OCDS to the API; the platform's staff import
+  files in the back office.
 """
 
 from django.apps import apps
@@ -98,9 +98,10 @@ def get_case_for_monitor(user, code: str) -> MonitoringCase:
     return case
 
 
-def can_publish_ocds(principal_organization) -> bool:
-    """An organisation's API key posts OCDS when the organisation publishes (a procuring body)."""
-    return principal_organization is not None
+def can_publish_ocds(organization) -> bool:
+    """An organisation's API key posts OCDS when the organisation is a government body (the ones
+    that buy and publish); a CSO's or a company's key does not."""
+    return organization is not None and organization.is_active and organization.is_government
 
 
 def can_import_in_back_office(user) -> bool:

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -247,9 +248,9 @@ def link_party(party: Party, *, organization, facility=None, actor=None, request
     party.save(update_fields=["organization", "facility", "reviewed"])
     log_event(actor, AuditAction.PARTY_LINKED, party, request=request, organization=getattr(organization, "pk", None))
     ocids = list(
-        ContractingProcess.objects.filter(buyer=party)
+        ContractingProcess.objects.filter(Q(buyer=party) | Q(procuring_entity=party))
+        .order_by("ocid")
         .values_list("ocid", flat=True)
-        .union(ContractingProcess.objects.filter(procuring_entity=party).values_list("ocid", flat=True))
     )
     imports.compile_processes(ocids)
     return party
