@@ -5,12 +5,14 @@ The engine needs no database: it reads compiled releases (dicts, or a JSON-lines
 prints. See docs/procurement.md, "Red flags".
 """
 
-from .explain import explain
+from .engine import SKIP_REASONS
+from .explain import explain, title
 from .runner import BrokenLineError, LineError, Skipped, counts, dumps, finalize, run, run_file, run_lines
 from .settings import INDICATORS, Settings, SettingsError
 
 __all__ = [
     "INDICATORS",
+    "SKIP_REASONS",
     "BrokenLineError",
     "LineError",
     "Settings",
@@ -23,4 +25,5 @@ __all__ = [
     "run",
     "run_file",
     "run_lines",
+    "title",
 ]

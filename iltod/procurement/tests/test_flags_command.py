@@ -141,3 +141,12 @@ def test_every_flag_is_explained_in_mongolian_and_english(code):
 def test_an_unknown_flag_has_no_explanation():
     with pytest.raises(KeyError):
         explain("R999", "en")
+
+
+def test_a_dash_reads_standard_input(monkeypatch):
+    import io
+
+    data = (EXAMPLES / "R-036.jsonl").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    output, _err = flags("--settings", EXAMPLES / "settings.ini", "--no-meta", "-")
+    assert output == {"OCID": {"F": {"R036": 1.0}}}
