@@ -422,6 +422,8 @@ def _seed_projects() -> int:
     from datetime import date, timedelta
     from decimal import Decimal
 
+    from django.db.models import Q
+
     from iltod.demo.data import AIMAG_CODES, DISTRICT_CODES, PERSONA_SCHOOL_UNIT, SEED, demo_email
     from iltod.lib.maps import contains
     from iltod.organizations.models import Organization
@@ -443,9 +445,9 @@ def _seed_projects() -> int:
             created += 1
         contractors.append(org)
     areas = list(
-        AdminUnit.objects.filter(level=AdminUnit.Level.SOUM, parent__code__in=AIMAG_CODES)
-        .union(AdminUnit.objects.filter(code__in=DISTRICT_CODES))
-        .order_by("code")
+        AdminUnit.objects.filter(
+            Q(level=AdminUnit.Level.SOUM, parent__code__in=AIMAG_CODES) | Q(code__in=DISTRICT_CODES)
+        ).order_by("code")
     )
     this_year = date.today().year
     projects, plan = [], []

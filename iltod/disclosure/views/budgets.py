@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -201,9 +202,25 @@ def facility_panel(request, facility):
     lines = list(BudgetLine.objects.filter(service_unit=facility, fiscal_year=year).order_by("code")[:10])
     return render_to_string(
         "disclosure/budgets/panel_facility.html",
-        {"chains": chains, "lines": lines, "year": year, "facility": facility},
+        {"chains": chains, "lines": lines, "year": year, "facility": facility, "dispute_url": _dispute_url(facility)},
         request=request,
     )
+
+
+# The facility data indicator for the budget a facility received: citizens dispute the published
+# figure there (a dispute beyond its tolerance becomes a feedback item for the publisher).
+RECEIVED_INDICATOR = "budget_received"
+
+
+def _dispute_url(facility) -> str:
+    """Where a citizen says the money received is wrong: the facility's data page when the facility
+    publishes the "budget received" figure, else the feedback form for the facility."""
+    from ..models import FacilityIndicator, FacilityValue
+
+    indicator = FacilityIndicator.objects.filter(code=RECEIVED_INDICATOR, is_active=True).first()
+    if indicator is not None and FacilityValue.objects.filter(facility=facility, indicator=indicator).exists():
+        return reverse("disclosure:facility_data", args=[facility.code])
+    return reverse("feedback:submit") + "?" + urlencode({"facility": facility.code})
 
 
 def admin_unit_panel(request, unit):

@@ -208,8 +208,8 @@ def project_report(request, code):
                 else:
                     messages.success(request, _("Thank you. Your report will be public once checked."))
                 return redirect(project.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
-    return render(request, "disclosure/projects/report.html", {"project": project, "form": form}, status=status)
+    # A form with errors comes back as a page (200), as the feedback form does.
+    return render(request, "disclosure/projects/report.html", {"project": project, "form": form})
 
 
 @login_required
