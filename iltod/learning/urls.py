@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessments, framework, library, members, profiles, strategy, trainings
+from .views import assessments, framework, library, members, profiles, resources, strategy, trainings
 
 app_name = "learning"
 
@@ -34,4 +34,5 @@ urlpatterns: list = [
     *trainings.urlpatterns,
     *strategy.urlpatterns,
     *library.urlpatterns,
+    *resources.urlpatterns,
 ]
