@@ -84,7 +84,12 @@ class CheckForm(forms.Form):
         label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     photo = forms.FileField(label=_("Photo"), required=False, help_text=_("A photo of what you saw (JPEG, PNG, WebP)."))
-    website = forms.CharField(required=False, label=_("Leave this empty"))  # honeypot, hidden by CSS
+    # Honeypot, as on the feedback form: hidden from people by CSS and out of the tab order; bots fill it in.
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")
