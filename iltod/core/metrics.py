@@ -65,6 +65,9 @@ class Metric:
     breakdown: Callable[[Scope, str], dict[str, Value]] | None = None
     dimensions: tuple[str, ...] = field(default_factory=tuple)
     additive: bool = True  # False for a median or a change between cycles: recompute, never add
+    # Optional: the counts of every facility ("facility") or every body ("organization") of the scope
+    # in one query, keyed by their id. The ranking uses it instead of one ``compute`` per body.
+    by_body: Callable[[Scope, str], dict[int, Value]] | None = None
 
     @property
     def module(self) -> str:

@@ -115,6 +115,20 @@ def actions_on_time_by(scope: Scope, dimension: str) -> dict[str, Value]:
     return {}
 
 
+def actions_on_time_by_body(scope: Scope, kind: str) -> dict[int, Value]:
+    field = {"facility": "plan__service_unit_id", "organization": "lead_organization_id"}.get(kind)
+    if field is None:
+        return {}
+    rows = (
+        _due_actions(scope)
+        .filter(**{f"{field}__isnull": False})
+        .values(field)
+        .order_by()
+        .annotate(n=Count("pk", filter=ON_TIME), d=Count("pk"))
+    )
+    return {row[field]: Value(row["n"], row["d"]) for row in rows}
+
+
 def _members(scope: Scope):
     return GroupMember.objects.filter(
         _groups(scope, "group__"),
@@ -169,6 +183,7 @@ def register_metrics() -> None:
             label=_("Action points completed on time"),
             compute=actions_on_time,
             breakdown=actions_on_time_by,
+            by_body=actions_on_time_by_body,
             dimensions=("aimag", "sector"),
             factor=100,
             unit="%",

@@ -89,7 +89,16 @@ def _counter(query):
             return add_up((codes.get(row["admin_unit_id"]), row["n"], row.get("d")) for row in rows)
         return {}
 
-    return compute, breakdown
+    def by_body(scope: Scope, kind: str) -> dict[int, Value]:
+        items, numerator, denominator = query(scope)
+        field = {"facility": "service_unit_id", "organization": "handling_organization_id"}.get(kind)
+        if field is None:
+            return {}
+        extra = {"d": denominator} if denominator is not None else {}
+        rows = items.filter(**{f"{field}__isnull": False}).values(field).order_by().annotate(n=numerator, **extra)
+        return {row[field]: Value(row["n"], row.get("d")) for row in rows}
+
+    return compute, breakdown, by_body
 
 
 def _median_days(scope: Scope) -> Value:
@@ -131,25 +140,27 @@ def _median_breakdown(scope: Scope, dimension: str) -> dict[str, Value]:
 
 
 def register_metrics() -> None:
-    received, received_by = _counter(_received)
+    received, received_by, received_bodies = _counter(_received)
     register(
         Metric(
             code="feedback.received",
             label=_("Feedback received"),
             compute=received,
             breakdown=received_by,
+            by_body=received_bodies,
             dimensions=DIMENSIONS,
             unit=_("items"),
             description=_("Complaints, suggestions, questions and praise received in the period."),
         )
     )
-    acknowledged, acknowledged_by = _counter(_acknowledged)
+    acknowledged, acknowledged_by, acknowledged_bodies = _counter(_acknowledged)
     register(
         Metric(
             code="feedback.acknowledged_on_time",
             label=_("Feedback acknowledged on time"),
             compute=acknowledged,
             breakdown=acknowledged_by,
+            by_body=acknowledged_bodies,
             dimensions=DIMENSIONS,
             factor=100,
             unit="%",
@@ -158,13 +169,14 @@ def register_metrics() -> None:
             ),
         )
     )
-    resolved, resolved_by = _counter(_resolved)
+    resolved, resolved_by, resolved_bodies = _counter(_resolved)
     register(
         Metric(
             code="feedback.resolved_on_time",
             label=_("Feedback resolved on time"),
             compute=resolved,
             breakdown=resolved_by,
+            by_body=resolved_bodies,
             dimensions=DIMENSIONS,
             factor=100,
             unit="%",
@@ -187,13 +199,14 @@ def register_metrics() -> None:
             description=_("The median number of days from receipt to resolution of the items resolved in the period."),
         )
     )
-    satisfied, satisfied_by = _counter(_satisfaction)
+    satisfied, satisfied_by, satisfied_bodies = _counter(_satisfaction)
     register(
         Metric(
             code="feedback.satisfaction",
             label=_("Citizens satisfied with the answer"),
             compute=satisfied,
             breakdown=satisfied_by,
+            by_body=satisfied_bodies,
             dimensions=DIMENSIONS,
             factor=100,
             unit="%",

@@ -117,7 +117,7 @@ def bodies(period: Period) -> list[Body]:
                 RankingEntry.BodyKind.FACILITY,
                 facility.code,
                 facility.name_mn or facility.name_en,
-                facility.name_en,
+                facility.name_en or "",
                 codes.get(facility.admin_unit_id, ""),
                 facility.sector.code,
                 {"facility_id": facility.pk},
@@ -135,7 +135,7 @@ def bodies(period: Period) -> list[Body]:
                 ORGANIZATION_KINDS[organization.kind],
                 organization.code,
                 organization.name_mn or organization.name_en,
-                organization.name_en,
+                organization.name_en or "",
                 codes.get(organization.home_unit_id, "") if organization.home_unit_id else "",
                 sectors[0] if len(sectors) == 1 else "",
                 {"organization_id": organization.pk},
@@ -150,10 +150,26 @@ def compute_ranking(period: Period) -> int:
     from .services import scope_of
 
     components = available()
+    found = bodies(period)
+    # A metric that counts every body in one query (``by_body``) is read once per kind of body;
+    # the others are computed body by body.
+    whole = scope_of(period)
+    at_once: dict[tuple[str, str], dict[int, metrics.Value]] = {}
+    for c in components:
+        metric = metrics.get(c.metric)
+        if metric.by_body is not None:
+            for key in ("facility", "organization"):
+                at_once[(c.metric, key)] = metric.by_body(whole, key)
     counted: list[tuple[Body, dict]] = []
-    for body in bodies(period):
-        scope = scope_of(period, **body.scope)
-        values = {c.metric: metrics.get(c.metric).compute(scope) for c in components}
+    for body in found:
+        key, pk = next(iter(body.scope.items()))
+        kind = key.removesuffix("_id")
+        values = {}
+        for c in components:
+            if (c.metric, kind) in at_once:
+                values[c.metric] = at_once[(c.metric, kind)].get(pk, metrics.Value(0, 0))
+            else:
+                values[c.metric] = metrics.get(c.metric).compute(scope_of(period, **body.scope))
         counted.append((body, values))
     peers: dict[tuple[str, str], float] = {}
     for kind in {body.kind for body, _values in counted}:

@@ -238,3 +238,18 @@ def test_dates_are_counted_in_ulaanbaatar_time(personas):
     feedback(personas, datetime.datetime(2024, 12, 31, 23, 30, tzinfo=UB))
     feedback(personas, datetime.datetime(2025, 1, 1, 0, 30, tzinfo=UB).astimezone(datetime.UTC))
     assert value("feedback.received") == Value(1)
+
+
+def test_counts_per_body_in_one_query_match_the_counts_body_by_body(items, personas, engagement_rows):
+    for code in ("feedback.acknowledged_on_time", "feedback.resolved_on_time", "feedback.satisfaction"):
+        metric = metrics.get(code)
+        facilities = metric.by_body(YEAR, "facility")
+        for facility in (personas.school, personas.clinic):
+            assert facilities[facility.pk] == metric.compute(Scope(YEAR.start, YEAR.end, facility_id=facility.pk))
+        bodies = metric.by_body(YEAR, "organization")
+        assert bodies[personas.other_dept.pk] == metric.compute(
+            Scope(YEAR.start, YEAR.end, organization_id=personas.other_dept.pk)
+        )
+    actions = metrics.get("engagement.actions_on_time")
+    assert actions.by_body(YEAR, "organization") == {personas.school_org.pk: Value(1, 2)}
+    assert actions.by_body(YEAR, "facility") == {personas.school.pk: Value(1, 2)}
