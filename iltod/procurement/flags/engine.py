@@ -23,6 +23,7 @@ Semantics kept from Cardinal (``src/lib.rs`` and ``src/indicators/*.rs``):
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 from . import dates
 from .settings import Settings
@@ -56,6 +57,7 @@ class Partial:
     """What Cardinal's ``Indicators`` item holds while folding: results so far and the sums."""
 
     __slots__ = (
+        "counted",
         "currency",
         "currency_seen",
         "maps",
@@ -83,9 +85,34 @@ class Partial:
         self.r048: dict[str, list] = {}  # supplier: [processes, set of codes]
         self.maps: dict[str, dict] | None = None
         self.skipped: dict[str, dict[str, None]] = {reason: {} for reason in SKIP_REASONS}
+        # Keys appended while folding, counted in C by compact(): R025's valid and winning tenderers,
+        # R038's tenderers of submitted and of disqualified bids.
+        self.counted: dict[str, list[str]] = {"r025_valid": [], "r025_won": [], "r038_bids": [], "r038_out": []}
+
+    def compact(self) -> None:
+        """Turn the keys appended while folding into the sums (once per part, not once per bid)."""
+        counted = self.counted
+        for sums, denominators, numerators in (
+            (self.r025, "r025_valid", "r025_won"),
+            (self.r038_tenderer, "r038_bids", "r038_out"),
+        ):
+            if not counted[denominators]:
+                continue
+            tops = Counter(counted[numerators])
+            for key, count in Counter(counted[denominators]).items():
+                fraction = sums.get(key)
+                if fraction is None:
+                    sums[key] = [tops.get(key, 0), count]
+                else:
+                    fraction[0] += tops.get(key, 0)
+                    fraction[1] += count
+            counted[denominators].clear()
+            counted[numerators].clear()
 
     def merge(self, other: Partial) -> None:
         """Add a later part of the file to this one (Cardinal's ``reduce``, in file order)."""
+        self.compact()
+        other.compact()
         for ocid, values in other.ocid.items():
             self.ocid.setdefault(ocid, {}).update(values)
         for key, values in other.tenderer.items():
@@ -166,10 +193,12 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
     results_ocid = partial.ocid
     results_tenderer = partial.tenderer
     ratios = partial.ratios
-    r025 = partial.r025
+    r025_valid = partial.counted["r025_valid"]
+    r025_won = partial.counted["r025_won"]
+    r038_bids = partial.counted["r038_bids"]
+    r038_out = partial.counted["r038_out"]
     r038_buyer = partial.r038_buyer
     r038_pe = partial.r038_procuring_entity
-    r038_tenderer = partial.r038_tenderer
     r048 = partial.r048
     skipped = partial.skipped if collect_skipped else None
     number = (int, float)
@@ -477,13 +506,14 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
             increment = 1 if status == "disqualified" else 0
             disqualified_count += increment
             if do_r038 and ids:
-                for key in ids:
-                    fraction = r038_tenderer.get(key)
-                    if fraction is None:
-                        r038_tenderer[key] = [increment, 1]
-                    else:
-                        fraction[0] += increment
-                        fraction[1] += 1
+                if single is not None:
+                    r038_bids.append(single)
+                    if increment:
+                        r038_out.append(single)
+                else:
+                    r038_bids.extend(ids)
+                    if increment:
+                        r038_out.extend(ids)
             if do_tenderers and ids:
                 for key in ids:
                     map_tenderer("ocid_tenderer", ocid, key)
@@ -557,14 +587,9 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
 
         # --- R025 Excessive unsuccessful bids (sums) ---------------------------------------------
         if valid_ids:
-            for key in valid_ids:
-                fraction = r025.get(key)
-                won = 1 if key == supplier_id else 0
-                if fraction is None:
-                    r025[key] = [won, 1]
-                else:
-                    fraction[0] += won
-                    fraction[1] += 1
+            r025_valid.extend(valid_ids)
+            if supplier_id in valid_ids:
+                r025_won.append(supplier_id)
 
         # --- R035 All except winning bid disqualified --------------------------------------------
         if r035_valid is not None and len(r035_valid) == 1 and r035_valid == active_suppliers:

@@ -231,6 +231,7 @@ def _fold_lines(path, start, budget, fold, partial, *, strict):
             budget -= len(line)
             if budget <= 0:
                 break
+    partial.compact()
     return partial, lines, line_errors
 
 
@@ -239,6 +240,7 @@ def _fold_lines(path, start, budget, fold, partial, *, strict):
 
 def finalize(partial: Partial, settings: Settings, *, meta: bool = True, maps: bool = False, skipped=None) -> dict:
     """Cardinal's ``finalize`` of every indicator, then its JSON output as a dict."""
+    partial.compact()
     enabled = settings.indicators
     results = {"OCID": partial.ocid, "Buyer": {}, "ProcuringEntity": {}, "Tenderer": partial.tenderer}
     meta_block = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from iltod.procurement.flags import dates
+from iltod.procurement.flags.engine import Partial
 from iltod.procurement.flags.settings import Settings
 
 GROUPS = ("OCID", "Buyer", "ProcuringEntity", "Tenderer")
@@ -36,77 +37,6 @@ def pipe_set(value: str | None) -> frozenset[str]:
     if parts[-1] == "":
         parts.pop()
     return frozenset(parts)
-
-
-class Partial:
-    """What Cardinal's ``Indicators`` item holds while folding: results so far and the sums."""
-
-    __slots__ = (
-        "currency",
-        "currency_seen",
-        "maps",
-        "ocid",
-        "r025",
-        "r038_buyer",
-        "r038_procuring_entity",
-        "r038_tenderer",
-        "r048",
-        "ratios",
-        "skipped",
-        "tenderer",
-    )
-
-    def __init__(self, currency: str | None = None):
-        self.ocid: dict[str, dict[str, float]] = {}
-        self.tenderer: dict[str, dict[str, float]] = {}
-        self.currency = currency  # the main currency, once known
-        self.currency_seen = False  # whether any release asked for it (and so fixed it)
-        self.ratios: dict[str, tuple[float, str, str]] = {}  # ocid: (ratio, winner, lowest non-winner)
-        self.r025: dict[str, list[int]] = {}  # tenderer: [winning, valid]
-        self.r038_buyer: dict[str, list[int]] = {}  # buyer: [disqualified, submitted]
-        self.r038_procuring_entity: dict[str, list[int]] = {}
-        self.r038_tenderer: dict[str, list[int]] = {}
-        self.r048: dict[str, list] = {}  # supplier: [processes, set of codes]
-        self.maps: dict[str, dict] | None = None
-        self.skipped: dict[str, dict[str, None]] = {reason: {} for reason in SKIP_REASONS}
-
-    def merge(self, other: Partial) -> None:
-        """Add a later part of the file to this one (Cardinal's ``reduce``, in file order)."""
-        for ocid, values in other.ocid.items():
-            self.ocid.setdefault(ocid, {}).update(values)
-        for key, values in other.tenderer.items():
-            self.tenderer.setdefault(key, {}).update(values)
-        self.ratios.update(other.ratios)
-        for mine, theirs in (
-            (self.r025, other.r025),
-            (self.r038_buyer, other.r038_buyer),
-            (self.r038_procuring_entity, other.r038_procuring_entity),
-            (self.r038_tenderer, other.r038_tenderer),
-        ):
-            for key, (numerator, denominator) in theirs.items():
-                fraction = mine.get(key)
-                if fraction is None:
-                    mine[key] = [numerator, denominator]
-                else:
-                    fraction[0] += numerator
-                    fraction[1] += denominator
-        for key, (count, codes) in other.r048.items():
-            entry = self.r048.get(key)
-            if entry is None:
-                self.r048[key] = [count, codes]
-            else:
-                entry[0] += count
-                entry[1] |= codes
-        if other.maps is not None:
-            if self.maps is None:
-                self.maps = {key: {} for key in MAP_KEYS}
-            for key in MAP_KEYS:
-                self.maps[key].update(other.maps[key])
-        for reason in SKIP_REASONS:
-            self.skipped[reason].update(other.skipped[reason])
-        if self.currency is None:
-            self.currency = other.currency
-        self.currency_seen = self.currency_seen or other.currency_seen
 
 
 def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, collect_skipped: bool = True):
