@@ -7,9 +7,13 @@ class ResultsConfig(AppConfig):
     verbose_name = _("Results and ranking")
 
     def ready(self):
-        from iltod.core import periodic
+        from iltod.core import panels, periodic
 
         from . import jobs
+        from . import panels as results_panels
+
+        panels.register("facility", results_panels.facility_panel)
+        panels.register("admin_unit", results_panels.admin_unit_panel)
 
         periodic.register("results.recompute", jobs.recompute_current, order=50)
         periodic.register("results.send_alerts", jobs.send_alerts, order=60)  # before the outbox delivers (100)

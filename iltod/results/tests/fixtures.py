@@ -28,6 +28,10 @@ def make_feedback(personas, facility, received, *, org=None, **fields):
 
 @pytest.fixture
 def computed(personas):
+    return fill(personas)
+
+
+def fill(personas):
     """The example framework, 2025's feedback at the school (12 items) and the clinic (3), the
     figures and the ranking of 2025 computed."""
     seed_example_framework()
