@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -454,7 +454,22 @@ def send_reminders(today: date | None = None) -> int:
 # --- the compliance summary
 
 
-def _body_rows(disclosures) -> list[ComplianceSummary]:
+SUMMARY_COUNTS = ("on_time", "late", "missing", "upcoming")
+
+
+def _insert_summary(grouped, columns: tuple[str, ...]) -> int:
+    """Write the rows of a grouped query into the summary in the database itself (``INSERT …
+    SELECT``): a full recount at 20,000 bodies is a million rows that never pass through Python.
+    ``columns`` name the query's columns in order (its values, then its annotations)."""
+    sql, params = grouped.query.sql_with_params()
+    table = connection.ops.quote_name(ComplianceSummary._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)  # Django's own compiled query
+        return max(cursor.rowcount, 0)
+
+
+def _body_rows(disclosures) -> int:
     grouped = (
         disclosures.annotate(month=TruncMonth("due_on"))
         .values("organization_id", "aimag_id", "sector_id", "month")
@@ -466,17 +481,17 @@ def _body_rows(disclosures) -> list[ComplianceSummary]:
         )
         .order_by()
     )
-    return [ComplianceSummary(**row) for row in grouped]
+    return _insert_summary(grouped, ("organization_id", "aimag_id", "sector_id", "month", *SUMMARY_COUNTS))
 
 
-def _area_rows(aimag_filter: Q) -> list[ComplianceSummary]:
+def _area_rows(aimag_filter: Q) -> int:
     grouped = (
         ComplianceSummary.objects.filter(aimag_filter, organization__isnull=False)
         .values("aimag_id", "sector_id", "month")
-        .annotate(on_time=Sum("on_time"), late=Sum("late"), missing=Sum("missing"), upcoming=Sum("upcoming"))
+        .annotate(**{name: Sum(name) for name in SUMMARY_COUNTS})
         .order_by()
     )
-    return [ComplianceSummary(**row) for row in grouped]
+    return _insert_summary(grouped, ("aimag_id", "sector_id", "month", *SUMMARY_COUNTS))
 
 
 def _aimag_filter(aimag_ids: set) -> Q:
@@ -492,11 +507,7 @@ def refresh_summary(organization_ids: Iterable[int] | None = None) -> int:
     they are in. Returns the number of summary rows written."""
     if organization_ids is None:
         ComplianceSummary.objects.all().delete()
-        rows = _body_rows(Disclosure.objects.all())
-        ComplianceSummary.objects.bulk_create(rows, batch_size=BATCH)
-        areas = _area_rows(Q())
-        ComplianceSummary.objects.bulk_create(areas, batch_size=BATCH)
-        return len(rows) + len(areas)
+        return _body_rows(Disclosure.objects.all()) + _area_rows(Q())
     ids = set(organization_ids)
     if not ids:
         return 0
@@ -508,18 +519,17 @@ def refresh_summary(organization_ids: Iterable[int] | None = None) -> int:
     )
     ComplianceSummary.objects.filter(organization_id__in=ids).delete()
     rows = _body_rows(Disclosure.objects.filter(organization_id__in=ids))
-    ComplianceSummary.objects.bulk_create(rows, batch_size=BATCH)
-    aimags = old_aimags | {row.aimag_id for row in rows}
+    aimags = old_aimags | set(
+        Disclosure.objects.filter(organization_id__in=ids).values_list("aimag_id", flat=True).distinct()
+    )
     if not aimags:
-        return len(rows)
+        return rows
     locks = Q(pk__in=[a for a in aimags if a is not None])
     if None in aimags:  # national bodies: the country's row stands for them
         locks |= Q(level=AdminUnit.Level.COUNTRY)
     list(AdminUnit.objects.select_for_update().filter(locks).order_by("pk").values_list("pk", flat=True))
     ComplianceSummary.objects.filter(_aimag_filter(aimags), organization__isnull=True).delete()
-    areas = _area_rows(_aimag_filter(aimags))
-    ComplianceSummary.objects.bulk_create(areas, batch_size=BATCH)
-    return len(rows) + len(areas)
+    return rows + _area_rows(_aimag_filter(aimags))
 
 
 # --- the periodic job

@@ -339,9 +339,9 @@ def compliance_sector(request, code):
     in_year = _year(areas, year)
     aimag_names = _aimag_names()
     if request.GET.get("export") in EXPORT_FORMATS:
-        return _export(
-            request, f"compliance-{sector.code}-{year}", in_year, "aimag_id", aimag_names, _("Aimag or capital")
-        )
+        label = _("Aimag or capital")
+        filename = f"compliance-{sector.code}-{year}"
+        return _export(request, filename, in_year, by="aimag_id", names=aimag_names, scope_label=label)
     per_aimag = []
     for aimag_id, figures in grouped(in_year, "aimag_id").items():
         figures.label, figures.code = aimag_names.get(aimag_id, ("", ""))
