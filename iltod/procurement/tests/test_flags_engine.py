@@ -293,3 +293,23 @@ def test_the_accumulators_merge_in_file_order():
     first.merge(second)
     assert first.r038_buyer == {"B": [1, 5]}
     assert first.r048 == {"S": [2, {"33"}]}
+
+
+def test_the_quick_path_for_common_timestamps_agrees_with_the_exact_one():
+    from iltod.procurement.flags import dates
+
+    rng = random.Random(5)
+    for _ in range(20_000):
+        text = "{}-{}-{}{}{}:{}:{}{}".format(
+            rng.choice(["2024", "0001", "9999", "2023"]),
+            rng.choice(["01", "02", "12", "13", "00"]),
+            rng.choice(["01", "28", "29", "30", "31", "32"]),
+            rng.choice("TTt "),
+            rng.choice(["00", "09", "23", "24"]),
+            rng.choice(["00", "59", "60"]),
+            rng.choice(["00", "59", "60", "61"]),
+            rng.choice(["Z", "z", "+08:00", "-05:30", "+23:59", "+24:00", "+05:60", "-00:00", "+0800"]),
+        )
+        at = rng.randrange(len(text))
+        for variant in (text, text[:at] + rng.choice("0:-T+.Zx ٣") + text[at + 1 :]):
+            assert dates.parse(variant) == dates._parse_exactly(variant), variant
