@@ -33,7 +33,7 @@ def quantile(values, tau: float) -> float:
 
 
 def quartiles(values) -> tuple[float, float]:
-    """(Q1, Q3) with one partition of the data."""
+    """(Q1, Q3), as statrs' lower_quartile and upper_quartile."""
     data = np.asarray(values, dtype=np.float64)
     return quantile(data, 0.25), quantile(data, 0.75)
 
