@@ -34,6 +34,7 @@ RELEASES = int(os.environ.get("BENCH_PROCUREMENT_RELEASES", "").replace("_", "")
 OUTPUT = ROOT / "var" / "bench" / "procurement_flags.json"
 DATA = Path(os.environ.get("BENCH_PROCUREMENT_FILE") or ROOT / "var" / "bench" / "procurement_releases.jsonl")
 SEED = 20261205
+GENERATOR_VERSION = 2  # change it when the generator changes, so that old data is not reused
 TARGET_RATIO = 1.5
 TARGET_MB = 300
 
@@ -334,10 +335,11 @@ def main(argv=None) -> dict:
 
     data = Path(args.data)
     stamp = data.with_suffix(".count")
-    if not (data.exists() and stamp.exists() and stamp.read_text() == f"{args.releases} {SEED}"):
+    identity = f"{args.releases} {SEED} {GENERATOR_VERSION}"
+    if not (data.exists() and stamp.exists() and stamp.read_text() == identity):
         began = time.perf_counter()
         generate(data, args.releases)
-        stamp.write_text(f"{args.releases} {SEED}")
+        stamp.write_text(identity)
         print(f"generated {args.releases} releases in {time.perf_counter() - began:.1f} s", file=sys.stderr)
     parse_runs, flag_runs = [], []
     for _ in range(args.repeat):
