@@ -247,7 +247,13 @@ def managed_ldf_area_ids(actor) -> list[int] | None:
 
 def can_manage_ldf_projects(actor, admin_unit) -> bool:
     """May ``actor`` publish and update the Local Development Fund projects of ``admin_unit``?"""
-    return _covers(managed_ldf_area_ids(actor), admin_unit)
+    return ldf_project_guard(actor)(admin_unit)
+
+
+def ldf_project_guard(actor):
+    """``can_manage_ldf_projects`` for many areas (an import's rows): the actor's areas are read once."""
+    area_ids = managed_ldf_area_ids(actor)
+    return lambda admin_unit: _covers(area_ids, admin_unit)
 
 
 def moderated_ldf_area_ids(user) -> list[int] | None:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iltod.accounts.audit import AuditAction
@@ -92,12 +93,14 @@ def import_budget_lines(rows: list[Row], *, actor=None, dry_run=False, source=""
             organization__in=bodies.values(), fiscal_year__in={d["fiscal_year"] for _r, d in valid}
         )
     }
+    # Written in bulk: a budget file has thousands of lines and is re-imported after each amendment.
+    new, changed = [], []
+    now, by = timezone.now(), (actor if getattr(actor, "is_authenticated", False) else None)
     for _row, data in valid:
         body = bodies[data["body"]]
         line = existing.get((body.pk, data["fiscal_year"], data["code"])) or BudgetLine(
             organization=body, fiscal_year=data["fiscal_year"], code=data["code"]
         )
-        is_new = line.pk is None
         facility = facilities.get(data["facility"])
         values = {
             "service_unit_id": facility.pk if facility else None,
@@ -108,10 +111,13 @@ def import_budget_lines(rows: list[Row], *, actor=None, dry_run=False, source=""
             continue
         for key, value in values.items():
             setattr(line, key, value)
-        line.updated_by = actor if getattr(actor, "is_authenticated", False) else None
-        line.save()
-        report.created += is_new
-        report.updated += not is_new
+        line.updated_by, line.updated_at = by, now
+        (new if line.pk is None else changed).append(line)
+    BudgetLine.objects.bulk_create(new, batch_size=1000)
+    BudgetLine.objects.bulk_update(
+        changed, ["service_unit", *BUDGET_COLUMNS[4:], "updated_by", "updated_at"], batch_size=1000
+    )
+    report.created, report.updated = len(new), len(changed)
     if dry_run:
         transaction.set_rollback(True)
     else:

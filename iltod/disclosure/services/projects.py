@@ -23,6 +23,10 @@ from ..models import LdfProject, Milestone, MonitoringReport
 
 # The levels whose fund pays for projects: soums and the capital's districts, and their bags and khoroos.
 PROJECT_LEVELS = {AdminUnit.Level.SOUM, AdminUnit.Level.DISTRICT, AdminUnit.Level.BAG, AdminUnit.Level.KHOROO}
+UPDATED_FIELDS = [key for key in PROJECT_COLUMNS if key not in ("external_id", "area", "contractor")] + [
+    "admin_unit",
+    "contractor",
+]
 # Problems on a project are a topic of the area's governor's office: the "other" sector routes there.
 FEEDBACK_CATEGORY = "other"
 
@@ -68,6 +72,7 @@ def import_projects(rows: list[Row], *, actor=None, dry_run=False, source="") ->
         p.external_id: p
         for p in LdfProject.objects.select_related("admin_unit__parent__parent").filter(external_id__in=seen)
     }
+    may_manage = permissions.ldf_project_guard(actor) if actor is not None else (lambda _unit: True)
     for row, data in valid:
         area = areas.get(data["area"])
         if area is None:
@@ -78,16 +83,12 @@ def import_projects(rows: list[Row], *, actor=None, dry_run=False, source="") ->
         if area.level not in PROJECT_LEVELS:
             report.add_error(row.number, "area", _("A project belongs to a soum, district, bag or khoroo."))
             continue
-        if actor is not None and not permissions.can_manage_ldf_projects(actor, area):
+        if not may_manage(area):
             report.add_error(
                 row.number, "area", _("You do not publish the projects of %(area)s.") % {"area": area.name}
             )
         current = existing.get(data["external_id"])
-        if (
-            current is not None
-            and actor is not None
-            and not permissions.can_manage_ldf_projects(actor, current.admin_unit)
-        ):
+        if current is not None and not may_manage(current.admin_unit):
             report.add_error(row.number, "external_id", _("This project belongs to another area."))
         if data["contractor"] and data["contractor"] not in contractors:
             report.add_error(
@@ -102,21 +103,24 @@ def import_projects(rows: list[Row], *, actor=None, dry_run=False, source="") ->
     if not report.ok:
         transaction.set_rollback(True)
         return report
+    # Written in bulk: a district's whole list is often re-imported to update a few progress figures.
+    new, changed = [], []
+    now, by = timezone.now(), (actor if getattr(actor, "is_authenticated", False) else None)
     for _row, data in valid:
         project = existing.get(data["external_id"]) or LdfProject(external_id=data["external_id"])
-        is_new = project.pk is None
         values = {key: data[key] for key in PROJECT_COLUMNS if key not in ("external_id", "area", "contractor")}
         values["admin_unit_id"] = areas[data["area"]].pk
         values["contractor_id"] = contractors[data["contractor"]].pk if data["contractor"] else None
-        if not is_new and all(getattr(project, k) == v for k, v in values.items()):
+        if project.pk is not None and all(getattr(project, k) == v for k, v in values.items()):
             report.unchanged += 1
             continue
         for key, value in values.items():
             setattr(project, key, value)
-        project.updated_by = actor if getattr(actor, "is_authenticated", False) else None
-        project.save()
-        report.created += is_new
-        report.updated += not is_new
+        project.updated_by, project.updated_at = by, now
+        (new if project.pk is None else changed).append(project)
+    LdfProject.objects.bulk_create(new, batch_size=1000)
+    LdfProject.objects.bulk_update(changed, [*UPDATED_FIELDS, "updated_by", "updated_at"], batch_size=1000)
+    report.created, report.updated = len(new), len(changed)
     if dry_run:
         transaction.set_rollback(True)
     else:

@@ -107,3 +107,25 @@ def test_the_lists_read_a_bounded_number_of_rows(client, personas, money, django
         assert client.get(reverse("disclosure:budget_list")).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("disclosure:transfer_list")).status_code == 200
+
+
+def test_a_wrong_received_figure_is_disputed_where_the_facility_publishes_it(client, personas, money):  # noqa: F811
+    from datetime import date
+
+    from iltod.disclosure.models import FacilityIndicator, FacilityValue
+
+    feedback_form = f"{reverse('feedback:submit')}?facility={personas.school.code}"
+    data_page = reverse("disclosure:facility_data", args=[personas.school.code])
+    html = _money_panel(client.get(personas.school.get_absolute_url()).content.decode())
+    assert f'href="{feedback_form}"' in html and f'href="{data_page}"' not in html
+    indicator = FacilityIndicator.objects.get(code="budget_received")
+    FacilityValue.objects.create(
+        facility=personas.school, indicator=indicator, period="2025", period_start=date(2025, 1, 1), value=0.8
+    )
+    html = _money_panel(client.get(personas.school.get_absolute_url()).content.decode())
+    assert f'href="{data_page}"' in html
+
+
+def _money_panel(html: str) -> str:
+    start = html.index('id="money-h"')
+    return html[start : html.index("</section>", start)]
