@@ -111,3 +111,15 @@ def test_only_the_network_administrator_makes_a_new_version(client, personas, me
     client.force_login(member)
     assert client.post(reverse("learning:framework_new_version", args=[framework.pk])).status_code == 404
     assert Framework.objects.count() == 1
+
+
+def test_the_back_office_follows_the_same_guard(client, personas, member, framework, assessment_round):
+    client.force_login(personas.admin)
+    assert client.get(reverse("admin:learning_framework_changelist")).status_code == 200
+    assert client.get(reverse("admin:learning_organizationprofile_changelist")).status_code == 200
+    competency = Competency.objects.filter(area__framework=framework).first()
+    url = reverse("admin:learning_competency_change", args=[competency.pk])
+    response = client.post(url, {"code": competency.code, "name_mn": "Өөрчилсөн", "area": competency.area_id})
+    competency.refresh_from_db()
+    assert competency.name_mn != "Өөрчилсөн"  # frozen by the round
+    assert response.status_code in {200, 403}
