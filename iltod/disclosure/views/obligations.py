@@ -115,6 +115,14 @@ def ranked(rows: list[Figures]) -> list[Figures]:
     return sorted(rows, key=lambda f: (f.on_time_percent is None, -(f.on_time_percent or 0), -f.due, f.label))
 
 
+def _with_status_labels(page):
+    """Each item's status label, translated once per page rather than once per item."""
+    labels = {value: str(label) for value, label in Disclosure.Status.choices}
+    for item in page.object_list:
+        item.status_label = labels.get(item.status, item.status)
+    return page
+
+
 # --- the chart
 
 CHART_WIDTH = 420
@@ -377,7 +385,7 @@ def compliance_body(request, code):
     schedule = form.apply(
         permissions.public_disclosures().filter(organization=organization).select_related("requirement")
     ).order_by("-due_on", "requirement__code", "pk")
-    page = Paginator(schedule, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _with_status_labels(Paginator(schedule, PAGE_SIZE).get_page(request.GET.get("page")))
     quarters = by_quarter(rows)
     query = "&".join(f"{k}={escape(v)}" for k, v in request.GET.items() if k in {"status", "year"} and v)
     return render(
@@ -450,7 +458,7 @@ def publisher(request):
     else:
         disclosures = form.apply(disclosures).order_by("-due_on", "pk")
         showing_action = False
-    page = Paginator(disclosures, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _with_status_labels(Paginator(disclosures, PAGE_SIZE).get_page(request.GET.get("page")))
     query = "&".join(f"{k}={escape(v)}" for k, v in request.GET.items() if k in {"status", "year"} and v)
     return render(
         request,
