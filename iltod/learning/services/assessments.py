@@ -372,7 +372,9 @@ def heat_map(round_, scope: str, competencies: list[Competency], scope_ids=None)
 
 def scope_ids(round_, scope: str) -> list[int]:
     """The scopes with answers, in name order (for paging the organisation heat map)."""
-    ids = GapSummary.objects.filter(round=round_, scope=scope).values_list("scope_id", flat=True).distinct()
+    # Every answer rates every competency, so one competency's rows name every scope with answers.
+    first = GapSummary.objects.filter(round=round_).order_by("competency_id").values("competency_id")[:1]
+    ids = GapSummary.objects.filter(round=round_, scope=scope, competency_id=first).values_list("scope_id", flat=True)
     model = AdminUnit if scope == Scope.AIMAG else Organization
     return list(model.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", flat=True))
 
@@ -412,3 +414,14 @@ def change_since_previous(
         delta = mean_now - mean_before if mean_before is not None and mean_now is not None else None
         result.append((c, mean_before, mean_now, delta))
     return result
+
+
+def respondents(round_) -> int:
+    """How many people answered: the network's count, read from its sums."""
+    row = (
+        GapSummary.objects.filter(round=round_, scope=Scope.NETWORK, scope_id=round_.network_id)
+        .order_by("competency_id")
+        .values_list("respondents", flat=True)
+        .first()
+    )
+    return row or 0

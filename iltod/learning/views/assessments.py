@@ -101,7 +101,7 @@ def round_detail(request, code):
             heat_rows=heat_rows_html(services.heat_map(round_, scope, competencies, scope_ids=list(page.object_list))),
             top=services.top_gaps(round_, competencies),
             change=services.change_since_previous(round_, competencies),
-            respondents=round_.assessments.count(),
+            respondents=services.respondents(round_),
             bands=range(5),
         )
     own = Assessment.objects.filter(round=round_, user=request.user).first()
