@@ -82,10 +82,11 @@ def trend_chart(points: list[tuple[str, Decimal]], title: str):
         (PAD + i * step, CHART_HEIGHT - PAD - (v - low) / span * (CHART_HEIGHT - 2 * PAD)) for i, v in enumerate(values)
     ]
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5"/>' for x, y in coords)
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#1d4ed8"/>' for x, y in coords)
     return mark_safe(  # noqa: S308 - numbers and an escaped title only
         f'<svg class="trend" viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" width="{CHART_WIDTH}" height="{CHART_HEIGHT}" '
-        f'role="img" aria-label="{escape(title)}"><polyline points="{line}"/>{dots}</svg>'
+        f'role="img" aria-label="{escape(title)}">'
+        f'<polyline points="{line}" fill="none" stroke="#1d4ed8" stroke-width="2"/>{dots}</svg>'
     )
 
 
