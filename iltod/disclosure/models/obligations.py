@@ -14,7 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from iltod.places.models import new_public_code
 
-__all__ = ["ComplianceSummary", "DayKind", "Disclosure", "DisclosureRequirement"]
+__all__ = ["ComplianceSummary", "DayKind", "Disclosure", "DisclosureRequirement", "quarter_label"]
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return _("%(year)s Q%(quarter)s") % {"year": year, "quarter": quarter}
 
 
 class DayKind(models.TextChoices):
@@ -217,7 +221,7 @@ class Disclosure(models.Model):
         if frequency == Frequency.MONTHLY:
             return f"{self.period_start:%Y-%m}"
         if frequency == Frequency.QUARTERLY:
-            return f"{self.period_start.year} Q{(self.period_start.month - 1) // 3 + 1}"
+            return quarter_label(self.period_start.year, (self.period_start.month - 1) // 3 + 1)
         if frequency == Frequency.YEARLY:
             return str(self.period_start.year)
         return f"{self.period_start:%Y-%m-%d}"

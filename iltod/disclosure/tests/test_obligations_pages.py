@@ -217,3 +217,18 @@ def test_list_pages_keep_their_query_count(client, schedule, django_assert_max_n
     client.force_login(schedule.provider)
     with django_assert_max_num_queries(16):
         client.get(reverse("disclosure:publisher"))
+
+
+# The open data page also lists the datasets of the other parts, with their own descriptions.
+@pytest.mark.parametrize(("name", "args"), [p for p in PUBLIC_PAGES if p[0] != "disclosure:open_data"])
+def test_mongolian_pages_show_no_english_words_and_no_raw_codes(client, schedule, name, args):
+    import re
+
+    from iltod.core.testing.visible_text import english_words, raw_codes, visible_text
+
+    codes = set(Disclosure.objects.values_list("code", flat=True)) | {schedule.school_org.code, "monthly-report"}
+    data = re.compile("|".join(re.escape(code) for code in codes))
+    response = client.get(reverse(name, args=args(schedule)), HTTP_ACCEPT_LANGUAGE="mn")
+    parts = visible_text(response.content.decode())
+    assert not english_words(parts, data), english_words(parts, data)
+    assert not raw_codes(parts), raw_codes(parts)

@@ -28,7 +28,7 @@ from iltod.places.models import AdminUnit, Sector
 
 from .. import permissions
 from ..forms.obligations import ComplianceFilterForm, EventForm, ExplainForm, PublishForm, ScheduleFilterForm
-from ..models import ComplianceSummary, Disclosure, DisclosureRequirement
+from ..models import ComplianceSummary, Disclosure, DisclosureRequirement, quarter_label
 from ..services import obligations as services
 
 PAGE_SIZE = 25
@@ -100,7 +100,9 @@ def by_quarter(queryset, today: date | None = None) -> list[Figures]:
     today = today or timezone.localdate()
     index = today.year * 4 + (today.month - 1) // 3
     first = index - QUARTERS_SHOWN + 1
-    quarters = [Figures(label=f"{i // 4} Q{i % 4 + 1}", code=f"{i // 4}-Q{i % 4 + 1}") for i in range(first, index + 1)]
+    quarters = [
+        Figures(label=quarter_label(i // 4, i % 4 + 1), code=f"{i // 4}-Q{i % 4 + 1}") for i in range(first, index + 1)
+    ]
     start = date(first // 4, (first % 4) * 3 + 1, 1)
     for row in queryset.filter(month__gte=start).values("month").annotate(**SUMS).order_by():
         month = row["month"]
@@ -126,7 +128,7 @@ def _with_status_labels(page):
 # --- the chart
 
 CHART_WIDTH = 420
-LABEL_WIDTH = 64
+LABEL_WIDTH = 120
 BAR = 14
 GAP = 8
 
