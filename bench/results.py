@@ -195,7 +195,7 @@ def measure(framework, repeat: int) -> dict:
     figures["ranked_bodies"] = bodies
 
     client = Client()
-    indicator = Indicator.objects.get(result__framework=framework, code="G.2")
+    indicator = Indicator.objects.get(result__framework=framework, code="0.2")
     pages = {
         "overview": reverse("results:overview", args=[framework.code]) + f"?period={period.pk}",
         "indicator": reverse("results:indicator", args=[framework.code, indicator.pk]) + f"?period={period.pk}",

@@ -96,9 +96,9 @@ def seed_results_demo() -> int:
     maker, checker = _demo_user("analyst"), _demo_user("admin")
     with transaction.atomic():
         for year, value in LESSONS.items():
-            created += _manual(framework, "2.4.a", year, value=value, maker=maker, checker=checker)
+            created += _manual(framework, "2.4.1", year, value=value, maker=maker, checker=checker)
         for year, text in INCENTIVES.items():
-            created += _manual(framework, "1.3.a", year, narrative=text, maker=maker, checker=checker)
+            created += _manual(framework, "1.3.1", year, narrative=text, maker=maker, checker=checker)
     for period in framework.periods.all():
         recompute(period)
         compute_ranking(period)

@@ -67,9 +67,9 @@ OUTCOMES = [
 # baseline year, [target per year], breakdowns, (vocabulary, reference code))
 P, U, Q = Indicator.Measure.PERCENTAGE, Indicator.Measure.UNIT, Indicator.Measure.QUALITATIVE
 INDICATORS = {
-    "G": [
+    "0": [
         (
-            "G.1",
+            "0.1",
             "Хариултад сэтгэл хангалуун иргэдийн хувь",
             "Citizens satisfied with the answer to their feedback",
             P,
@@ -82,7 +82,7 @@ INDICATORS = {
             ("9", "16.6.2"),
         ),
         (
-            "G.2",
+            "0.2",
             "Хугацаандаа шийдвэрлэсэн санал хүсэлтийн хувь",
             "Feedback resolved within the legal deadline",
             P,
@@ -97,7 +97,7 @@ INDICATORS = {
     ],
     "1": [
         (
-            "1.a",
+            "1.0.1",
             "Үнэлгээний картад оролцсон иргэд",
             "Citizens who took part in score cards",
             U,
@@ -112,7 +112,7 @@ INDICATORS = {
     ],
     "1.1": [
         (
-            "1.1.a",
+            "1.1.1",
             "Сургалтад хамрагдсан хүн (давхардаагүй)",
             "Unique people trained",
             U,
@@ -127,7 +127,7 @@ INDICATORS = {
     ],
     "1.2": [
         (
-            "1.2.a",
+            "1.2.1",
             "Дууссан үнэлгээний картын мөчлөг",
             "Score card cycles completed",
             U,
@@ -140,7 +140,7 @@ INDICATORS = {
             ("", ""),
         ),
         (
-            "1.2.b",
+            "1.2.2",
             "Мөчлөг хоорондын иргэдийн онооны өөрчлөлт",
             "Change in community scores between cycles",
             U,
@@ -155,7 +155,7 @@ INDICATORS = {
     ],
     "1.3": [
         (
-            "1.3.a",
+            "1.3.1",
             "Эмзэг бүлгийг оролцуулах урамшууллын тогтолцоо",
             "Incentives that reward including the poor",
             Q,
@@ -170,7 +170,7 @@ INDICATORS = {
     ],
     "2": [
         (
-            "2.a",
+            "2.0.1",
             "Хугацаандаа хүлээн авсан санал хүсэлтийн хувь",
             "Feedback acknowledged on time",
             P,
@@ -185,7 +185,7 @@ INDICATORS = {
     ],
     "2.1": [
         (
-            "2.1.a",
+            "2.1.1",
             "Ирсэн санал хүсэлт",
             "Feedback received",
             U,
@@ -198,7 +198,7 @@ INDICATORS = {
             ("", ""),
         ),
         (
-            "2.1.b",
+            "2.1.2",
             "Санал хүсэлт шийдвэрлэсэн хугацааны медиан (хоног)",
             "Median days to resolve feedback",
             U,
@@ -213,7 +213,7 @@ INDICATORS = {
     ],
     "2.2": [
         (
-            "2.2.a",
+            "2.2.1",
             "Идэвхтэй олон талт оролцогчдын бүлэг",
             "Active multi-stakeholder groups",
             U,
@@ -226,7 +226,7 @@ INDICATORS = {
             ("", ""),
         ),
         (
-            "2.2.b",
+            "2.2.2",
             "Хамтарсан төлөвлөгөөтэй бүлгийн хувь",
             "Active groups with a joint action plan",
             P,
@@ -239,7 +239,7 @@ INDICATORS = {
             ("", ""),
         ),
         (
-            "2.2.c",
+            "2.2.3",
             "Хугацаандаа хэрэгжсэн арга хэмжээний хувь",
             "Action points completed on time",
             P,
@@ -254,7 +254,7 @@ INDICATORS = {
     ],
     "2.3": [
         (
-            "2.3.a",
+            "2.3.1",
             "Хугацаандаа ил тод болгосон мэдээллийн хувь",
             "Disclosures made on time",
             P,
@@ -269,7 +269,7 @@ INDICATORS = {
     ],
     "2.4": [
         (
-            "2.4.a",
+            "2.4.1",
             "Түгээсэн сургамж, мэдлэгийн бүтээгдэхүүн",
             "Lessons and knowledge products disseminated",
             U,
@@ -339,7 +339,7 @@ def seed_example_framework(years=(2024, 2025, 2026)) -> int:
                 "disaggregations": breakdowns,
                 "reference_vocabulary": reference[0],
                 "reference_code": reference[1],
-                "order": int(code.rsplit(".", 1)[-1], 36) if code[-1].isalpha() else 0,
+                "order": int(code.rsplit(".", 1)[-1]),
             },
         )
         created += new
@@ -351,7 +351,7 @@ def seed_example_framework(years=(2024, 2025, 2026)) -> int:
             )
             created += new
 
-    goal = result("G", Result.Level.GOAL, None, *GOAL, 0)
+    goal = result("0", Result.Level.GOAL, None, *GOAL, 0)
     for number, (code, title_mn, title_en, outputs) in enumerate(OUTCOMES, start=1):
         outcome = result(code, Result.Level.OUTCOME, goal, title_mn, title_en, number)
         for order, (output_code, output_mn, output_en) in enumerate(outputs, start=1):

@@ -18,9 +18,11 @@ chance, so each component's share is pulled toward the mean of the body's peers 
 same kind) in proportion to how few items it has (empirical-Bayes shrinkage):
 ``adjusted = (done + K × peer share) / (items + K)`` with ``K = 10``. The peer share is computed from
 the peers' counts added together (never an average of their percentages). A component without
-items for a body counts as the peer share. The **score** is the weighted mean of the adjusted
-components (0–100). A body is **ranked** only with at least ``MIN_ITEMS`` items over all components;
-the others are listed as "too few items to rank".
+items for a body counts as the peer share; one without items for any body of a kind is left out of
+that kind's scores. Facilities are counted only by metrics that count every facility in one query
+(``Metric.by_body``): for them, another component has no items. The **score** is the weighted
+mean of the adjusted components (0–100). A body is **ranked** only with at least ``MIN_ITEMS``
+items over all components; the others are listed as "too few items to rank".
 """
 
 from __future__ import annotations
@@ -168,6 +170,11 @@ def compute_ranking(period: Period) -> int:
         for c in components:
             if (c.metric, kind) in at_once:
                 values[c.metric] = at_once[(c.metric, kind)].get(pk, metrics.Value(0, 0))
+            elif kind == "facility":
+                # Counted per facility only in one query (thousands of facilities): a module that
+                # cannot count its metric that way (disclosure, for example, counts organisations)
+                # has no items for facilities, so the component counts as the peer share.
+                values[c.metric] = metrics.Value(0, 0)
             else:
                 values[c.metric] = metrics.get(c.metric).compute(scope_of(period, **body.scope))
         counted.append((body, values))
@@ -176,15 +183,18 @@ def compute_ranking(period: Period) -> int:
         for c in components:
             done = sum(float(v[c.metric].numerator) for b, v in counted if b.kind == kind)
             items = sum(v[c.metric].denominator or 0 for b, v in counted if b.kind == kind)
-            peers[(kind, c.metric)] = done / items if items else 0.0
+            peers[(kind, c.metric)] = done / items if items else None  # None: no peer has items
     entries = []
     for body, values in counted:
         parts, score, raw, raw_weight, items = {}, 0.0, 0.0, 0, 0
-        total_weight = sum(c.weight for c in components)
+        total_weight = 0
         for c in components:
             value = values[c.metric]
             n, d = float(value.numerator), value.denominator or 0
             peer = peers[(body.kind, c.metric)]
+            if peer is None:
+                continue  # no body of this kind has items: the component is left out of their scores
+            total_weight += c.weight
             adjusted = shrink(n, d, peer)
             parts[c.metric] = {"n": n, "d": d, "peer": round(peer * 100, 1), "adjusted": round(adjusted * 100, 1)}
             if d:

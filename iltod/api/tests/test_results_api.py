@@ -12,7 +12,7 @@ def test_the_api_lists_frameworks_indicators_and_the_ranking(client, personas, c
     framework = client.get("/api/v1/results/frameworks/masam/").json()
     assert {r["level"] for r in framework["results"]} == {"goal", "outcome", "output"}
     indicators = client.get("/api/v1/results/indicators/?framework=masam&page_size=100").json()
-    resolved = next(i for i in indicators["results"] if i["code"] == "G.2")
+    resolved = next(i for i in indicators["results"] if i["code"] == "0.2")
     year = next(t for t in resolved["targets"] if t["period"]["start"] == "2025-01-01")
     assert (year["actual"], year["numerator"], year["denominator"]) == ("80.00", "12.00", 15)
     ranking = client.get(f"/api/v1/results/ranking/?kind=facility&body={personas.school.code}").json()

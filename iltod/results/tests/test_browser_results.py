@@ -66,7 +66,7 @@ def test_a_citizen_reads_the_ranking_and_subscribes_to_a_school_on_a_phone(new_p
 
 def test_the_public_results_pages_have_no_serious_accessibility_violation(new_page, page_logs, world, capsys):
     personas, framework, period = world
-    indicator = Indicator.objects.get(code="G.2")
+    indicator = Indicator.objects.get(code="0.2")
     pages = [
         PublicPage("overview", f"/results/{framework.code}/?period={period.pk}"),
         PublicPage("indicator", indicator.get_absolute_url() + f"?period={period.pk}"),

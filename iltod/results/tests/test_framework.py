@@ -41,11 +41,11 @@ def test_the_example_framework_has_the_goal_two_outcomes_and_seven_expected_resu
     assert outcomes.count() == 2
     assert Result.objects.filter(level=Result.Level.OUTPUT, parent__in=outcomes).count() == 7
     assert framework.periods.count() == 3
-    satisfaction = indicator("G.1")
+    satisfaction = indicator("0.1")
     assert satisfaction.metric == "feedback.satisfaction"
     assert (satisfaction.reference_vocabulary, satisfaction.reference_code) == ("9", "16.6.2")
-    assert indicator("2.1.b").ascending is False
-    assert indicator("1.3.a").is_qualitative
+    assert indicator("2.1.2").ascending is False
+    assert indicator("1.3.1").is_qualitative
     assert seed_example_framework() == 0  # idempotent
 
 
@@ -62,22 +62,22 @@ def test_a_target_for_a_period_that_does_not_exist_is_refused(framework, persona
     foreign = Period.objects.create(framework=other, start=datetime.date(2025, 1, 1), end=datetime.date(2025, 12, 31))
     for period_id in (foreign.pk, 999999, "abc"):
         with translation.override("mn"), pytest.raises(ValidationError) as error:
-            services.set_target(actor=personas.analyst, indicator=indicator("G.1"), period_id=period_id, target=70)
+            services.set_target(actor=personas.analyst, indicator=indicator("0.1"), period_id=period_id, target=70)
         assert "Энэ хугацаа үр дүнгийн хүрээнд байхгүй" in str(error.value)
 
 
 def test_a_percentage_over_100_is_refused(framework, personas):
     with translation.override("mn"), pytest.raises(ValidationError) as error:
         services.set_target(
-            actor=personas.analyst, indicator=indicator("G.1"), period_id=period(framework, 2025).pk, target="101"
+            actor=personas.analyst, indicator=indicator("0.1"), period_id=period(framework, 2025).pk, target="101"
         )
     assert "100-аас их" in str(error.value)
-    assert Target.objects.get(indicator=indicator("G.1"), period=period(framework, 2025)).target == 55
+    assert Target.objects.get(indicator=indicator("0.1"), period=period(framework, 2025)).target == 55
 
 
 def test_a_target_is_set_and_audited(framework, personas):
     row = services.set_target(
-        actor=personas.analyst, indicator=indicator("G.1"), period_id=period(framework, 2025).pk, target="62,5"
+        actor=personas.analyst, indicator=indicator("0.1"), period_id=period(framework, 2025).pk, target="62,5"
     )
     assert row.target == Decimal("62.5")
     assert AuditEvent.objects.filter(action=AuditAction.RESULTS_TARGET_SET).count() == 1
@@ -86,12 +86,12 @@ def test_a_target_is_set_and_audited(framework, personas):
 def test_only_results_managers_change_the_framework(framework, personas):
     with pytest.raises(PermissionError):
         services.set_target(
-            actor=personas.officer, indicator=indicator("G.1"), period_id=period(framework, 2025).pk, target=1
+            actor=personas.officer, indicator=indicator("0.1"), period_id=period(framework, 2025).pk, target=1
         )
 
 
 def test_a_manual_actual_needs_evidence_and_another_person_to_approve_it(framework, personas):
-    lessons = indicator("2.4.a")
+    lessons = indicator("2.4.1")
     year = period(framework, 2025)
     with translation.override("mn"), pytest.raises(ValidationError) as error:
         services.submit_manual_actual(actor=personas.analyst, indicator=lessons, period_id=year.pk, value=4)
@@ -123,11 +123,11 @@ def test_a_qualitative_actual_is_a_narrative_and_a_computed_one_cannot_be_typed(
     year = period(framework, 2025)
     with pytest.raises(ValidationError):
         services.submit_manual_actual(
-            actor=personas.analyst, indicator=indicator("1.3.a"), period_id=year.pk, evidence_url="https://e.mn"
+            actor=personas.analyst, indicator=indicator("1.3.1"), period_id=year.pk, evidence_url="https://e.mn"
         )
     entry = services.submit_manual_actual(
         actor=personas.analyst,
-        indicator=indicator("1.3.a"),
+        indicator=indicator("1.3.1"),
         period_id=year.pk,
         narrative="Аймгийн Засаг дарга эмзэг бүлгийг оролцуулсан байгууллагыг шагнах журам баталсан.",
         evidence_url="https://e.mn/decree",
@@ -135,14 +135,14 @@ def test_a_qualitative_actual_is_a_narrative_and_a_computed_one_cannot_be_typed(
     assert entry.value is None
     with pytest.raises(ValidationError):
         services.submit_manual_actual(
-            actor=personas.analyst, indicator=indicator("G.1"), period_id=year.pk, value=50, evidence_url="https://e.mn"
+            actor=personas.analyst, indicator=indicator("0.1"), period_id=year.pk, value=50, evidence_url="https://e.mn"
         )
 
 
 def test_editing_an_indicator_makes_a_new_version(framework, personas):
     version = framework.version
     services.save_indicator(
-        actor=personas.analyst, result=indicator("G.1").result, indicator=indicator("G.1"), data={"baseline": "47"}
+        actor=personas.analyst, result=indicator("0.1").result, indicator=indicator("0.1"), data={"baseline": "47"}
     )
     framework.refresh_from_db()
     assert framework.version == version + 1
@@ -152,13 +152,13 @@ def test_editing_an_indicator_makes_a_new_version(framework, personas):
     with pytest.raises(ValidationError):
         services.save_indicator(
             actor=personas.analyst,
-            result=indicator("G.1").result,
-            indicator=indicator("G.1"),
+            result=indicator("0.1").result,
+            indicator=indicator("0.1"),
             data={"metric": "no.such"},
         )
     with pytest.raises(ValidationError):
         services.save_indicator(
-            actor=personas.analyst, result=indicator("G.1").result, indicator=indicator("G.1"), data={"baseline": "120"}
+            actor=personas.analyst, result=indicator("0.1").result, indicator=indicator("0.1"), data={"baseline": "120"}
         )
 
 
@@ -188,7 +188,7 @@ def test_recompute_writes_actuals_and_figures_from_counts(framework, personas):
         )
     year = period(framework, 2025)
     services.recompute(year)
-    row = Target.objects.get(indicator=indicator("G.2"), period=year)
+    row = Target.objects.get(indicator=indicator("0.2"), period=year)
     assert (row.numerator, row.denominator, row.actual) == (2, 3, Decimal("66.67"))
     assert row.source == Target.Source.COMPUTED
     aimags = {
@@ -220,10 +220,10 @@ def test_progress_is_direction_aware_and_clipped():
 
 def test_roll_up_uses_the_explicit_weights_and_leaves_out_what_is_not_measured(framework):
     year = period(framework, 2025)
-    Target.objects.filter(indicator=indicator("2.2.a"), period=year).update(actual=8)  # target 8: 100 %
-    Target.objects.filter(indicator=indicator("2.2.b"), period=year).update(actual=40)  # 20 → 60: 50 %
+    Target.objects.filter(indicator=indicator("2.2.1"), period=year).update(actual=8)  # target 8: 100 %
+    Target.objects.filter(indicator=indicator("2.2.2"), period=year).update(actual=40)  # 20 → 60: 50 %
     Result.objects.filter(code="2.2").update(weight=1)
-    Indicator.objects.filter(code="2.2.a").update(weight=3)
+    Indicator.objects.filter(code="2.2.1").update(weight=3)
     results = list(Result.objects.filter(framework=framework))
     indicators = list(Indicator.objects.filter(result__framework=framework))
     targets = {t.indicator_id: t for t in Target.objects.filter(period=year)}
