@@ -3,7 +3,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import permissions, routers
 
-from . import budgets, facility_data, keys, procurement, results, staff, views
+from . import budgets, facility_data, keys, obligations, procurement, results, staff, views
 from .errors import not_found
 from .schema import ApiDocsView
 
@@ -28,6 +28,10 @@ router.register("organizations", views.OrganizationViewSet, basename="organizati
 router.register("feedback", views.FeedbackViewSet, basename="feedback")
 router.register("staff/feedback", staff.StaffFeedbackViewSet, basename="staff-feedback")
 router.register("procurement/processes", procurement.ProcessViewSet, basename="procurement-process")
+# --- disclosure obligations and compliance
+router.register("disclosure-requirements", obligations.RequirementViewSet, basename="disclosure-requirement")
+router.register("disclosures", obligations.DisclosureViewSet, basename="disclosure")
+router.register("disclosure-compliance", obligations.ComplianceViewSet, basename="disclosure-compliance")
 # facility data that citizens check (disclosure)
 router.register("facility-indicators", facility_data.FacilityIndicatorViewSet, basename="facility-indicator")
 router.register("facility-values", facility_data.FacilityValueViewSet, basename="facility-value")
