@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from . import ocds
+from . import bulk, ocds
 from .models import ContractingProcess, Release
 
 BATCH = 1000
@@ -89,6 +89,8 @@ def check_release(release: dict, report: ImportReport) -> bool:
     if not isinstance(release_id, (str, int)) or str(release_id) == "":
         report.error(_("The release has no “id”."), ocid=ocid, path="id")
         return False
+    if ocds.fast_validator().is_valid(release):
+        return True
     valid = True
     for error in ocds.validator().iter_errors(release):
         valid = False
@@ -148,8 +150,25 @@ def import_file(path: str, *, job=None, on_progress: Callable[[int, int], None] 
 
 
 def _import(path, kind, report: ImportReport, *, job, on_progress) -> None:
+    coverage = tempfile.NamedTemporaryFile("wb", suffix=".jsonl", delete=False)
+    try:
+        _read(path, kind, report, job=job, on_progress=on_progress, coverage=coverage)
+    finally:
+        coverage.close()
+        if report.ok and report.processes:
+            try:
+                import ocdscardinal
+
+                report.coverage = ocdscardinal.coverage(coverage.name)
+            except Exception:  # the coverage report is a help, never a reason to refuse a file
+                report.coverage = {}
+        os.unlink(coverage.name)
+
+
+def _read(path, kind, report: ImportReport, *, job, on_progress, coverage) -> None:
     seen: dict[tuple[str, str], str] = {}  # (ocid, id) -> hash, within this file
     batch: list[Release] = []
+    pending: set[str] = set()  # processes to compile from the database at the end
 
     def flush():
         if not batch:
@@ -176,9 +195,21 @@ def _import(path, kind, report: ImportReport, *, job, on_progress) -> None:
                     release=release.release_id,
                 )
         if report.ok and new:
-            Release.objects.bulk_create(new)
+            batch_ocids = {r.ocid for r in new}
+            prior = set(Release.objects.filter(ocid__in=batch_ocids).values_list("ocid", flat=True).distinct())
+            bulk.insert_releases(new)
             report.releases_new += len(new)
-            report.ocids.update(r.ocid for r in new)
+            report.ocids.update(batch_ocids)
+            # A process first seen in this batch is compiled at once from the releases in memory; one
+            # with releases stored before (or in an earlier batch) is compiled at the end from the database.
+            fresh: dict[str, list[dict]] = {}
+            for release in new:
+                if release.ocid not in prior:
+                    fresh.setdefault(release.ocid, []).append(release.data)
+            pending.update(batch_ocids - fresh.keys())
+            for releases in fresh.values():
+                releases.sort(key=lambda r: r.get("date") or "")
+            report.processes += compile_processes(sorted(fresh), preloaded=fresh, coverage=coverage)
         batch.clear()
 
     with open(path, "rb") as raw:
@@ -225,59 +256,43 @@ def _import(path, kind, report: ImportReport, *, job, on_progress) -> None:
             on_progress(reader.bytes_read, report.releases_read)
     if report.releases_read == 0 and report.ok:
         report.error(_("The file holds no releases."))
-    if report.ok:
-        report.processes = compile_processes(sorted(report.ocids), report=report)
+    if report.ok and pending:
+        report.processes += compile_processes(sorted(pending), coverage=coverage)
 
 
-def compile_processes(ocids: list[str], *, report: ImportReport | None = None) -> int:
-    """Merge the stored releases of each OCID into its compiled release and store the process."""
+def compile_processes(ocids: list[str], *, preloaded: dict | None = None, coverage=None) -> int:
+    """Merge the releases of each OCID (``preloaded`` in memory, else read from the database) into
+    its compiled release and store the process. ``coverage``: a file collecting the compiled
+    releases as JSON lines, for the field-coverage report."""
     from . import matching
 
-    coverage_file = tempfile.NamedTemporaryFile("wb", suffix=".jsonl", delete=False) if report is not None else None
     count = 0
-    try:
-        for start in range(0, len(ocids), BATCH):
-            chunk = ocids[start : start + BATCH]
-            by_ocid: dict[str, list[dict]] = {ocid: [] for ocid in chunk}
-            for ocid, data in (
-                Release.objects.filter(ocid__in=chunk).order_by("ocid", "date", "pk").values_list("ocid", "data")
-            ):
+    for start in range(0, len(ocids), BATCH):
+        chunk = ocids[start : start + BATCH]
+        if preloaded is not None:
+            by_ocid = {ocid: preloaded[ocid] for ocid in chunk}
+        else:
+            by_ocid = {ocid: [] for ocid in chunk}
+            for ocid, data in bulk.read_releases(chunk):
                 by_ocid[ocid].append(data)
-            compiled = {ocid: _compile(releases) for ocid, releases in by_ocid.items() if releases}
-            parties = matching.parties_for(compiled.values())
-            rows = [_process_row(ocid, data, parties) for ocid, data in compiled.items()]
-            ContractingProcess.objects.bulk_create(
-                [row for row, _suppliers in rows],
-                update_conflicts=True,
-                unique_fields=["ocid"],
-                update_fields=[f for f in PROCESS_COLUMNS],
-            )
-            ids = dict(ContractingProcess.objects.filter(ocid__in=compiled).values_list("ocid", "pk"))
-            through = ContractingProcess.suppliers.through
-            through.objects.filter(contractingprocess_id__in=ids.values()).delete()
-            through.objects.bulk_create(
-                [
-                    through(contractingprocess_id=ids[row.ocid], party_id=party_id)
-                    for row, suppliers in rows
-                    for party_id in suppliers
-                ]
-            )
-            count += len(rows)
-            if coverage_file is not None:
-                for data in compiled.values():
-                    coverage_file.write(orjson.dumps(data) + b"\n")
-        if coverage_file is not None and count:
-            coverage_file.close()
-            try:
-                import ocdscardinal
-
-                report.coverage = ocdscardinal.coverage(coverage_file.name)
-            except Exception:  # the coverage report is a help, never a reason to refuse a file
-                report.coverage = {}
-    finally:
-        if coverage_file is not None:
-            coverage_file.close()
-            os.unlink(coverage_file.name)
+        compiled = {ocid: _compile(releases) for ocid, releases in by_ocid.items() if releases}
+        parties = matching.parties_for(compiled.values())
+        rows = [_process_row(ocid, data, parties) for ocid, data in compiled.items()]
+        bulk.upsert_processes([row for row, _suppliers in rows], PROCESS_COLUMNS)
+        ids = dict(ContractingProcess.objects.filter(ocid__in=compiled).values_list("ocid", "pk"))
+        through = ContractingProcess.suppliers.through
+        through.objects.filter(contractingprocess_id__in=ids.values()).delete()
+        through.objects.bulk_create(
+            [
+                through(contractingprocess_id=ids[row.ocid], party_id=party_id)
+                for row, suppliers in rows
+                for party_id in suppliers
+            ]
+        )
+        count += len(rows)
+        if coverage is not None:
+            for data in compiled.values():
+                coverage.write(orjson.dumps(data) + b"\n")
     return count
 
 
@@ -309,7 +324,7 @@ def _compile(releases: list[dict]) -> dict:
     plain = [r for r in releases if not ocds.is_compiled(r)]
     if not plain:
         return max(releases, key=lambda r: r.get("date") or "")
-    return ocds.merger().create_compiled_release(plain)
+    return ocds.compile_releases(plain)
 
 
 def _process_row(ocid: str, data: dict, parties) -> tuple[ContractingProcess, list[int]]:

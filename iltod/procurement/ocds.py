@@ -49,6 +49,16 @@ def merger():
 
 
 @functools.cache
+def fast_validator():
+    """The Rust validator (jsonschema_rs): answers valid or not in ~0.1 ms per release, where the
+    Python one takes ~15 ms. Only an invalid release is checked again by ``validator()``, whose
+    errors read better. Formats (dates, URIs) are not checked, as with the Python one."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft4Validator(release_schema(), validate_formats=False)
+
+
+@functools.cache
 def validator():
     import jsonschema
 
@@ -64,6 +74,41 @@ def currencies() -> frozenset[str]:
 
 def release_hash(release: dict) -> str:
     return hashlib.sha256(orjson.dumps(release, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def simple(value) -> bool:
+    """Whether ocdsmerge, given this release alone, returns it unchanged but for its ``id`` and
+    ``tag``: no null, no empty object or array, no array of arrays, no two objects of an array
+    with the same ``id`` (those are what merging rewrites)."""
+    if type(value) is dict:
+        return bool(value) and all(v is not None and simple(v) for v in value.values())
+    if type(value) is list:
+        if not value:
+            return False
+        ids = set()
+        for item in value:
+            if type(item) is list or item is None:
+                return False
+            if type(item) is dict:
+                if "id" in item:
+                    if item["id"] in ids:
+                        return False
+                    ids.add(item["id"])
+                if not simple(item):
+                    return False
+        return True
+    return True
+
+
+def compile_releases(releases: list[dict]) -> dict:
+    """The compiled release of one OCID's releases (oldest first), as ocdsmerge makes it; a process
+    published as one simple release takes the short way (the same result, checked in the tests)."""
+    if len(releases) == 1 and simple(releases[0]) and isinstance(releases[0].get("date"), str):
+        compiled = dict(releases[0])
+        compiled["id"] = f"{compiled['ocid']}-{compiled['date']}"
+        compiled["tag"] = ["compiled"]
+        return compiled
+    return merger().create_compiled_release(releases)
 
 
 def is_compiled(release: dict) -> bool:

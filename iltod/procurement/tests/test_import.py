@@ -199,3 +199,15 @@ def test_a_spreadsheet_in_the_flattened_layout(tmp_path):
     assert report.ok, report.errors
     process = ContractingProcess.objects.get(ocid="ocds-xl-1")
     assert (process.title, process.tender_value) == ("Түлш", 5000000)
+
+
+def test_the_short_way_for_one_release_gives_ocdsmerges_result():
+    from iltod.procurement import ocds
+
+    simple = release("ocds-test-7", "1", awards=[award()], bids=[{"id": "b1", "status": "valid"}])
+    assert ocds.simple(simple)
+    assert ocds.compile_releases([simple]) == ocds.merger().create_compiled_release([simple])
+    with_null = release("ocds-test-8", "1")
+    with_null["tender"]["description"] = None
+    assert not ocds.simple(with_null)
+    assert ocds.compile_releases([with_null]) == ocds.merger().create_compiled_release([with_null])

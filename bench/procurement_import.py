@@ -1,0 +1,153 @@
+"""OCDS import into PostgreSQL, against merely parsing the same file.
+
+``python -m bench.procurement_import`` writes a deterministic JSON-lines file of realistic releases
+(the generator of ``bench.procurement_flags``: Mongolian buyers, suppliers, bids, awards and
+contracts in MNT; each compiled release re-tagged as one published release), creates a fresh
+database (``iltod_bench_procurement``), migrates it, and measures in the same run:
+
+(a) the baseline: reading the file line by line and parsing each line with orjson, nothing else;
+(b) the import: ``iltod.procurement.imports.import_file`` (stream, check each release against the
+    vendored schema, store the new releases, compile each process with ocdsmerge, link parties,
+    upsert processes), in one transaction, as the back office, the command and the API run it;
+(c) the same file again: every release seen before, nothing written (idempotence).
+
+Red flags are not recomputed here (``bench.procurement_flags`` measures them). It prints and writes
+to ``var/bench/procurement_import.json`` the releases per second of (b), the target (≥ 2 000/s) and
+the ratio b/a. The database is dropped at the end unless ``--keep``.
+
+Environment: ``BENCH_PG`` (server, default ``postgres://postgres@127.0.0.1:5432``),
+``BENCH_PROCUREMENT_IMPORT_DB``, ``BENCH_PROCUREMENT_IMPORT_RELEASES`` (default 20 000).
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DATABASE = os.environ.get("BENCH_PROCUREMENT_IMPORT_DB", "iltod_bench_procurement")
+RELEASES = int(os.environ.get("BENCH_PROCUREMENT_IMPORT_RELEASES", "").replace("_", "") or 20_000)
+OUTPUT = ROOT / "var" / "bench" / "procurement_import.json"
+TARGET_PER_SECOND = 2_000
+
+
+def log(message: str) -> None:
+    print(f"[bench.procurement_import] {message}", file=sys.stderr, flush=True)
+
+
+def _psql(sql: str) -> None:
+    command = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", f"{PG}/postgres", "-c", sql]
+    subprocess.run(command, check=True, capture_output=True)  # noqa: S603 - psql from PATH, as bench.run calls it
+
+
+def generate(path: Path, count: int) -> Path:
+    """One published release per process: the generator's compiled release with a release's id and tags."""
+    from bench.procurement_flags import Generator
+
+    generator = Generator()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        for index in range(count):
+            release = generator.release(index)
+            release["id"] = f"{release['ocid']}-1"
+            release["tag"] = ["tender", "award", "contract"]
+            release.setdefault("initiationType", "tender")
+            handle.write(orjson.dumps(release) + b"\n")
+    return path
+
+
+def parse_only(path: Path) -> float:
+    start = time.perf_counter()
+    with path.open("rb") as handle:
+        for line in handle:
+            orjson.loads(line)
+    return time.perf_counter() - start
+
+
+def _prepare(database_url: str) -> None:
+    for name in [n for n in os.environ if n.startswith("DJANGO_")]:
+        del os.environ[name]
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="iltod.settings",
+        DJANGO_ENV="development",
+        DEBUG="0",
+        LOG_LEVEL="WARNING",
+        DATABASE_URL=database_url,
+    )
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--releases", type=int, default=RELEASES)
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--database-url", help="use this (existing, empty) database instead of creating one")
+    args = parser.parse_args(argv)
+
+    path = ROOT / "var" / "bench" / f"procurement_import_{args.releases}.jsonl"
+    if not path.exists():
+        log(f"writing {args.releases} releases to {path}")
+        generate(path, args.releases)
+    own_database = not args.database_url
+    database_url = args.database_url or f"{PG}/{DATABASE}"
+    if own_database:
+        _psql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        _psql(f'CREATE DATABASE "{DATABASE}"')
+    _prepare(database_url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from iltod.procurement import imports
+    from iltod.procurement.models import ContractingProcess, Release
+
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        baseline = min(parse_only(path) for _ in range(3))
+        log(f"baseline: {baseline:.2f} s")
+        start = time.perf_counter()
+        report = imports.import_file(str(path))
+        seconds = time.perf_counter() - start
+        assert report.ok, report.errors[:3]
+        again_start = time.perf_counter()
+        again = imports.import_file(str(path))
+        again_seconds = time.perf_counter() - again_start
+        stored = Release.objects.count()
+        processes = ContractingProcess.objects.count()
+        vendor = connection.vendor
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if own_database and not args.keep:
+            _psql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    result = {
+        "database": vendor,
+        "releases": args.releases,
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+        "baseline_parse_s": round(baseline, 3),
+        "import_s": round(seconds, 3),
+        "releases_per_s": round(args.releases / seconds),
+        "ratio_to_parse": round(seconds / baseline, 1),
+        "reimport_s": round(again_seconds, 3),
+        "reimport_releases_seen": again.releases_seen,
+        "stored_releases": stored,
+        "processes": processes,
+        "target_releases_per_s": TARGET_PER_SECOND,
+        "meets_target": args.releases / seconds >= TARGET_PER_SECOND,
+    }
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    OUTPUT.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main()
