@@ -148,12 +148,14 @@ def baseline(path: Path) -> float:
 def import_file(path: Path) -> float:
     """``manage.py import_facility_values FILE`` in a process of its own, as an operator runs it."""
     started = time.perf_counter()
-    subprocess.run(  # noqa: S603 - this interpreter and manage.py
+    done = subprocess.run(  # noqa: S603 - this interpreter and manage.py
         [sys.executable, str(ROOT / "manage.py"), "import_facility_values", str(path), "--no-progress"],
-        check=True,
         cwd=ROOT,
         capture_output=True,
+        text=True,
     )
+    if done.returncode:
+        raise RuntimeError(f"import_facility_values failed:\n{done.stderr[-3000:]}")
     return time.perf_counter() - started
 
 
