@@ -2,7 +2,7 @@
 
 A part of disclosure (or a module above it) registers a dataset once, in ``AppConfig.ready``::
 
-    register_dataset("facility_values", _("Facility figures"), rows, header, date)
+    register_dataset("facility_values", label, rows, header, date)
 
 - ``rows()`` yields the rows, lists in the order of ``header`` (a generator: large datasets are
   streamed, never held in memory);
