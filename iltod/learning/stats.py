@@ -71,6 +71,10 @@ def _breakdown(queryset, dimension: str, count) -> dict[str, metrics.Value]:
 
 
 def people_trained(scope) -> metrics.Value:
+    if not scope.admin_unit_id:
+        # distinct people straight from the index of attended participations by date and person
+        participations = _participations_in(scope)
+        return metrics.Value(participations.values("person_id").distinct().order_by().count())
     return metrics.Value(_people_in(scope).count())
 
 
@@ -120,8 +124,11 @@ def changed_practice_by(scope, dimension) -> dict[str, metrics.Value]:
 def headline() -> dict:
     """Since the start: unique people trained, by sex and age group, next to participations."""
     trained = Person.objects.filter(first_trained_on__isnull=False)
-    by_sex = dict(trained.values_list("sex").annotate(n=Count("pk")).order_by())
-    by_age = dict(trained.values_list("age_group").annotate(n=Count("pk")).order_by())
+    by_sex, by_age = {}, {}
+    # one scan of the index (first_trained_on, sex, age_group) for both disaggregations
+    for sex, age_group, n in trained.values_list("sex", "age_group").annotate(n=Count("pk")).order_by():
+        by_sex[sex] = by_sex.get(sex, 0) + n
+        by_age[age_group] = by_age.get(age_group, 0) + n
     people = sum(by_sex.values())
     follow_ups = FollowUp.objects.aggregate(n=Count("pk"), changed=Count("pk", filter=Q(changed_practice=True)))
     return {
