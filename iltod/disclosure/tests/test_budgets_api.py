@@ -30,7 +30,9 @@ def test_the_lists_are_public_filtered_and_paged(client, personas, money, django
     assert step["leakage"] == "200000.00" and step["previous_step"] == f"{personas.ministry.code}:T1"
     body = client.get(reverse("api:budget-line-list"), {"facility": personas.school.code}).json()
     assert [line["code"] for line in body["results"]] == ["OP-1"]
-    body = client.get(reverse("api:ldf-project-list"), {"area": personas.geo.aimag.code, "status": "in_progress"}).json()
+    body = client.get(
+        reverse("api:ldf-project-list"), {"area": personas.geo.aimag.code, "status": "in_progress"}
+    ).json()
     assert [p["external_id"] for p in body["results"]] == ["BTS-2025-01"]
     assert client.get(reverse("api:ldf-project-list"), {"status": "bogus"}).status_code == 400
     detail = client.get(reverse("api:ldf-project-detail", args=[money.project.code])).json()
