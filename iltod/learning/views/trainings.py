@@ -438,8 +438,10 @@ def people_figures(request):
     if can_manage_trainings(request.user):
         # groups and disability are told with consent: only counts, and only to the administrators
         dimensions += [("group", _("Poor or marginalised group")), ("disability", _("Disability"))]
-    tables = [(label, stats.disaggregation(dimension)) for dimension, label in dimensions]
-    return render(request, "learning/people_figures.html", {"headline": stats.headline(), "tables": tables})
+    headline = stats.headline()
+    known = {"sex": headline["by_sex"], "age_group": headline["by_age"]}  # counted with the headline
+    tables = [(label, known.get(dimension) or stats.disaggregation(dimension)) for dimension, label in dimensions]
+    return render(request, "learning/people_figures.html", {"headline": headline, "tables": tables})
 
 
 @login_required
