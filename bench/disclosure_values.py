@@ -150,6 +150,7 @@ def import_file(path: Path) -> float:
     started = time.perf_counter()
     done = subprocess.run(  # noqa: S603 - this interpreter and manage.py
         [sys.executable, str(ROOT / "manage.py"), "import_facility_values", str(path), "--no-progress"],
+        check=False,  # the error is raised below, with the command's own message
         cwd=ROOT,
         capture_output=True,
         text=True,
