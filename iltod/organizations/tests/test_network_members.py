@@ -172,11 +172,12 @@ def test_the_member_list_is_paged_with_a_fixed_number_of_queries(client, persona
 
 def test_a_member_manager_may_give_only_roles_granting_nothing_they_lack(client, personas):
     """The network administrator manages the network's people but handles no feedback: they may not
-    make someone an officer (a role name is never asked; the capabilities are)."""
+    make someone an officer, nor an M&E officer, who manages the results framework (a role name is
+    never asked; the capabilities are)."""
     client.force_login(personas.network_admin)
     url = reverse("organizations:members", args=[personas.network.code])
     offered = {value for value, _label in client.get(url).context["form"].fields["role"].choices}
-    assert offered == {Role.NETWORK_ADMIN, Role.ANALYST, Role.MEMBER}
+    assert offered == {Role.NETWORK_ADMIN, Role.MEMBER}
     response = client.post(url, {"email": "someone@example.mn", "role": Role.OFFICER})
     assert "role" in response.context["form"].errors
 
