@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,7 +42,7 @@ def process_feedback(request, code):
                 request,
                 _("Thank you. Your feedback went to the buyer, who must answer by %(date)s. Tracking code: %(code)s")
                 % {
-                    "date": item.feedback.resolve_due.date() if item.feedback.resolve_due else "—",
+                    "date": timezone.localtime(item.feedback.resolve_due).date() if item.feedback.resolve_due else "—",
                     "code": item.feedback.tracking_code,
                 },
             )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from iltod.lib.tabular import tabular_response
 
 from .. import forms, permissions, timeline
-from ..models import CaseStep, ContractingProcess, Flag, MonitoringCase, Party, ProcessFeedback
+from ..models import ContractingProcess, Flag, MonitoringCase, Party, ProcessFeedback
 
 PER_PAGE = 25
 EXPORT_LIMIT = 10_000
@@ -375,7 +375,3 @@ def admin_unit_panel(request, unit):
         },
         request=request,
     )
-
-
-def published_steps(case):
-    return [s for s in case.steps.all() if s.moderation == CaseStep.Moderation.PUBLISHED]
