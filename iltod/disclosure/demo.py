@@ -406,12 +406,6 @@ LDF_TITLES = (  # (category, title_mn, title_en, milestones in Mongolian)
      ("Гэрээ байгуулсан", "Барилга угсарсан", "Хүлээлгэн өгсөн")),
 )  # fmt: skip
 
-CONTRACTORS = (
-    ("contractor-1", "Хангай барилга ХХК", "Khangai Construction LLC"),
-    ("contractor-2", "Тал нутаг инженеринг ХХК", "Tal Nutag Engineering LLC"),
-    ("contractor-3", "Ус суваг сервис ХХК", "Us Suvag Service LLC"),
-)
-
 
 def _seed_projects() -> int:
     """Local Development Fund projects in every demo soum and district: last year's (mostly
@@ -424,9 +418,8 @@ def _seed_projects() -> int:
 
     from django.db.models import Q
 
-    from iltod.demo.data import AIMAG_CODES, DISTRICT_CODES, PERSONA_SCHOOL_UNIT, SEED, demo_email
+    from iltod.demo.data import AIMAG_CODES, DISTRICT_CODES, PERSONA_SCHOOL_UNIT, SEED
     from iltod.lib.maps import contains
-    from iltod.organizations.models import Organization
     from iltod.places.models import AdminUnit
 
     from .models import LdfProject, Milestone, MonitoringReport
@@ -435,15 +428,6 @@ def _seed_projects() -> int:
     if LdfProject.objects.filter(external_id__startswith="DEMO-LDF-").exists():
         return 0
     created = 0
-    contractors = []
-    for key, name_mn, name_en in CONTRACTORS:
-        org = Organization.objects.filter(email=demo_email(key)).first()
-        if org is None:
-            org = Organization(kind=Organization.Kind.OTHER, name=name_mn, name_mn=name_mn, name_en=name_en,
-                               email=demo_email(key), is_public=True)  # fmt: skip
-            org.save()
-            created += 1
-        contractors.append(org)
     areas = list(
         AdminUnit.objects.filter(
             Q(level=AdminUnit.Level.SOUM, parent__code__in=AIMAG_CODES) | Q(code__in=DISTRICT_CODES)
@@ -481,7 +465,7 @@ def _seed_projects() -> int:
                 longitude=longitude,
                 amount_approved=approved,
                 amount_spent=(approved * progress / 100).quantize(Decimal(1)),
-                contractor=None if status in ("planned", "procurement") else rng.choice(contractors),
+                # No contractor: the demo's organisations are public bodies and CSOs, not companies.
                 status=status,
                 progress=progress,
                 started_on=None if status in ("planned", "procurement") else started,
