@@ -773,6 +773,204 @@ def bench_search(settings: Settings, run: Run) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# 7. The modules above score cards: each has its own benchmark (``python -m bench.<name>``), which
+# builds its data in a database of its own and prints one JSON object; the figures it holds to a
+# target are copied here, with the baseline it measured in the same run.
+
+# (module, figure key, label, JSON path of the value, JSON path of the baseline, unit, target, on)
+MODULE_FIGURES = [
+    (
+        "bench.disclosure",
+        "disclosure.national.p95",
+        "compliance page, country (20 000 bodies, 5 years)",
+        "national_p95_ms",
+        "baseline_national_from_disclosures_p95_ms",
+        "ms",
+        Target("<", 100),
+        "value",
+    ),
+    (
+        "bench.disclosure",
+        "disclosure.aimag.p95",
+        "compliance page, each aimag",
+        "aimag_p95_ms",
+        "baseline_national_from_disclosures_p95_ms",
+        "ms",
+        Target("<", 100),
+        "value",
+    ),
+    (
+        "bench.disclosure",
+        "disclosure.body.p95",
+        "compliance page, one body",
+        "body_p95_ms",
+        None,
+        "ms",
+        Target("<", 100),
+        "value",
+    ),
+    (
+        "bench.disclosure_values",
+        "disclosure.values.import",
+        "import of a 100 000-row facility values file",
+        "import_s",
+        "baseline_bulk_insert_s",
+        "s",
+        Target("<", 60),
+        "value",
+    ),
+    (
+        "bench.disclosure_values",
+        "disclosure.values.page.p95",
+        "facility figures page, 5 years of values",
+        "page_p95_ms",
+        None,
+        "ms",
+        Target("<", 100),
+        "value",
+    ),
+    (
+        "bench.procurement_flags",
+        "procurement.flags.ratio",
+        "red flags over 100 000 releases / parsing them",
+        "flags_seconds",
+        "baseline_parse_seconds",
+        "s",
+        Target("<=", 1.5),
+        "ratio",
+    ),
+    (
+        "bench.procurement_flags",
+        "procurement.flags.peak",
+        "red flags: peak memory",
+        "peak_mb",
+        None,
+        "MB",
+        Target("<=", 300),
+        "value",
+    ),
+    (
+        "bench.procurement_import",
+        "procurement.import.rate",
+        "OCDS import into PostgreSQL",
+        "releases_per_s",
+        None,
+        "releases/s",
+        Target(">=", 2000),
+        "value",
+    ),
+    (
+        "bench.ldf_projects",
+        "disclosure.ldf.import",
+        "import of Local Development Fund projects (20 000 rows)",
+        "import_s",
+        "baseline_bulk_insert_s",
+        "s",
+        Target("<", 60),
+        "value",
+    ),
+    (
+        "bench.results",
+        "results.overview.p95",
+        "results overview page",
+        "page_overview.p95_ms",
+        "baseline_count_at_each_view.p95_ms",
+        "ms",
+        Target("<", 100),
+        "value",
+    ),
+    (
+        "bench.results",
+        "results.ranking.p95",
+        "public ranking page",
+        "page_ranking.p95_ms",
+        None,
+        "ms",
+        Target("<", 100),
+        "value",
+    ),
+    (
+        "bench.results",
+        "results.aimag.p95",
+        "results page of an aimag",
+        "page_aimag.p95_ms",
+        None,
+        "ms",
+        Target("<", 100),
+        "value",
+    ),
+    (
+        "bench.results",
+        "results.recompute",
+        "recomputing a period's actuals",
+        "recompute_s",
+        None,
+        "s",
+        Target("<", 60),
+        "value",
+    ),
+    (
+        "bench.learning",
+        "learning.heatmap.p95",
+        "competency heat map, 50 000 people",
+        "page_by_aimag.p95_ms",
+        "baseline_from_ratings.p95_ms",
+        "ms",
+        Target("<", 150),
+        "value",
+    ),
+    (
+        "bench.learning_people",
+        "learning.people.p95",
+        "unique people trained, 200 000 participations",
+        "headline.p95_ms",
+        "baseline_distinct_count.p95_ms",
+        "ms",
+        Target("<", 150),
+        "value",
+    ),
+]
+
+
+def _path(data: dict, path: str | None):
+    if path is None:
+        return None
+    for part in path.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def bench_modules(run: Run) -> None:
+    results: dict[str, dict] = {}
+    for module, key, label, value_path, baseline_path, unit, target, target_on in MODULE_FIGURES:
+        if module not in results:
+            log(f"{module}")
+            try:
+                results[module] = drive(module, env=os.environ, timeout=3 * 3600)
+            except (RuntimeError, ValueError, subprocess.SubprocessError) as exc:
+                results[module] = {"error": str(exc)[-500:]}
+            run.details[module.removeprefix("bench.")] = results[module]
+        data = results[module]
+        baseline = _path(data, baseline_path)
+        run.add(
+            Figure(
+                key,
+                "7 Modules",
+                label,
+                _path(data, value_path),
+                unit,
+                baseline=baseline,
+                baseline_name=baseline_path or "",
+                target=target,
+                target_on=target_on,
+                note=data.get("error", ""),
+            )
+        )
+
+
+# ---------------------------------------------------------------------------------------------
 # 5. Suite time
 
 
@@ -852,6 +1050,8 @@ def main() -> int:
             bench_inbox(settings, env, run)
             bench_weight(settings, run)
         bench_search(settings, run)
+        if os.environ.get("BENCH_MODULES", "1") != "0":
+            bench_modules(run)
         if settings.suite:
             bench_suite(settings, run)
     finally:
