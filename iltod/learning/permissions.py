@@ -14,8 +14,11 @@ from iltod.organizations.models import NetworkMembership, Organization
 # --- Networks and their members (section 1) ---------------------------------------------------
 
 
-def networks_under(network_ids) -> set[int]:
-    """The networks given, their subnetworks and their member networks, at any depth."""
+def networks_under(network_ids, *, active_only: bool = False) -> set[int]:
+    """The networks given, their subnetworks and their member networks, at any depth.
+    ``active_only`` leaves out suspended member networks, and so the members below them (the
+    public directory)."""
+    memberships = NetworkMembership.objects.active() if active_only else NetworkMembership.objects.current()
     seen: set[int] = set()
     frontier = set(network_ids)
     while frontier:
@@ -26,9 +29,9 @@ def networks_under(network_ids) -> set[int]:
             )
         )
         member_networks = set(
-            NetworkMembership.objects.current()
-            .filter(network_id__in=frontier, member__kind=Organization.Kind.NETWORK)
-            .values_list("member_id", flat=True)
+            memberships.filter(network_id__in=frontier, member__kind=Organization.Kind.NETWORK).values_list(
+                "member_id", flat=True
+            )
         )
         frontier = (children | member_networks) - seen
     return seen

@@ -15,7 +15,7 @@ def subnetworks_of(network: Organization):
 def directory(network: Organization, *, aimag=None, sector=None, kind="", tool="", subnetwork=None):
     """Public organisations that are active members of ``network``, of its subnetworks or of its
     member networks; suspended and departed members are left out."""
-    scope = networks_under([network.pk]) if subnetwork is None else networks_under([subnetwork.pk])
+    scope = networks_under([network.pk if subnetwork is None else subnetwork.pk], active_only=True)
     members = NetworkMembership.objects.active().filter(network_id__in=scope).values("member_id")
     qs = Organization.objects.public().filter(pk__in=members).exclude(pk=network.pk)
     if aimag is not None:

@@ -65,6 +65,16 @@ def test_the_directory_lists_members_at_every_depth_but_not_suspended_or_departe
     }
 
 
+def test_the_members_of_a_suspended_member_network_leave_the_directory_with_it(client, personas, members):
+    NetworkMembership.objects.filter(network=personas.network, member=members["regional"]).update(
+        suspended_on="2026-02-01"
+    )
+    response = client.get(reverse("learning:directory", args=[personas.network.code]))
+    assert names(response) == {personas.cso.name}
+    export = client.get(reverse("learning:directory", args=[personas.network.code]), {"format": "csv"})
+    assert members["khovd"].name not in export.content.decode("utf-8-sig")
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
