@@ -3,8 +3,8 @@
 
 The XML follows the element order of IATI's activity schema (``iati-activities-schema.xsd``):
 ``result``: title, description, indicator…; ``indicator``: title, description, reference,
-baseline, period…; ``period``: period-start, period-end, target, actual. Where the schema files
-are in ``iltod/results/schema/`` the tests validate the export against them with lxml.
+baseline, period…; ``period``: period-start, period-end, target, actual. The tests validate the
+export with lxml against IATI's schema, vendored in ``iltod/results/schema/``.
 """
 
 from __future__ import annotations
@@ -166,19 +166,23 @@ def iati_xml(framework: Framework) -> bytes:
                 base = etree.SubElement(node, "baseline", baseline)
                 if indicator.baseline_comment:
                     _narratives(base, "comment", indicator.baseline_comment, "")
+            # IATI: @value is left out for qualitative measures, and given for every other one.
+            numeric = not indicator.is_qualitative
             for row in sorted(targets.get(indicator.pk, []), key=lambda r: r.period.start):
-                if row.target is None and row.actual is None and not row.narrative:
+                if row.target is None and row.actual is None and not row.narrative and not row.target_comment:
                     continue
                 period = etree.SubElement(node, "period")
                 etree.SubElement(period, "period-start", {"iso-date": row.period.start.isoformat()})
                 etree.SubElement(period, "period-end", {"iso-date": row.period.end.isoformat()})
-                if row.target is not None:
-                    target = etree.SubElement(period, "target", {"value": _number(row.target)})
+                if row.target is not None or row.target_comment:
+                    target = etree.SubElement(
+                        period, "target", {"value": _number(row.target)} if numeric and row.target is not None else {}
+                    )
                     if row.target_comment:
                         _narratives(target, "comment", row.target_comment, "")
                 if row.actual is not None or row.narrative:
                     actual = etree.SubElement(
-                        period, "actual", {"value": _number(row.actual)} if row.actual is not None else {}
+                        period, "actual", {"value": _number(row.actual)} if numeric and row.actual is not None else {}
                     )
                     if row.narrative:
                         _narratives(actual, "comment", row.narrative, "")
