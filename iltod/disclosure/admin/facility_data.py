@@ -62,6 +62,9 @@ class ValueCheckAdmin(ReadOnlyAdmin):
     list_filter = ["verdict", "moderation", "outcome"]
     search_fields = ["code", "value__facility__code"]
     list_select_related = ["value__indicator"]
+    # Who checked is a citizen's identity: the back office never shows it, not even to superusers,
+    # who see reporters only through a membership that lets them (feedback's rule).
+    exclude = ["checked_by"]
 
 
 class AssignmentInline(admin.TabularInline):

@@ -244,3 +244,16 @@ def test_unknown_codes_are_404(client, db):
     assert client.get(reverse("disclosure:facility_value", args=["NOPE1234"])).status_code == 404
     assert client.get(reverse("disclosure:values_export") + "?facility=NOPE").status_code == 404
     assert testing.PASSWORD  # the shared personas' password stays importable
+
+
+def test_the_back_office_does_not_name_who_checked_a_value(client, personas, published):
+    """A platform administrator holds no membership that lets them see reporters."""
+    check = services.check_value(published, verdict="confirm", user=personas.citizen)
+    url = reverse("admin:disclosure_valuecheck_change", args=[check.pk])
+    login(client, personas.admin)
+    page = client.get(url).content.decode()
+    assert check.code in page
+    assert personas.citizen.email not in page
+    assert personas.citizen.full_name not in page
+    listing = client.get(reverse("admin:disclosure_valuecheck_changelist")).content.decode()
+    assert personas.citizen.email not in listing
