@@ -131,6 +131,13 @@ def submit_assessment(
     errors = []
     if not round_.invited_organizations.filter(pk=organization.pk).exists():
         errors.append(ValidationError(_("This organisation is not invited to the round."), code="not_invited"))
+    if source == Assessment.Source.WEB and not round_.opens_on <= timezone.localdate() <= round_.closes_on:
+        # Paper and KoBo answers collected in time may arrive later; the site takes them while open.
+        message = _("This round takes answers from %(opens)s to %(closes)s.") % {
+            "opens": round_.opens_on.isoformat(),
+            "closes": round_.closes_on.isoformat(),
+        }
+        errors.append(ValidationError(message, code="closed"))
     if role not in LearnerRole.values:
         errors.append(ValidationError(_("Choose a role."), code="role"))
     full_name = (full_name or "").strip()

@@ -195,6 +195,21 @@ def test_bad_answers_on_the_site_are_400_and_save_nothing(client, personas, memb
     assert not Assessment.objects.exists()
 
 
+@pytest.mark.parametrize(("opens", "closes"), [(-30, -1), (1, 30)])
+def test_the_site_takes_answers_only_while_the_round_is_open(client, personas, member, assessment_round, opens, closes):
+    today = datetime.date.today()
+    assessment_round.opens_on = today + datetime.timedelta(days=opens)
+    assessment_round.closes_on = today + datetime.timedelta(days=closes)
+    assessment_round.save()
+    client.force_login(member)
+    response = client.post(
+        round_url(assessment_round, "learning:round_answer"), post_data(assessment_round, personas.cso)
+    )
+    assert response.status_code == 400
+    assert assessment_round.closes_on.isoformat() in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
 @pytest.mark.parametrize("value", ["5", "0", "", "два"])
 def test_impossible_scores_on_the_site_are_400(client, personas, member, assessment_round, value):
     client.force_login(member)
