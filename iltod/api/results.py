@@ -110,7 +110,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class RankingFilter(django_filters.FilterSet):
-    period = django_filters.NumberFilter(field_name="period_id")
+    period = django_filters.NumberFilter(field_name="period_id", min_value=1, max_value=2**31 - 1)
     kind = django_filters.ChoiceFilter(field_name="body_kind", choices=RankingEntry.BodyKind.choices)
     aimag = django_filters.CharFilter(max_length=16)
     sector = django_filters.CharFilter(max_length=32)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ranking/<str:body_code>/", views.ranking_body, name="ranking_body"),
     path("inclusion/", views.inclusion_view, name="inclusion"),
     path("alerts/", views.subscribe, name="subscribe"),
+    path("alerts/sent/", views.sent, name="sent"),
     path("alerts/confirm/<str:token>/", views.confirm, name="confirm"),
     path("alerts/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("feeds/facility/<str:code>/", alerts.FacilityFeed(), name="facility_feed"),

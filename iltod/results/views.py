@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from iltod.lib.tabular import tabular_response
 
 from . import charts, dashboards, exports, forms, inclusion, permissions, ranking, services
-from .models import Framework, Indicator, ManualActual, Period, RankingEntry, Target
+from .models import Framework, Indicator, ManualActual, Period, RankingEntry, Subscription, Target
 
 RANKING_PER_PAGE = 50
 
@@ -30,7 +30,7 @@ def index(request):
 
 def _period(request, framework) -> Period | None:
     period_id = request.GET.get("period", "")
-    if period_id.isdigit():
+    if period_id.isascii() and period_id.isdigit():  # "²" is a digit to str.isdigit, not to int()
         period = Period.objects.filter(framework=framework, pk=period_id).first()
         if period is not None:
             return period
@@ -232,7 +232,7 @@ def methodology(request):
 def _ranking_period(request) -> Period | None:
     periods = Period.objects.filter(framework__is_public=True, ranking__isnull=False).distinct().order_by("-start")
     period_id = request.GET.get("period", "")
-    if period_id.isdigit():
+    if period_id.isascii() and period_id.isdigit():  # "²" is a digit to str.isdigit, not to int()
         chosen = periods.filter(pk=period_id).first()
         if chosen is not None:
             return chosen
@@ -353,9 +353,17 @@ def subscribe(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            # The token confirms an e-mail address: only the e-mailed link carries it, or anyone
+            # could confirm someone else's address from this redirect. An SMS also needs its code.
+            if subscription.channel == Subscription.Channel.EMAIL:
+                return redirect("results:sent")
             return redirect("results:confirm", subscription.token)
     status = 400 if data is not None and form.errors else 200
     return render(request, "results/subscribe.html", {"form": form, "name": name}, status=status)
+
+
+def sent(request):
+    return render(request, "results/sent.html")
 
 
 def confirm(request, token):

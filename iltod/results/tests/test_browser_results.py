@@ -49,7 +49,7 @@ def test_a_citizen_reads_the_ranking_and_subscribes_to_a_school_on_a_phone(new_p
     phone.get_by_label("И-мэйл хаяг эсвэл гар утасны дугаар").fill("bat@example.mn")
     phone.get_by_label("долоо хоногийн тойм").check()
     phone.get_by_role("button", name="Захиалах").click()
-    phone.wait_for_url(re.compile(r"/results/alerts/confirm/"))
+    phone.wait_for_url(re.compile(r"/results/alerts/sent/"))
     subscription = Subscription.objects.get(address="bat@example.mn")
     assert subscription.confirmed_at is None and subscription.frequency == "weekly"
 
