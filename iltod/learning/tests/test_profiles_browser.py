@@ -81,8 +81,8 @@ def test_the_network_pages_have_no_serious_accessibility_violation(new_page, pag
         network=personas.network,
         framework=framework,
         name="Суралцахуйн хэрэгцээ 2026",
-        opens_on=today,
-        closes_on=today,
+        opens_on=today - datetime.timedelta(days=1),
+        closes_on=today + datetime.timedelta(days=1),
         organizations=[personas.cso],
     )
     competencies = assessments.competencies_of(round_)
