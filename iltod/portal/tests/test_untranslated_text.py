@@ -10,6 +10,7 @@ import re
 from io import StringIO
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.test import TestCase
@@ -85,6 +86,42 @@ class UntranslatedTextScanTests(TestCase):
             pages.append((reverse("engagement:group_detail", args=[group.code]), ""))
         if cycle is not None:
             pages.append((reverse("scorecards:public_report", args=[cycle.code]), ""))
+        return pages + self.module_pages(aimag)
+
+    def module_pages(self, aimag) -> list[tuple[str, str]]:
+        """The public pages of disclosure, procurement, learning and results, with one of each kind of
+        record the demo writes."""
+        pages = [
+            (reverse("disclosure:requirements"), ""),
+            (reverse("disclosure:compliance"), ""),
+            (reverse("disclosure:open_data"), ""),
+            (reverse("disclosure:budget_list"), ""),
+            (reverse("disclosure:transfer_list"), ""),
+            (reverse("disclosure:project_list"), ""),
+            (reverse("procurement:process_list"), ""),
+            (reverse("procurement:network_cases", args=[self.network.code]), ""),
+            (reverse("learning:directory", args=[self.network.code]), ""),
+            (reverse("results:index"), ""),
+            (reverse("results:ranking"), ""),
+            (reverse("results:methodology"), ""),
+            (reverse("results:inclusion"), ""),
+        ]
+        public = {  # model: the filter that leaves only what a visitor may open
+            "disclosure.DisclosureRequirement": {},
+            "disclosure.Disclosure": {},
+            "disclosure.LdfProject": {},
+            "procurement.ContractingProcess": {},
+            "procurement.Party": {},
+            "learning.Training": {"is_public": True},
+            "learning.LibraryItem": {"status": "published"},
+            "learning.StrategicPlan": {"visibility": "public"},
+            "results.Framework": {"is_public": True},
+            "results.Indicator": {"result__framework__is_public": True},
+        }
+        for label, filters in public.items():
+            record = apps.get_model(label).objects.filter(**filters).order_by("pk").first()
+            if record is not None:
+                pages.append((record.get_absolute_url(), ""))
         return pages
 
     def data_pattern(self) -> re.Pattern:
@@ -134,7 +171,7 @@ class UntranslatedTextScanTests(TestCase):
 
 TEMPLATE_MSGID = re.compile(r"""\{%\s*(?:translate|trans)\s+(?:"([^"]+)"|'([^']+)')""")
 PYTHON_MSGID = re.compile(
-    r"""(?<![\w.])(?:_|gettext|gettext_lazy)\(\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')\s*[,)]"""
+    r"""(?<![\w.])(?:_|_lazy|gettext|gettext_lazy)\(\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')\s*[,)]"""
 )
 # pgettext("context", "text"): the catalogue keys it as context + "\x04" + text.
 PYTHON_MSGID_IN_CONTEXT = re.compile(r"""(?<![\w.])pgettext(?:_lazy)?\(\s*"([^"]+)",\s*"([^"]+)"\s*[,)]""")
