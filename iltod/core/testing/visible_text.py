@@ -12,7 +12,8 @@ from html.parser import HTMLParser
 # Latin tokens that are not English sentences: standards, formats, brands, units.
 ALLOWED_LATIN = {
     "Open311", "API", "REST", "OpenAPI", "XLSX", "CSV", "JSON", "XML", "KoBo", "KoBoToolbox", "ODK", "XLSForm",
-    "SMS", "PDF", "OCDS", "OCID", "PETS", "IATI", "SDG", "Atom", "RSS", "INI", "GeoJSON", "OpenStreetMap", "OSM", "Swagger", "SVG", "HTML", "URL", "E", "mail",
+    "SMS", "PDF", "OCDS", "OCID", "PETS", "IATI", "SDG", "Atom", "RSS", "INI",
+    "GeoJSON", "OpenStreetMap", "OSM", "Swagger", "SVG", "HTML", "URL", "E", "mail",
     "ID", "MN", "UB", "Iltod", "NGO", "CSO", "MSG", "GRM", "GeoReport", "v2", "v1", "QR", "km", "Google",
     "Authenticator", "Android", "iPhone", "FixMyStreet", "JPEG", "PNG", "WebP", "MB", "KB", "A4", "IP", "Unix",
     # the boundaries' source and licence, named as their publisher names them
