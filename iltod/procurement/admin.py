@@ -206,7 +206,7 @@ class CaseStepInline(admin.TabularInline):
     model = CaseStep
     extra = 0
     fields = ["kind", "oversight_body", "public_summary", "moderation", "created_at"]
-    readonly_fields = ["kind", "oversight_body", "public_summary", "created_at"]
+    readonly_fields = fields  # moderation goes through the guard and the service: the step list's actions
     can_delete = False
 
 
@@ -236,21 +236,44 @@ class MonitoringCaseAdmin(admin.ModelAdmin):
 class CaseStepAdmin(admin.ModelAdmin):
     list_display = ["case", "kind", "moderation", "created_at"]
     list_filter = ["moderation", "kind"]
-    readonly_fields = ["code", "case", "kind", "oversight_body", "public_summary", "created_by", "created_at"]
+    readonly_fields = [
+        "code",
+        "case",
+        "kind",
+        "oversight_body",
+        "public_summary",
+        "moderation",
+        "created_by",
+        "created_at",
+    ]
     actions = ["publish", "reject"]
 
     def has_add_permission(self, request):
         return False
 
+    def _moderate(self, request, queryset, publish: bool) -> None:
+        """Only the steps of cases the person may moderate (the pages' guard); the others are left."""
+        refused = 0
+        for step in queryset.select_related("case"):
+            if permissions.can_moderate_case(request.user, step.case):
+                services.moderate_step(step, actor=request.user, publish=publish, request=request)
+            else:
+                refused += 1
+        if refused:
+            self.message_user(
+                request,
+                _("%(count)s steps were left as they were: their cases belong to no network you administer.")
+                % {"count": refused},
+                messages.WARNING,
+            )
+
     @admin.action(description=gettext_lazy("Publish the summaries"))
     def publish(self, request, queryset):
-        for step in queryset.select_related("case"):
-            services.moderate_step(step, actor=request.user, publish=True, request=request)
+        self._moderate(request, queryset, publish=True)
 
     @admin.action(description=gettext_lazy("Do not publish the summaries"))
     def reject(self, request, queryset):
-        for step in queryset.select_related("case"):
-            services.moderate_step(step, actor=request.user, publish=False, request=request)
+        self._moderate(request, queryset, publish=False)
 
 
 admin.site.register(CaseEvidence)
