@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from iltod.procurement import services
 from iltod.procurement.models import ContractingProcess, Flag
-from iltod.procurement.permissions import can_publish_ocds
+from iltod.procurement.permissions import can_publish_ocds, foreign_ocids
 
 from .access import acting_key
 
@@ -43,7 +43,11 @@ class OcdsImportView(APIView):
         summary="Publish OCDS: a release package, a record package or one release",
         tags=["procurement"],
         request={"application/json": dict},
-        responses={201: ImportReportSerializer, 400: OpenApiResponse(ImportReportSerializer)},
+        responses={
+            201: ImportReportSerializer,
+            400: OpenApiResponse(ImportReportSerializer),
+            403: OpenApiResponse(ImportReportSerializer),
+        },
     )
     def post(self, request):
         data = request.data  # read by iltod.api.parsers.JSONParser (read_json: size and depth limits)
@@ -53,6 +57,12 @@ class OcdsImportView(APIView):
         if "releases" not in data and "records" not in data and "ocid" in data:
             data = {"version": "1.1", "releases": [data]}
         key = acting_key(request)
+        refused = foreign_ocids(key.organization, data)
+        if refused:
+            message = str(_("This process is bought by another organisation: only it publishes its data."))
+            errors = [{"ocid": ocid, "release": "", "path": "buyer", "message": message} for ocid in refused]
+            body = {"accepted": False, "error_count": len(errors), "errors": errors}
+            return Response(body, status=status.HTTP_403_FORBIDDEN)
         _job, report = services.import_bytes(orjson.dumps(data), name="api.json", organization=key.organization)
         body = {"accepted": report.ok, **{k: v for k, v in report.as_dict().items() if k != "coverage"}}
         return Response(body, status=status.HTTP_201_CREATED if report.ok else status.HTTP_400_BAD_REQUEST)

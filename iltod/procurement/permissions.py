@@ -7,8 +7,8 @@
   add their steps.
 - A network's administrators (``can_manage_network``) moderate the public summaries of its member
   organisations' cases; platform superusers too.
-- A government body's read and write API key posts OCDS to the API; the platform's staff import
-  files in the back office.
+- A government body's read and write API key posts OCDS to the API, for its own purchases only
+  (``foreign_ocids``); the platform's staff import files in the back office.
 """
 
 from django.apps import apps
@@ -17,7 +17,7 @@ from django.http import Http404
 from iltod.accounts.capabilities import Capability
 from iltod.accounts.permissions import has_capability, organization_ids_with
 
-from .models import CaseStep, MonitoringCase
+from .models import CaseStep, ContractingProcess, MonitoringCase, Party
 
 
 def _active(user) -> bool:
@@ -102,6 +102,56 @@ def can_publish_ocds(organization) -> bool:
     """An organisation's API key posts OCDS when the organisation is a government body (the ones
     that buy and publish); a CSO's or a company's key does not."""
     return organization is not None and organization.is_active and organization.is_government
+
+
+def _releases_in(data: dict):
+    """The releases of a release package, a record package (embedded releases and compiled ones)
+    or a single release, as dicts."""
+    for item in data.get("releases") or [] if isinstance(data.get("releases"), list) else []:
+        if isinstance(item, dict):
+            yield item
+    for record in data.get("records") or [] if isinstance(data.get("records"), list) else []:
+        if not isinstance(record, dict):
+            continue
+        for item in record.get("releases") or [] if isinstance(record.get("releases"), list) else []:
+            if isinstance(item, dict):
+                yield item
+        if isinstance(record.get("compiledRelease"), dict):
+            yield record["compiledRelease"]
+
+
+def foreign_ocids(organization, data: dict) -> list[str]:
+    """The OCIDs an organisation's key may not publish: processes whose buyer is another
+    organisation in Iltod, known already or named by the release's buyer identifier. A body
+    publishes its own purchases; the back office imports anyone's."""
+    from .matching import identity
+
+    Organization = apps.get_model("organizations", "Organization")
+    by_ocid: dict[str, set[str]] = {}
+    for item in _releases_in(data):
+        ocid = str(item.get("ocid") or "")
+        found = identity(item, item.get("buyer"))
+        by_ocid.setdefault(ocid, set()).update({found[1]} if found else set())
+    if not by_ocid:
+        return []
+    refused = set(
+        ContractingProcess.objects.filter(ocid__in=list(by_ocid), buyer__organization__isnull=False)
+        .exclude(buyer__organization=organization)
+        .values_list("ocid", flat=True)
+    )
+    identifiers = {i for ids in by_ocid.values() for i in ids}
+    if identifiers:
+        others = set(
+            Organization.objects.filter(registration_number__in=identifiers)
+            .exclude(pk=organization.pk)
+            .values_list("registration_number", flat=True)
+        ) | set(
+            Party.objects.filter(identifier__in=identifiers, organization__isnull=False)
+            .exclude(organization=organization)
+            .values_list("identifier", flat=True)
+        )
+        refused |= {ocid for ocid, ids in by_ocid.items() if ids & others}
+    return sorted(refused)
 
 
 def can_import_in_back_office(user) -> bool:

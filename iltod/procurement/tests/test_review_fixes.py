@@ -37,3 +37,34 @@ def test_the_back_office_moderates_only_the_cases_the_person_may_moderate(client
     client.post(url, {"action": "publish", "_selected_action": [step.pk]})
     step.refresh_from_db()
     assert step.moderation == CaseStep.Moderation.PUBLISHED
+
+
+def _post(client, personas, organization, body):
+    from iltod.accounts.models import ApiKey
+    from iltod.accounts.services import create_api_key
+
+    key = create_api_key(actor=personas.admin, organization=organization, name="ocds", scope=ApiKey.Scope.WRITE)[1]
+    return client.post(
+        "/api/v1/procurement/ocds/", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+
+
+def test_a_government_key_publishes_only_its_own_purchases(client, process, personas):
+    from iltod.procurement.models import Release
+
+    from .helpers import award, package, release
+
+    assert process.buyer.organization == personas.school_org
+    before = Release.objects.count()
+    # another body changes the school's known process: refused, nothing saved
+    changed = release("ocds-test-1", "3", date="2025-05-01T00:00:00Z", tag=["awardUpdate"], awards=[award()])
+    response = _post(client, personas, personas.education_dept, package([changed]))
+    assert response.status_code == 403
+    assert [e["ocid"] for e in response.json()["errors"]] == ["ocds-test-1"]
+    # nor invents a new process naming the school as its buyer
+    invented = release("ocds-test-9", "1", buyer=("X", "MN-REG", "1001", "Сургууль"))
+    assert _post(client, personas, personas.education_dept, package([invented])).status_code == 403
+    assert Release.objects.count() == before
+    # its own new process with its own buyer is published
+    own = release("ocds-test-10", "1", buyer=("E", "MN-REG", "7777777", "Боловсролын газар"))
+    assert _post(client, personas, personas.education_dept, package([own])).status_code == 201
