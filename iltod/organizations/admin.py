@@ -13,6 +13,9 @@ class NetworkMemberInline(admin.TabularInline):
     raw_id_fields = ["member"]
     extra = 0
     verbose_name_plural = NetworkMembership._meta.verbose_name_plural
+    # Suspensions and removals go through the network administrator's page, with a reason in the
+    # membership's history and the audit log (iltod.organizations.services).
+    readonly_fields = ["suspended_on", "left_on"]
 
 
 @admin.register(Organization)
@@ -55,8 +58,9 @@ class OrganizationAdmin(ExportMixin, TabbedTranslationAdmin):
 
 @admin.register(NetworkMembership)
 class NetworkMembershipAdmin(ExportMixin, admin.ModelAdmin):
-    list_display = ["member", "network", "joined_on", "left_on", "is_focal_point"]
+    list_display = ["member", "network", "joined_on", "suspended_on", "left_on", "is_focal_point"]
     list_filter = [("network", admin.RelatedOnlyFieldListFilter), "is_focal_point"]
     search_fields = ["member__name_mn", "member__name_en", "network__name_mn", "network__name_en"]
     list_select_related = ["member", "network"]
     raw_id_fields = ["member", "network"]
+    readonly_fields = ["suspended_on", "left_on"]  # with a reason, through the network's page

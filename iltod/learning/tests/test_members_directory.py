@@ -221,3 +221,24 @@ def test_the_administrator_creates_a_subnetwork_and_manages_it(client, personas,
 def test_a_suspended_member_leaves_the_public_organisation_page(client, personas, members):
     page = client.get(personas.network.get_absolute_url()).content.decode()
     assert "Түр хасагдсан ТББ" not in page
+
+
+def test_the_back_office_cannot_suspend_or_remove_a_member_without_a_reason_in_its_history(client, personas):
+    membership = NetworkMembership.objects.get(network=personas.network, member=personas.cso)
+    client.force_login(personas.admin)
+    url = reverse("admin:organizations_networkmembership_change", args=[membership.pk])
+    response = client.post(
+        url,
+        {
+            "network": personas.network.pk,
+            "member": personas.cso.pk,
+            "joined_on": "",
+            "left_on": "2026-03-01",
+            "suspended_on": "2026-02-01",
+            "is_focal_point": "",
+        },
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.suspended_on is None and membership.left_on is None
+    assert not NetworkMembershipChange.objects.exists()
