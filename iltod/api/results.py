@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
 from iltod.results.models import Framework, Indicator, Period, RankingEntry, Result, Target
-from iltod.results.permissions import can_manage_results
+from iltod.results.permissions import visible_frameworks
 
 
 class PeriodSerializer(serializers.ModelSerializer):
@@ -69,8 +69,7 @@ class RankingSerializer(serializers.ModelSerializer):
 
 
 def _frameworks(request):
-    frameworks = Framework.objects.all()
-    return frameworks if can_manage_results(request.user) else frameworks.filter(is_public=True)
+    return visible_frameworks(request.user)
 
 
 @extend_schema_view(list=extend_schema(summary="Results frameworks"), retrieve=extend_schema(summary="A framework"))

@@ -27,9 +27,15 @@ def can_review(user, entry: ManualActual) -> bool:
     )
 
 
+def visible_frameworks(user):
+    """Public frameworks for everyone; hidden ones too for results managers (pages and API)."""
+    frameworks = Framework.objects.all()
+    return frameworks if can_manage_results(user) else frameworks.filter(is_public=True)
+
+
 def get_framework_for_user(user, code: str) -> Framework:
-    """A public framework for everyone; a hidden one only for results managers. 404 otherwise."""
-    framework = Framework.objects.filter(code=code).first()
-    if framework is None or not (framework.is_public or can_manage_results(user)):
+    """A framework the user may read (``visible_frameworks``). 404 otherwise."""
+    framework = visible_frameworks(user).filter(code=code).first()
+    if framework is None:
         raise Http404
     return framework
