@@ -133,6 +133,7 @@ class UntranslatedTextScanTests(TestCase):
             values.update(model.objects.values_list("code", flat=True))
         values.update(Feedback.objects.values_list("public_description", flat=True))
         values.update(Event.objects.values_list("public_text", flat=True))
+        values.update(apps.get_model("procurement.ContractingProcess").objects.values_list("ocid", flat=True))
         latin = sorted({" ".join(v.split()) for v in values if v and re.search("[A-Za-z]", v)}, key=len, reverse=True)
         return re.compile("|".join(re.escape(v) for v in latin) or "(?!)")
 
