@@ -2,18 +2,20 @@
 and texts, the senders and payloads of inbound SMS and KoBo messages).
 
 Lists and exports never show them unmasked. A record's page shows them only to people holding the
-reporter-identity capability, and each such view is an audited sensitive read; everyone else sees
-the masked form or nothing. Secret links (``?key=``) are masked for everyone.
+reporter-identity capability through a membership (a superuser without one sees them masked), and
+each such view is an audited sensitive read; everyone else sees the masked form or nothing. Secret
+links (``?key=``) are masked for everyone.
 """
 
 from .audit import AuditAction
 from .capabilities import Capability
-from .permissions import has_capability
+from .permissions import memberships_with
 from .services import log_event
 
 
 def may_see_reporter_contacts(request) -> bool:
-    return has_capability(request.user, Capability.VIEW_REPORTER_IDENTITY)
+    """Only through a membership that holds the capability: being a superuser is not enough."""
+    return memberships_with(request.user, Capability.VIEW_REPORTER_IDENTITY).exists()
 
 
 class ReporterContactsAdminMixin:

@@ -6,10 +6,13 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
+from iltod.accounts.capabilities import Role
 from iltod.accounts.models import AuditEvent
+from iltod.accounts.services import grant_membership
 from iltod.core.testing import make_user
 from iltod.feedback.models import InboundMessage
 from iltod.notifications.models import OutboundMessage
+from iltod.organizations.models import Organization
 
 PHONE = "+97699112233"
 EMAIL = "oyunchimeg@example.mn"
@@ -43,11 +46,23 @@ def clerk(db):
 
 @pytest.fixture
 def holder(db):
-    """A platform administrator: holds every capability, reporter identity included."""
+    """A platform administrator who is also a case manager: reporter identity through a membership."""
     user = make_user("root@example.mn", "Root", is_staff=True, is_superuser=True)
+    organization = Organization.objects.create(name="Gomdol", kind=Organization.Kind.GOVERNORS_OFFICE)
+    grant_membership(actor=None, user=user, organization=organization, role=Role.CASE_MANAGER)
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client, user
+
+
+def test_a_superuser_without_the_membership_sees_contacts_masked(db, messages):
+    user = make_user("super@example.mn", "Super", is_staff=True, is_superuser=True)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    sms, _mail, _inbound = messages
+    html = page(client, reverse("admin:notifications_outboundmessage_change", args=[sms.pk]))
+    assert PHONE not in html and "+976••••••33" in html
+    assert not AuditEvent.objects.filter(is_sensitive_read=True).exists()
 
 
 def page(client, url):
