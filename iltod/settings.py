@@ -325,6 +325,7 @@ SPECTACULAR_SETTINGS = {
         "AdminUnitLevelEnum": "iltod.places.models.AdminUnit.Level",
         "OrganizationKindEnum": "iltod.organizations.models.Organization.Kind",
         "OrganizationSizeEnum": "iltod.organizations.models.Organization.Size",
+        "LdfProjectStatusEnum": "iltod.disclosure.models.projects.LdfProject.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

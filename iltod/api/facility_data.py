@@ -64,7 +64,7 @@ class FacilityValueSerializer(serializers.ModelSerializer):
         ]
 
 
-class PublishSerializer(serializers.Serializer):
+class ValuesPublishSerializer(serializers.Serializer):
     facility = serializers.RegexField(CODE_PATTERN, max_length=12, help_text="The facility's public code.")
     period = serializers.CharField(max_length=7, help_text="A year (2025) or a quarter (2025-Q3).")
     values = serializers.DictField(
@@ -128,7 +128,7 @@ class FacilityValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     @extend_schema(
         summary="Publish a facility's values for a period",
         tags=["facility data"],
-        request=PublishSerializer,
+        request=ValuesPublishSerializer,
         responses={200: PublishResultSerializer},
     )
     @action(detail=False, methods=["post"])
@@ -136,7 +136,7 @@ class FacilityValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         principal = Principal.from_request(request)
         if principal is None:
             raise exceptions.NotAuthenticated()
-        serializer = PublishSerializer(data=request.data)
+        serializer = ValuesPublishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         facility = ServiceUnit.objects.select_related("sector").filter(code=data["facility"].upper()).first()
