@@ -21,7 +21,7 @@ from iltod.places.models import AdminUnit
 
 from .access import Principal
 from .fields import CODE_PATTERN, CodeFilter
-from .permissions import READ_ONLY_KEY
+from .permissions import READ_ONLY_KEY, KnownCaller
 
 MAX_ROWS = 5_000
 
@@ -203,7 +203,7 @@ class BudgetLineViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
 
     @extend_schema(summary="Import budget lines (upsert by body, year and code)", tags=["budgets"], **IMPORT_SCHEMA)
-    @action(detail=False, methods=["post"], url_path="import")
+    @action(detail=False, methods=["post"], url_path="import", permission_classes=[KnownCaller])
     def import_rows(self, request):
         return _run_import(request, budget_services.import_budget_lines, guards.budget_body_ids)
 
@@ -238,7 +238,7 @@ class TransferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     ).order_by("-fiscal_year", "from_organization__code", "code")
 
     @extend_schema(summary="Import transfer steps (upsert by sender, year and code)", tags=["budgets"], **IMPORT_SCHEMA)
-    @action(detail=False, methods=["post"], url_path="import")
+    @action(detail=False, methods=["post"], url_path="import", permission_classes=[KnownCaller])
     def import_rows(self, request):
         return _run_import(request, budget_services.import_transfers, guards.budget_body_ids)
 
@@ -279,6 +279,6 @@ class LdfProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return LdfProjectDetailSerializer if self.action == "retrieve" else LdfProjectSerializer
 
     @extend_schema(summary="Import projects (upsert by external id)", tags=["ldf projects"], **IMPORT_SCHEMA)
-    @action(detail=False, methods=["post"], url_path="import")
+    @action(detail=False, methods=["post"], url_path="import", permission_classes=[KnownCaller])
     def import_rows(self, request):
         return _run_import(request, project_services.import_projects, guards.managed_ldf_area_ids)

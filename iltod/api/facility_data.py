@@ -17,7 +17,7 @@ from iltod.places.models import ServiceUnit
 
 from .access import Principal
 from .fields import CODE_PATTERN
-from .permissions import READ_ONLY_KEY, PublicReadOrSubmit
+from .permissions import READ_ONLY_KEY, KnownCaller, PublicReadOrSubmit
 
 
 class FacilityIndicatorSerializer(serializers.ModelSerializer):
@@ -131,7 +131,7 @@ class FacilityValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         request=ValuesPublishSerializer,
         responses={200: PublishResultSerializer},
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], permission_classes=[KnownCaller])
     def publish(self, request):
         principal = Principal.from_request(request)
         if principal is None:

@@ -24,7 +24,7 @@ from iltod.disclosure.services import obligations as services
 from .access import Principal
 from .fields import CODE_PATTERN
 from .parsers import JSONParser
-from .permissions import READ_ONLY_KEY, PublicReadOrSubmit
+from .permissions import READ_ONLY_KEY, KnownCaller, PublicReadOrSubmit
 
 
 class RequirementSerializer(serializers.ModelSerializer):
@@ -186,7 +186,9 @@ class DisclosureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         request={"application/json": PublishSerializer, "multipart/form-data": PublishSerializer},
         responses={200: DisclosureSerializer},
     )
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser])
+    @action(
+        detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser], permission_classes=[KnownCaller]
+    )
     def publish(self, request, code=None):
         disclosure, actor = self._publisher_item(request, code)
         serializer = PublishSerializer(data=request.data)
@@ -211,7 +213,7 @@ class DisclosureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         request=ExplainSerializer,
         responses={200: DisclosureSerializer},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[KnownCaller])
     def explain(self, request, code=None):
         disclosure, actor = self._publisher_item(request, code)
         serializer = ExplainSerializer(data=request.data)

@@ -2,7 +2,7 @@
 fetching through ``iltod.api.access.Principal`` (404 for anything else)."""
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import permissions
+from rest_framework import exceptions, permissions
 
 from .access import Principal, acting_key
 
@@ -36,4 +36,14 @@ class HandlesFeedback(permissions.BasePermission):
         if request.method not in permissions.SAFE_METHODS and not principal.can_write:
             self.message = READ_ONLY_KEY
             return False
+        return True
+
+
+class KnownCaller(permissions.BasePermission):
+    """Someone known: a signed-in person or an organisation's API key (the action then checks what
+    they may publish). Anonymous callers get a 401, and the schema says a key is needed."""
+
+    def has_permission(self, request, view) -> bool:
+        if Principal.from_request(request) is None:
+            raise exceptions.NotAuthenticated()
         return True

@@ -6,7 +6,7 @@ same guard as the pages."""
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
 
 from iltod.results.models import Framework, Indicator, Period, RankingEntry, Result, Target
 from iltod.results.permissions import visible_frameworks
@@ -92,9 +92,10 @@ class IndicatorFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Indicators with their targets and actuals"),
-    retrieve=extend_schema(summary="An indicator"),
 )
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Lists only: an indicator is addressed by its framework and number, filtered, never by a key."""
+
     permission_classes = [permissions.AllowAny]
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
@@ -121,7 +122,7 @@ class RankingFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(list=extend_schema(summary="The responsiveness ranking"))
-class RankingViewSet(viewsets.ReadOnlyModelViewSet):
+class RankingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.AllowAny]
     serializer_class = RankingSerializer
     filterset_class = RankingFilter
