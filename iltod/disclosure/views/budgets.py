@@ -24,6 +24,7 @@ from . import budget_charts as charts
 
 PER_PAGE = 25
 TRANSFER_RELATED = ("from_organization", "to_organization", "to_service_unit", "admin_unit")
+TRANSFER_DEFERRED = ("admin_unit__boundary",)  # pages never draw the unit's shape from a transfer
 
 
 def _export_format(request) -> str | None:
@@ -65,7 +66,7 @@ def budget_list(request):
 
 def _filtered_transfers(request):
     form = BudgetFilterForm(request.GET or None)
-    transfers = Transfer.objects.select_related(*TRANSFER_RELATED)
+    transfers = Transfer.objects.select_related(*TRANSFER_RELATED).defer(*TRANSFER_DEFERRED)
     if form.is_valid():
         if form.cleaned_data["year"]:
             transfers = transfers.filter(fiscal_year=form.cleaned_data["year"])
@@ -181,7 +182,7 @@ def facility_panel(request, facility):
     """Section of the facility page: the latest year's transfers into the facility, each with the
     chain that brought the money, and the facility's budget lines of that year."""
     steps = list(
-        Transfer.objects.select_related(*TRANSFER_RELATED)
+        Transfer.objects.select_related(*TRANSFER_RELATED).defer(*TRANSFER_DEFERRED)
         .filter(to_service_unit=facility)
         .order_by("-fiscal_year", "code")[:5]
     )
@@ -232,7 +233,7 @@ def admin_unit_panel(request, unit):
     latest = steps.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
     if latest is None:
         return ""
-    rows = list(steps.filter(fiscal_year=latest).select_related(*TRANSFER_RELATED).order_by("code")[:200])
+    rows = list(steps.filter(fiscal_year=latest).select_related(*TRANSFER_RELATED).defer(*TRANSFER_DEFERRED).order_by("code")[:200])
     totals = {
         "allocated": sum(s.allocated for s in rows),
         "received": sum(s.received or 0 for s in rows if s.received is not None),
