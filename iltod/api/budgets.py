@@ -20,6 +20,7 @@ from iltod.lib.tabular import Row
 from iltod.places.models import AdminUnit
 
 from .access import Principal
+from .errors import error_body
 from .fields import CODE_PATTERN, CodeFilter
 from .permissions import READ_ONLY_KEY, KnownCaller
 
@@ -170,9 +171,12 @@ def _run_import(request, importer, allowed) -> Response:
         for number, values in enumerate(serializer.validated_data["rows"], start=1)
     ]
     report = importer(rows, actor=principal.actor, dry_run=serializer.validated_data["dry_run"], source="api")
-    if not report.ok:
-        errors = [{"row": e.row, "column": e.column, "message": e.message} for e in report.errors]
-        return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+    if not report.ok:  # the API's error body; each row's errors under "rows.<row>.<column>"
+        fields: dict[str, list[str]] = {}
+        for e in report.errors:
+            fields.setdefault(f"rows.{e.row}.{e.column}", []).append(str(e.message))
+        body = error_body("invalid", str(_("Some rows are not valid; nothing was saved. See “fields”.")), fields)
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     return Response(
         {"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "dry_run": report.dry_run}
     )

@@ -59,7 +59,7 @@ def test_a_providers_write_key_imports_its_budget_lines(client, personas):
         **bearer(key),
     )
     assert bad.status_code == 400
-    assert bad.json()["errors"] == [{"row": 2, "column": "approved", "message": bad.json()["errors"][0]["message"]}]
+    assert list(bad.json()["error"]["fields"]) == ["rows.2.approved"]
     assert not BudgetLine.objects.filter(code="API-2").exists()
 
 
@@ -75,7 +75,7 @@ def test_who_may_import(client, personas, money):  # noqa: F811
     other_key = _key(personas, personas.other_dept, ApiKey.Scope.WRITE)
     client.logout()
     response = client.post(url, payload, content_type="application/json", **bearer(other_key))
-    assert response.status_code == 400 and response.json()["errors"][0]["column"] == "body"
+    assert response.status_code == 400 and list(response.json()["error"]["fields"])[0].endswith(".body")
     assert not BudgetLine.objects.filter(code="API-1").exists()
 
 
