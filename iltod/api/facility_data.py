@@ -21,8 +21,8 @@ from .permissions import READ_ONLY_KEY, KnownCaller, PublicReadOrSubmit
 
 
 class FacilityIndicatorSerializer(serializers.ModelSerializer):
-    numerator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    denominator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    numerator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    denominator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = FacilityIndicator

@@ -78,7 +78,9 @@ def english_words(parts: list[str], data: re.Pattern = NO_DATA) -> list[str]:
         text = DATA.sub(" ", part)
         if not any(w not in ALLOWED_LATIN for w in LATIN_WORD.findall(text)):
             continue
-        text = data.sub(" ", text)  # slower: only for the few parts with Latin words
+        # slower: only for the few parts with Latin words; the data first, whole (an OCID holds
+        # digits the generic pattern would take out of its middle)
+        text = DATA.sub(" ", data.sub(" ", part))
         if any(w not in ALLOWED_LATIN for w in LATIN_WORD.findall(text)):
             found.append(part)
     return found
