@@ -75,7 +75,7 @@ def test_who_may_import(client, personas, money):  # noqa: F811
     other_key = _key(personas, personas.other_dept, ApiKey.Scope.WRITE)
     client.logout()
     response = client.post(url, payload, content_type="application/json", **bearer(other_key))
-    assert response.status_code == 400 and list(response.json()["error"]["fields"])[0].endswith(".body")
+    assert response.status_code == 400 and next(iter(response.json()["error"]["fields"])).endswith(".body")
     assert not BudgetLine.objects.filter(code="API-1").exists()
 
 

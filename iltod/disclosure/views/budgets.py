@@ -182,7 +182,8 @@ def facility_panel(request, facility):
     """Section of the facility page: the latest year's transfers into the facility, each with the
     chain that brought the money, and the facility's budget lines of that year."""
     steps = list(
-        Transfer.objects.select_related(*TRANSFER_RELATED).defer(*TRANSFER_DEFERRED)
+        Transfer.objects.select_related(*TRANSFER_RELATED)
+        .defer(*TRANSFER_DEFERRED)
         .filter(to_service_unit=facility)
         .order_by("-fiscal_year", "code")[:5]
     )
@@ -233,7 +234,12 @@ def admin_unit_panel(request, unit):
     latest = steps.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
     if latest is None:
         return ""
-    rows = list(steps.filter(fiscal_year=latest).select_related(*TRANSFER_RELATED).defer(*TRANSFER_DEFERRED).order_by("code")[:200])
+    rows = list(
+        steps.filter(fiscal_year=latest)
+        .select_related(*TRANSFER_RELATED)
+        .defer(*TRANSFER_DEFERRED)
+        .order_by("code")[:200]
+    )
     totals = {
         "allocated": sum(s.allocated for s in rows),
         "received": sum(s.received or 0 for s in rows if s.received is not None),
