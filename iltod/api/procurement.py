@@ -5,7 +5,7 @@ import json
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +15,7 @@ from iltod.procurement.models import ContractingProcess, Flag
 from iltod.procurement.permissions import can_publish_ocds, foreign_ocids
 
 from .access import acting_key
+from .errors import error_body
 
 
 class PublishesOcds(permissions.BasePermission):
@@ -44,17 +45,16 @@ class OcdsImportView(APIView):
         summary="Publish OCDS: a release package, a record package or one release",
         tags=["procurement"],
         request={"application/json": dict},
-        responses={
-            201: ImportReportSerializer,
-            400: OpenApiResponse(ImportReportSerializer),
-            403: OpenApiResponse(ImportReportSerializer),
-        },
+        # 400 and 403 carry the API's error body (as every endpoint), with the OCDS report beside it
+        responses={201: ImportReportSerializer},
     )
     def post(self, request):
         data = request.data  # read by iltod.api.parsers.JSONParser (read_json: size and depth limits)
         if not isinstance(data, dict):
-            report = {"errors": [{"ocid": "", "release": "", "path": "", "message": str(_("Send a JSON object."))}]}
-            return Response({"accepted": False, "error_count": 1, **report}, status=status.HTTP_400_BAD_REQUEST)
+            message = str(_("Send a JSON object."))
+            report = {"errors": [{"ocid": "", "release": "", "path": "", "message": message}]}
+            body = {**error_body("invalid", message), "accepted": False, "error_count": 1, **report}
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         if "releases" not in data and "records" not in data and "ocid" in data:
             data = {"version": "1.1", "releases": [data]}
         key = acting_key(request)
@@ -62,14 +62,17 @@ class OcdsImportView(APIView):
         if refused:
             message = str(_("This process is bought by another organisation: only it publishes its data."))
             errors = [{"ocid": ocid, "release": "", "path": "buyer", "message": message} for ocid in refused]
-            body = {"accepted": False, "error_count": len(errors), "errors": errors}
-            return Response(body, status=status.HTTP_403_FORBIDDEN)
+            body = {**error_body("permission_denied", message), "accepted": False, "error_count": len(errors)}
+            return Response({**body, "errors": errors}, status=status.HTTP_403_FORBIDDEN)
         # The standard library writes what the reader accepted (numbers beyond 64 bits, lone surrogates
         # escaped); the import then refuses what OCDS does not allow, with a report.
         body_bytes = json.dumps(data).encode()
         _job, report = services.import_bytes(body_bytes, name="api.json", organization=key.organization)
         body = {"accepted": report.ok, **{k: v for k, v in report.as_dict().items() if k != "coverage"}}
-        return Response(body, status=status.HTTP_201_CREATED if report.ok else status.HTTP_400_BAD_REQUEST)
+        if not report.ok:
+            message = str(_("The file was refused; nothing was saved. See “errors”."))
+            return Response({**error_body("invalid", message), **body}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class ProcessSerializer(serializers.ModelSerializer):
