@@ -161,7 +161,9 @@ def pytest_fixture_setup(fixturedef, request):
     A transactional test without serialized rollback ends with a flush that recreates content types
     and permissions (post_migrate) under new ids; restoring the serialized rows on top of them then
     fails on their unique constraints. Empty the tables first, as the serialized tests' own flush
-    does, so that the order of transactional tests in the run does not matter.
+    does, so that the order of transactional tests in the run does not matter. The sequences are
+    kept: the restored rows keep their ids, and on PostgreSQL a sequence restarted at 1 would hand
+    the next new row an id that a restored row already holds.
     """
     if fixturedef.argname == "_django_db_helper" and not getattr(request.node, "cls", None):
         aliases = _restores_serialized_contents(request)
@@ -173,7 +175,14 @@ def pytest_fixture_setup(fixturedef, request):
             with request.getfixturevalue("django_db_blocker").unblock():
                 for alias in aliases:
                     if getattr(connections[alias], "_test_serialized_contents", None) is not None:
-                        call_command("flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True)
+                        call_command(
+                            "flush",
+                            verbosity=0,
+                            interactive=False,
+                            database=alias,
+                            inhibit_post_migrate=True,
+                            reset_sequences=False,
+                        )
             ContentType.objects.clear_cache()
     return (yield)
 
