@@ -26,6 +26,7 @@ import math
 from collections import Counter
 
 from . import dates
+from .release import Award, Bid, Bids, Item, Period, Ref, Release, Tender, Value
 from .settings import Settings
 
 GROUPS = ("OCID", "Buyer", "ProcuringEntity", "Tenderer")
@@ -151,7 +152,7 @@ class Partial:
 
 
 def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, collect_skipped: bool = True):
-    """The function that folds one parsed line into ``partial``.
+    """The function that folds one :class:`~.release.Release` into ``partial`` (see :mod:`.release`).
 
     Every enabled indicator is computed in one walk of the release: one loop over the awards and
     one over the bids, then each indicator's rule on what the loops found. (The tests check this
@@ -237,17 +238,17 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
             skipped[reason][ocid] = None
 
     def fold(release) -> None:  # one walk of the release for all eleven indicators
-        if type(release) is not dict:
+        if type(release) is not Release:
             return
-        ocid = release.get("ocid")
+        ocid = release.ocid
         if type(ocid) is not str:
             return
-        tender = release.get("tender")
+        tender = release.tender
         details_value = None
-        if type(tender) is dict:
-            if tender.get("status") == "cancelled":
+        if type(tender) is Tender:
+            if tender.status == "cancelled":
                 return
-            details_value = tender.get("procurementMethodDetails")
+            details_value = tender.procurementMethodDetails
             if type(details_value) is not str:
                 details_value = None
             elif details_value in exclude_details:
@@ -265,12 +266,12 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
         if tender is not None:
             # --- R003 Short submission period ------------------------------------------------------
             if do_r003:
-                method = tender.get("procurementMethod")
+                method = tender.procurementMethod
                 if not r003_methods or (type(method) is str and method in r003_methods):
-                    period = tender.get("tenderPeriod")
-                    if type(period) is dict:
-                        start = period.get("startDate")
-                        end = period.get("endDate")
+                    period = tender.tenderPeriod
+                    if type(period) is Period:
+                        start = period.startDate
+                        end = period.endDate
                         if type(start) is str and type(end) is str:
                             start_at = date_cache.get(start, False)
                             if start_at is False:
@@ -292,17 +293,17 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                                     flag(ocid, "R003", 1.0)
             # --- R018 Single bid received ----------------------------------------------------------
             if do_r018:
-                method = tender.get("procurementMethod")
+                method = tender.procurementMethod
                 if not r018_methods or (type(method) is str and method in r018_methods):
-                    count = tender.get("numberOfTenderers")
+                    count = tender.numberOfTenderers
                     if type(count) is int and count == 1:
                         flag(ocid, "R018", 1.0)
 
-        awards = release.get("awards") if need_awards else None
+        awards = release.awards if need_awards else None
         if type(awards) is not list:
             awards = None
-        bids = release.get("bids") if need_bids else None
-        details = bids.get("details") if type(bids) is dict else None
+        bids = release.bids if need_bids else None
+        details = bids.details if type(bids) is Bids else None
         if type(details) is not list:
             details = None
 
@@ -316,9 +317,9 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
             all_final = True
             observed = None
             for award in awards:
-                if type(award) is not dict:
+                if type(award) is not Award:
                     continue
-                status = award.get("status")
+                status = award.status
                 if type(status) is not str:
                     continue
                 if status != "active":
@@ -328,19 +329,17 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                 any_active = True
                 if complete is not None:
                     complete.append(award)
-                suppliers = award.get("suppliers")
+                suppliers = award.suppliers
                 if type(suppliers) is not list:
                     continue
                 for supplier in suppliers:
-                    try:
-                        supplier_key = supplier.get("id")
-                    except AttributeError:
-                        continue
-                    if type(supplier_key) is str:
-                        active_suppliers.add(supplier_key)
+                    if type(supplier) is Ref:
+                        supplier_key = supplier.id
+                        if type(supplier_key) is str:
+                            active_suppliers.add(supplier_key)
                 # R048 Heterogeneous supplier: items of awards to a single supplier.
                 if do_r048:
-                    items = award.get("items")
+                    items = award.items
                     if type(items) is not list:
                         continue
                     if len(suppliers) != 1:
@@ -348,15 +347,17 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                             skip("multiple_suppliers", ocid)
                         continue
                     supplier = suppliers[0]
-                    supplier_key = supplier.get("id") if type(supplier) is dict else None
+                    supplier_key = supplier.id if type(supplier) is Ref else None
                     if type(supplier_key) is not str:
                         continue
                     codes = None
                     for item in items:
-                        try:  # a missing or non-object item or classification has no .get()
-                            code = item.get("classification").get("id")
-                        except AttributeError:
+                        if type(item) is not Item:
                             continue
+                        classification = item.classification
+                        if type(classification) is not Ref:
+                            continue
+                        code = classification.id
                         if type(code) is not str:
                             continue
                         if codes is None:
@@ -377,11 +378,11 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
         supplier_id = None
         if single_supplier and complete is not None:
             if len(complete) == 1:
-                suppliers = complete[0].get("suppliers")
+                suppliers = complete[0].suppliers
                 if type(suppliers) is list:
                     if len(suppliers) == 1:
                         supplier = suppliers[0]
-                        candidate = supplier.get("id") if type(supplier) is dict else None
+                        candidate = supplier.id if type(supplier) is Ref else None
                         if type(candidate) is str:
                             supplier_id = candidate
                     elif suppliers:
@@ -398,8 +399,8 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
         r028_here = do_r028 and price_ok
         r030_end = None
         if do_r030 and tender is not None and awards is not None:
-            period = tender.get("tenderPeriod")
-            r030_end = period.get("endDate") if type(period) is dict else None
+            period = tender.tenderPeriod
+            r030_end = period.endDate if type(period) is Period else None
             if type(r030_end) is not str:
                 r030_end = None
         r035_here = do_r035 and complete is not None
@@ -423,22 +424,18 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
         disqualified_count = 0
 
         for bid in details:
-            # Only a dict has .get(): any other JSON value raises AttributeError, read as "not an object".
-            try:
-                status = bid.get("status")
-            except AttributeError:
+            if type(bid) is not Bid:
                 continue
+            status = bid.status
             if type(status) is not str or status in not_submitted:
                 continue  # invited and withdrawn bids count for no indicator
-            tenderers = bid.get("tenderers")
+            tenderers = bid.tenderers
             single = None
             if type(tenderers) is not list:
                 ids = None
             elif len(tenderers) == 1:
-                try:
-                    key = tenderers[0].get("id")
-                except AttributeError:
-                    key = None
+                key = tenderers[0]
+                key = key.id if type(key) is Ref else None
                 if type(key) is str:
                     ids = (key,)
                     single = key
@@ -447,23 +444,22 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
             else:
                 ids = []
                 for tenderer in tenderers:
-                    if type(tenderer) is dict:
-                        key = tenderer.get("id")
+                    if type(tenderer) is Ref:
+                        key = tenderer.id
                         if type(key) is str:
                             ids.append(key)
                 if tenderers and status == "valid" and (ratio_here or r025_here):
                     skip("consortium", ocid)
-            try:
-                value = bid["value"]
-                amount = value.get("amount")
-                currency = value.get("currency")
-            except (KeyError, AttributeError):
-                amount = currency = None
-            else:
+            value = bid.value
+            if type(value) is Value:
+                amount = value.amount
+                currency = value.currency
                 if type(amount) not in number or type(currency) is not str:
                     amount = None
                 else:
                     amount = float(amount)
+            else:
+                amount = currency = None
 
             if status == "valid":
                 if single is not None:
@@ -483,7 +479,7 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                     if valid_ids is not None:
                         valid_ids.add(single)
                 if r030_end is not None and ids:
-                    date = bid.get("date")
+                    date = bid.date
                     if type(date) is str and date > r030_end:
                         for key in ids:
                             if key in active_suppliers:
@@ -496,15 +492,19 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                         r035_valid.add(single)
                     else:
                         r035_valid.update(ids)
-            elif status == "disqualified" and r035_disqualified is not None and ids is not None:
-                if single is not None:
-                    r035_disqualified.add(single)
-                else:
-                    r035_disqualified.update(ids)
+                increment = 0
+            elif status == "disqualified":
+                if r035_disqualified is not None and ids is not None:
+                    if single is not None:
+                        r035_disqualified.add(single)
+                    else:
+                        r035_disqualified.update(ids)
+                increment = 1
+                disqualified_count += 1
+            else:
+                increment = 0
 
             submitted_count += 1
-            increment = 1 if status == "disqualified" else 0
-            disqualified_count += increment
             if do_r038 and ids:
                 if single is not None:
                     r038_bids.append(single)
@@ -528,7 +528,7 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                         seen = True
                         if r036_lowest is None or amount < r036_lowest:
                             r036_lowest = amount
-                            r036_lowest_disqualified = status == "disqualified"
+                            r036_lowest_disqualified = increment == 1
                         if status == "valid":
                             r036_has_valid = True
                 if prices is not None and ids:
@@ -603,8 +603,8 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
 
         # --- R038 Excessive disqualified bids (sums per buyer and procuring entity) --------------
         if do_r038 and submitted_count:
-            buyer = release.get("buyer")
-            buyer_id = buyer.get("id") if type(buyer) is dict else None
+            buyer = release.buyer
+            buyer_id = buyer.id if type(buyer) is Ref else None
             if type(buyer_id) is str:
                 fraction = r038_buyer.get(buyer_id)
                 if fraction is None:
@@ -614,8 +614,8 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                     fraction[1] += submitted_count
                 if maps and disqualified_count:
                     the_maps["ocid_buyer_r038"][ocid] = buyer_id
-            entity = tender.get("procuringEntity") if tender is not None else None
-            entity_id = entity.get("id") if type(entity) is dict else None
+            entity = tender.procuringEntity if tender is not None else None
+            entity_id = entity.id if type(entity) is Ref else None
             if type(entity_id) is str:
                 fraction = r038_pe.get(entity_id)
                 if fraction is None:

@@ -9,6 +9,7 @@ with the main currency (only files that mix currencies pay for this).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -19,11 +20,12 @@ import orjson
 
 from . import stats
 from .engine import GROUPS, MAP_KEYS, SKIP_REASONS, Partial, make_fold
+from .release import decoder, from_dict
 from .settings import Settings
 from .text import gettext as _
 
 SMALL_FILE = 4 * 1024 * 1024  # below this, one process is faster than starting others
-PARTS_PER_WORKER = 4
+PARTS_PER_WORKER = 1  # more parts balanced a loaded machine no better and cost a merge and a pickle each
 
 
 @dataclass
@@ -82,7 +84,7 @@ def run(releases, settings: Settings, *, meta: bool = True, maps: bool = False, 
     partial = Partial()
     fold = make_fold(settings, partial, maps=maps)
     for release in releases:
-        fold(release)
+        fold(from_dict(release))
     return finalize(partial, settings, meta=meta, maps=maps, skipped=skipped)
 
 
@@ -99,10 +101,9 @@ def run_lines(
     """Cardinal's ``indicators`` output for lines of JSON text (bytes or str), e.g. standard input."""
     partial = Partial()
     fold = make_fold(settings, partial, maps=maps)
-    loads = orjson.loads
     for number, line in enumerate(lines, start=1):
         try:
-            release = loads(line)
+            release = parse(line)
         except orjson.JSONDecodeError as exc:
             if line.strip():
                 error = LineError(number, str(exc))
@@ -171,9 +172,13 @@ def run_file(
     if len(jobs) == 1:
         take(_fold_part(jobs[0]), jobs[0])
     else:
+        # This process folds the first part while the others fold the rest: one result fewer to
+        # pickle and no core left waiting.
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
-            for job, result in zip(jobs, pool.imap(_fold_part, jobs), strict=True):
+        with context.Pool(min(workers, len(jobs)) - 1 or 1) as pool:
+            pending = pool.map_async(_fold_part, jobs[1:], chunksize=1)
+            take(_fold_part(jobs[0]), jobs[0])
+            for job, result in zip(jobs[1:], pending.get(), strict=True):
                 take(result, job)
     total.currency = main_currency
     return finalize(total, settings, meta=meta, maps=maps, skipped=skipped)
@@ -210,8 +215,29 @@ def _fold_part(job):
             gc.enable()
 
 
+def parse(line, *, decode=decoder.decode, loads=orjson.loads):
+    """One line as a :class:`~.release.Release` (or the other JSON value it holds).
+
+    msgspec reads the fields the indicators need (see :mod:`.release`). Whatever it refuses, orjson
+    parses whole, as before, and raises its own error for a broken line; a line that is not valid
+    UTF-8 goes that way too, since msgspec does not check the text of the fields it skips.
+    """
+    if type(line) is bytes and (line.isascii() or _is_utf8(line)):
+        with contextlib.suppress(Exception):  # msgspec's errors, its nesting limit: orjson decides
+            return decode(line)
+    return from_dict(loads(line))
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _fold_lines(path, start, budget, fold, partial, *, strict):
-    loads = orjson.loads
+    decode = decoder.decode
     decode_error = orjson.JSONDecodeError
     line_errors = []
     lines = 0
@@ -219,15 +245,23 @@ def _fold_lines(path, start, budget, fold, partial, *, strict):
         handle.seek(start)
         for line in handle:
             lines += 1
-            try:
-                release = loads(line)
-            except decode_error as error:
-                if line.strip():
-                    line_errors.append((lines, str(error)))
-                    if strict:
-                        break
-            else:
-                fold(release)
+            # The common case inline (an ASCII line msgspec reads); anything else through parse().
+            release = None
+            if line.isascii():
+                try:
+                    release = decode(line)
+                except Exception:  # what msgspec refuses goes through parse()
+                    release = None
+            if release is None:
+                try:
+                    release = parse(line)
+                except decode_error as error:
+                    if line.strip():
+                        line_errors.append((lines, str(error)))
+                        if strict:
+                            break
+                    release = None
+            fold(release)
             budget -= len(line)
             if budget <= 0:
                 break

@@ -313,3 +313,37 @@ def test_the_quick_path_for_common_timestamps_agrees_with_the_exact_one():
         at = rng.randrange(len(text))
         for variant in (text, text[:at] + rng.choice("0:-T+.Zx ٣") + text[at + 1 :]):
             assert dates.parse(variant) == dates._parse_exactly(variant), variant
+
+
+# --- Reading lines: msgspec for the fields the flags read, orjson for whatever it refuses ------------
+
+
+def test_a_line_is_read_as_orjson_reads_it_even_where_msgspec_would_differ(tmp_path):
+    good = process("ok", "MNT", (100, 101))
+    deep_line = orjson.dumps(process("deep", "MNT", (100, 101)))[:-1] + b',"note":' + b"[" * 1010 + b"]" * 1010 + b"}"
+    deep = orjson.loads(deep_line)
+    keyed = b'{"oc\\u0069d":"escaped","tender":{"status":"cancelled"},"tender":{"procurementMethod":"open","numberOfTenderers":1}}'
+    lines = [
+        orjson.dumps(good),
+        deep_line,  # msgspec's nesting limit is below orjson's: orjson reads it
+        orjson.dumps(process("bad-utf8", "MNT", (100, 101)))[:-1] + b',"note":"\xff"}',  # not UTF-8: broken
+        orjson.dumps(process("кирилл", "MNT", (100, 101)) | {"note": "Эмнэлэг"}),  # UTF-8 text: read
+        keyed,  # an escaped key, and the last of two keys wins
+        b"  ",
+        b"[1, 2]",
+        b"null",
+    ]
+    path = tmp_path / "releases.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    settings = Settings(indicators={"R018": {}, "R024": {"threshold": 0.05}})
+    errors = []
+    output = run_file(path, settings, errors=errors, workers=1)
+    assert [error.line for error in errors] == [3]
+    assert "surrogates not allowed" in errors[0].message  # orjson's own message, as before
+    expected = run([good, deep, process("кирилл", "MNT", (100, 101)), orjson.loads(keyed)], settings)
+    assert output == expected
+    assert set(output["OCID"]) == {"ok", "deep", "кирилл", "escaped"}
+    assert output["OCID"]["escaped"] == {"R018": 1.0}
+    assert runner.parse(lines[1]).ocid == "deep"
+    with pytest.raises(orjson.JSONDecodeError):
+        runner.parse(lines[2])
