@@ -16,9 +16,10 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,11 +27,18 @@ from django.utils.translation import gettext_lazy
 from iltod.core.metrics import area_ids
 from iltod.lib.phones import normalize_phone
 
-from .models import Subscription
+from .models import BuyerNotice, Subscription
 
 UNSUBSCRIBE_SALT = "results.unsubscribe"
 WEEK = datetime.timedelta(days=7)
 FEED_ITEMS = 50
+# An SMS code has a million values: whoever holds the confirmation page could try them all. So a
+# code is void after a few wrong tries or half an hour, and one address gets only a few
+# confirmation messages a day (which also keeps the form from being used to flood a phone).
+MAX_CODE_ATTEMPTS = 5
+CODE_VALID = datetime.timedelta(minutes=30)
+MAX_PENDING_PER_ADDRESS = 3  # unconfirmed subscriptions of one address in a day
+PENDING_WINDOW = datetime.timedelta(days=1)
 
 
 def target_of(kind: str, code: str) -> tuple[str, object]:
@@ -87,6 +95,13 @@ def subscribe(*, kind: str, code: str, channel: str, address: str, frequency: st
         raise ValidationError({"frequency": _("Choose how often to be told.")})
     name, _found = target_of(kind, code)
     address = clean_address(channel, address)
+    pending = Subscription.objects.filter(
+        address=address, confirmed_at__isnull=True, created_at__gte=timezone.now() - PENDING_WINDOW
+    )
+    if pending.count() >= MAX_PENDING_PER_ADDRESS:
+        raise ValidationError(
+            _("Several confirmation messages went to this address today. Use one of them, or try again tomorrow.")
+        )
     subscription = Subscription.objects.create(
         target_kind=kind,
         target_code=code,
@@ -101,23 +116,61 @@ def subscribe(*, kind: str, code: str, channel: str, address: str, frequency: st
         channel=channel,
         recipient=address,
         template="results/messages/confirm",
-        context={"subscription": subscription, "confirm_url": confirm_url(subscription)},
+        context={
+            "subscription": subscription,
+            "confirm_url": confirm_url(subscription),
+            "valid_minutes": int(CODE_VALID.total_seconds() // 60),
+        },
         language=subscription.language,
         related=subscription,
     )
     return subscription
 
 
-def confirm(subscription: Subscription, code: str | None = None) -> bool:
-    """Confirm by the e-mailed link (the token) or, for SMS, the code sent with it."""
-    if subscription.channel == Subscription.Channel.SMS and not secrets.compare_digest(
-        (code or "").strip(), subscription.confirmation_code
-    ):
-        return False
-    if subscription.confirmed_at is None:
-        subscription.confirmed_at = subscription.sent_until = timezone.now()
-        subscription.save(update_fields=["confirmed_at", "sent_until"])
-    return True
+def code_state(subscription: Subscription, now=None) -> str:
+    """ "ok", "expired" or "locked" (too many wrong codes): whether an SMS code may still be tried."""
+    if subscription.confirmation_attempts >= MAX_CODE_ATTEMPTS or not subscription.confirmation_code:
+        return "locked"
+    if (now or timezone.now()) - subscription.created_at > CODE_VALID:
+        return "expired"
+    return "ok"
+
+
+CODE_ERRORS = {
+    "wrong": gettext_lazy("The code is not right. Check the SMS and try again."),
+    "expired": gettext_lazy("This code has expired. Subscribe again to get a new code."),
+    "locked": gettext_lazy("Too many wrong codes. Subscribe again to get a new code."),
+}
+
+
+def confirm(subscription: Subscription, code: str | None = None) -> None:
+    """Confirm by the e-mailed link (the token) or, for SMS, the code sent with it. A wrong,
+    expired or spent code raises a ``ValidationError`` whose ``code`` is a key of ``CODE_ERRORS``."""
+    if subscription.confirmed_at is not None:
+        return
+    if subscription.channel == Subscription.Channel.SMS:
+        state = code_state(subscription)
+        if state != "ok":
+            raise ValidationError(CODE_ERRORS[state], code=state)
+        # Count the try before comparing, in one conditional UPDATE, so parallel requests cannot
+        # try more codes than the limit between a read and a write.
+        counted = Subscription.objects.filter(
+            pk=subscription.pk, confirmation_attempts__lt=MAX_CODE_ATTEMPTS, confirmed_at__isnull=True
+        ).update(confirmation_attempts=F("confirmation_attempts") + 1)
+        if not counted:
+            raise ValidationError(CODE_ERRORS["locked"], code="locked")
+        # Compared as bytes in constant time: a non-ASCII str would make compare_digest raise.
+        given = (code or "").strip().encode()
+        if not secrets.compare_digest(given, subscription.confirmation_code.encode()):
+            subscription.refresh_from_db(fields=["confirmation_attempts"])
+            if subscription.confirmation_attempts >= MAX_CODE_ATTEMPTS:
+                raise ValidationError(CODE_ERRORS["locked"], code="locked")
+            raise ValidationError(CODE_ERRORS["wrong"], code="wrong")
+    now = timezone.now()
+    if buyer_followed(subscription):
+        observe_buyer(subscription.target_code, now)  # what exists now is not news to this follower
+    Subscription.objects.filter(pk=subscription.pk, confirmed_at__isnull=True).update(confirmed_at=now, sent_until=now)
+    subscription.refresh_from_db(fields=["confirmed_at", "sent_until"])
 
 
 def unsubscribe(token: str) -> Subscription | None:
@@ -158,6 +211,95 @@ def _plans(subscription: Subscription, since, until):
     )
 
 
+def buyer_followed(subscription: Subscription) -> bool:
+    return subscription.target_kind == Subscription.TargetKind.BUYER
+
+
+def observe_buyer(buyer_code: str, now=None) -> int:
+    """Record, as seen ``now``, what is new about a buyer (an organisation's public code): its
+    contracting processes, the red flags on them, and the published results of monitoring cases
+    on them. Safe to run twice (one row per thing). Returns the rows added."""
+    try:
+        from iltod.procurement.models import CaseStep, ContractingProcess, Flag
+    except ImportError:  # procurement not installed: a buyer has nothing to tell
+        return 0
+    now = now or timezone.now()
+    processes = ContractingProcess.objects.filter(buyer__organization__code=buyer_code)
+    found = {
+        (BuyerNotice.Kind.PROCESS, ocid): (code, "")
+        for ocid, code in processes.values_list("ocid", "code").iterator(chunk_size=2000)
+    }
+    flags = Flag.objects.filter(scope=Flag.Scope.PROCESS, process__in=processes)
+    for ocid, code, flag in flags.values_list("process__ocid", "process__code", "code").iterator(chunk_size=2000):
+        found[(BuyerNotice.Kind.FLAG, f"{ocid} {flag}")] = (code, flag[:12])
+    steps = CaseStep.objects.filter(
+        case__process__in=processes,
+        kind__in=(CaseStep.Kind.RESULT, CaseStep.Kind.CLOSED),
+        moderation=CaseStep.Moderation.PUBLISHED,
+    )
+    for step, process, case in steps.values_list("code", "case__process__code", "case__code"):
+        found[(BuyerNotice.Kind.RESULT, step)] = (process, case)
+    known = set(BuyerNotice.objects.filter(buyer_code=buyer_code).values_list("kind", "key").iterator())
+    new = [
+        BuyerNotice(buyer_code=buyer_code, kind=kind, key=key[:200], process_code=process, detail=detail, seen_at=now)
+        for (kind, key), (process, detail) in found.items()
+        if (kind, key[:200]) not in known
+    ]
+    BuyerNotice.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    return len(new)
+
+
+def _buyer_notices(subscription: Subscription, since, until) -> list[dict]:
+    """What is new about a followed buyer, each with the process it is about, for the message."""
+    if not buyer_followed(subscription):
+        return []
+    from iltod.procurement.models import ContractingProcess, MonitoringCase
+
+    notices = list(
+        BuyerNotice.objects.filter(buyer_code=subscription.target_code, seen_at__gt=since, seen_at__lte=until).order_by(
+            "seen_at", "kind", "key"
+        )[:20]
+    )
+    processes = {
+        p.code: p
+        for p in ContractingProcess.objects.filter(code__in={n.process_code for n in notices}).only(
+            "code", "title", "ocid"
+        )
+    }
+    cases = {
+        c.code: c
+        for c in MonitoringCase.objects.filter(
+            code__in={n.detail for n in notices if n.kind == BuyerNotice.Kind.RESULT}
+        ).only("code", "title", "state", "outcome")
+    }
+    found = []
+    for notice in notices:
+        process = processes.get(notice.process_code)
+        if process is None:  # gone since it was seen
+            continue
+        item = {"kind": notice.get_kind_display(), "process": process, "url": process.get_absolute_url()}
+        if notice.kind == BuyerNotice.Kind.FLAG:
+            item["about"] = _flag_title(notice.detail)
+        elif notice.kind == BuyerNotice.Kind.RESULT:
+            case = cases.get(notice.detail)
+            if case is None:
+                continue
+            item["about"], item["url"] = case.title, case.get_absolute_url()
+        found.append(item)
+    return found
+
+
+def _flag_title(code: str) -> str:
+    try:
+        from iltod.procurement.flags.explain import title
+    except ImportError:
+        return code
+    try:
+        return f"{code} {title(code)}"
+    except KeyError:  # an indicator the engine does not know: shown by its code alone
+        return code
+
+
 def send_due(now=None) -> int:
     """Send every confirmed subscription what happened since its last message: at each run for
     "as it happens", once a week for the digest. Returns the messages queued."""
@@ -166,17 +308,22 @@ def send_due(now=None) -> int:
     now = now or timezone.now()
     sent = 0
     active = Subscription.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+    buyers = active.filter(target_kind=Subscription.TargetKind.BUYER).values_list("target_code", flat=True)
+    for buyer_code in sorted(set(buyers)):
+        observe_buyer(buyer_code, now)
     for subscription in active.iterator():
         since = subscription.sent_until or subscription.confirmed_at
         if subscription.frequency == Subscription.Frequency.WEEKLY and now - since < WEEK:
             continue
         events = list(_public_events(subscription, since, now).select_related("feedback").order_by("published_at")[:20])
         plans = list(_plans(subscription, since, now)[:20])
+        with translation.override(subscription.language):  # the notices' labels, in the subscriber's language
+            procurement = _buyer_notices(subscription, since, now)
         with transaction.atomic():
             claimed = Subscription.objects.filter(pk=subscription.pk, sent_until=subscription.sent_until).update(
                 sent_until=now
             )
-            if not claimed or not (events or plans):
+            if not claimed or not (events or plans or procurement):
                 continue
             queue_templated(
                 channel=subscription.channel,
@@ -186,7 +333,8 @@ def send_due(now=None) -> int:
                     "subscription": subscription,
                     "events": events,
                     "plans": plans,
-                    "count": len(events) + len(plans),
+                    "procurement": procurement,
+                    "count": len(events) + len(plans) + len(procurement),
                     "site_url": settings.SITE_URL.rstrip("/"),
                     "unsubscribe_url": unsubscribe_url(subscription),
                 },

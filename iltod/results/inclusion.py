@@ -2,7 +2,15 @@
 trainees, the share who are women, who belong to a poor or marginalised group, or who live outside
 aimag centres, by aimag. From the counts the modules record (``Figure`` rows per aimag and
 breakdown, written by ``services.recompute``); a module that records no such characteristic is
-shown as "not recorded". No share is shown for fewer than ``MINIMUM`` people.
+shown as "not recorded", and a place where nobody stated it as "unknown".
+
+**Privacy.** No figure is shown for fewer than ``MINIMUM`` people. Hiding one small aimag is not
+enough: its count would be the national total minus the aimags shown (and its women the national
+women minus theirs). So the hiding is complementary (``protect``): in each column, when an aimag is
+hidden, the next smallest aimags are hidden with it until at least two are hidden and together
+they hold at least ``MINIMUM`` people; where no aimag is left to hide, the national figure is
+hidden instead. What can still be worked out is then the sum of several hidden aimags, never fewer
+than ``MINIMUM`` people, and never which of them is the small one (they all read "hidden").
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ SOURCES = [
     ("learning.people_trained", _("people trained"), "not_stated"),
 ]
 DIMENSIONS = ("sex", "group")
+NOT_STATED = {"", "not_stated", "undisclosed"}  # a category that says nothing about the person
 
 
 @dataclass
@@ -49,18 +58,43 @@ def _cell(figures: dict, metric: str, not_marginalised: str | None) -> Cell:
     total = int(total_row)
     cell = Cell(total=total)
     if total < MINIMUM:
-        cell.suppressed = True
+        _hide(cell)
         return cell
     sex = {category: n for (m, dimension, category), n in figures.items() if m == metric and dimension == "sex"}
     if sex:
         cell.women_recorded = True
-        cell.women = round(100 * float(sex.get("female", 0)) / total, 1)
+        # nobody here stated it: "unknown", not 0 %
+        if any(n for category, n in sex.items() if category not in NOT_STATED):
+            cell.women = round(100 * float(sex.get("female", 0)) / total, 1)
     groups = {category: n for (m, dimension, category), n in figures.items() if m == metric and dimension == "group"}
     if groups and not_marginalised is not None:
         cell.marginalised_recorded = True
-        marginalised = sum(float(n) for category, n in groups.items() if category not in {not_marginalised, ""})
+        # Trainees record "none or not stated" as one answer: the share is of those who said so.
+        said = NOT_STATED | {not_marginalised}
+        marginalised = sum(float(n) for category, n in groups.items() if category not in said)
         cell.marginalised = round(100 * marginalised / total, 1)
     return cell
+
+
+def _hide(cell: Cell) -> None:
+    cell.suppressed = True
+    cell.women = cell.marginalised = None
+
+
+def protect(column: list[Cell], national: Cell) -> None:
+    """Complementary suppression of one column (one population): the aimags' cells and the national
+    cell they add up to. Cells of fewer than ``MINIMUM`` people are already hidden by ``_cell``."""
+    hidden = [cell for cell in column if cell.suppressed and cell.total]  # a zero says nothing of anyone
+    if not hidden or national.suppressed:
+        return
+    shown = sorted((cell for cell in column if not cell.suppressed and cell.total), key=lambda cell: cell.total)
+    while len(hidden) < 2 or sum(cell.total for cell in hidden) < MINIMUM:
+        if not shown:
+            _hide(national)  # nothing left to hide beside it: the total goes instead
+            return
+        cell = shown.pop(0)
+        _hide(cell)
+        hidden.append(cell)
 
 
 def table(period):
@@ -85,5 +119,7 @@ def table(period):
         figures = by_scope.get(code, {})
         body.append((code, units[code], [_cell(figures, m, marginalised) for m, _label, marginalised in chosen]))
     national = [_cell(by_scope.get("", {}), m, marginalised) for m, _label, marginalised in chosen]
+    for index in range(len(chosen)):
+        protect([cells[index] for _code, _name, cells in body], national[index])
     missing = [label for code, label, _m in SOURCES if code not in {c for c, _l, _m2 in chosen}]
     return {"sources": chosen, "rows": body, "national": national, "missing": missing}

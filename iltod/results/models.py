@@ -415,6 +415,9 @@ class Subscription(models.Model):
     frequency = models.CharField(_("how often"), max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE)
     token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
     confirmation_code = models.CharField(max_length=8, blank=True, editable=False)  # for SMS
+    # Wrong SMS codes tried: the code is void after ``alerts.MAX_CODE_ATTEMPTS`` (a 6-digit code
+    # could otherwise be guessed by anyone holding the confirmation page).
+    confirmation_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
@@ -439,3 +442,32 @@ class Subscription(models.Model):
     @property
     def is_active(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class BuyerNotice(models.Model):
+    """Something new about a procurement buyer that its followers are told about, recorded the first
+    time the alert job sees it (procurement keeps no such dates: red flags are recomputed whole and
+    a case step is published whenever moderation gets to it). Only public things: a contracting
+    process, a red flag on one of its processes, a monitoring case's published result."""
+
+    class Kind(models.TextChoices):
+        PROCESS = "process", _("new contracting process")  # key: the process's OCID
+        FLAG = "flag", _("new red flag")  # key: OCID and the flag's code
+        RESULT = "result", _("monitoring case result published")  # key: the published step's code
+
+    buyer_code = models.CharField(_("buyer"), max_length=32)  # the organisation's public code
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=200)
+    process_code = models.CharField(max_length=12)  # the process's public code, for the link
+    detail = models.CharField(max_length=12, blank=True)  # the flag's code or the case's public code
+    seen_at = models.DateTimeField(_("seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("procurement buyer notice")
+        verbose_name_plural = _("procurement buyer notices")
+        constraints = [models.UniqueConstraint(fields=["buyer_code", "kind", "key"], name="results_buyer_notice_once")]
+        # the sending job: a buyer's notices seen since a subscription's last message
+        indexes = [models.Index(fields=["buyer_code", "seen_at"], name="results_buyer_notice_seen")]
+
+    def __str__(self) -> str:
+        return f"{self.buyer_code} {self.kind} {self.key}"

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from iltod.lib.tabular import tabular_response
 
@@ -326,6 +329,10 @@ def iati(request, code):
 # --- alerts
 
 
+def _limited(request, group: str, rate: str) -> bool:
+    return is_ratelimited(request, group=group, key="ip", rate=rate, method=is_ratelimited.ALL, increment=True)
+
+
 def subscribe(request):
     """The subscription form for one followed thing (``?kind=facility&code=…``); POST records it."""
     from . import alerts
@@ -340,7 +347,9 @@ def subscribe(request):
         )
     except ValidationError as error:
         form.add_error(None, error)
-    if data is not None and form.is_valid() and name is not None:
+    if data is not None and _limited(request, "results-subscribe", settings.FEEDBACK_RATE_PER_IP):
+        form.add_error(None, _("Too many submissions from your connection. Please try again later."))
+    elif data is not None and form.is_valid() and name is not None:
         try:
             subscription = alerts.subscribe(
                 kind=form.cleaned_data["target_kind"],
@@ -374,18 +383,32 @@ def confirm(request, token):
     if subscription is None:
         raise Http404
     form = forms.ConfirmCodeForm(request.POST or None)
-    failed = False
+    error = None
+    sms = subscription.channel == Subscription.Channel.SMS
     if request.method == "POST":
-        code = request.POST.get("code") if subscription.channel == Subscription.Channel.SMS else None
-        if alerts.confirm(subscription, code):
-            messages.success(request, _("Your subscription is confirmed."))
-            return redirect("results:confirm", subscription.token)
-        failed = True
+        # Per connection too: the per-subscription limit alone would let one connection try a few
+        # codes on each of many subscriptions.
+        if sms and _limited(request, "results-confirm", settings.FEEDBACK_TRACK_RATE_PER_IP):
+            error = _("Too many tries from your connection. Please try again later.")
+        else:
+            try:
+                alerts.confirm(subscription, request.POST.get("code") if sms else None)
+            except ValidationError as exc:
+                error = exc.messages[0]
+            else:
+                messages.success(request, _("Your subscription is confirmed."))
+                return redirect("results:confirm", subscription.token)
+    elif sms and subscription.confirmed_at is None and alerts.code_state(subscription) != "ok":
+        error = str(alerts.CODE_ERRORS[alerts.code_state(subscription)])
+    retry = None
+    if sms and subscription.confirmed_at is None and alerts.code_state(subscription) != "ok":
+        again = {"kind": subscription.target_kind, "code": subscription.target_code}
+        retry = f"{reverse('results:subscribe')}?{urlencode(again)}"
     return render(
         request,
         "results/confirm.html",
-        {"subscription": subscription, "form": form, "failed": failed},
-        status=400 if failed else 200,
+        {"subscription": subscription, "form": form, "error": error, "retry": retry},
+        status=400 if error and request.method == "POST" else 200,
     )
 
 
