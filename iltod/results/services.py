@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from iltod.accounts.audit import AuditAction
 from iltod.accounts.services import log_event
 from iltod.core import metrics
+from iltod.lib.numbers import whole_number
 
 from .models import Figure, Framework, Indicator, ManualActual, Period, Result, Revision, Target
 from .permissions import can_manage_results, can_review
@@ -132,7 +133,8 @@ def save_indicator(*, actor, result: Result, data: dict, indicator: Indicator | 
 
 def find_period(framework: Framework, period_id) -> Period:
     """The framework's period with this id, or a translated error: targets are only for its periods."""
-    period = Period.objects.filter(framework=framework, pk=period_id).first() if str(period_id).isdigit() else None
+    number = whole_number(period_id)
+    period = Period.objects.filter(framework=framework, pk=number).first() if number is not None else None
     if period is None:
         raise ValidationError({"period": _("This period does not exist in the framework.")})
     return period

@@ -120,3 +120,17 @@ def test_list_query_count(client, personas, django_assert_max_num_queries):
         _publish(personas, title_mn=f"Сургамж {n}", kind="lesson")
     with django_assert_max_num_queries(15):
         assert client.get("/learning/library/").status_code == 200
+
+
+@pytest.mark.parametrize("version", ["²", "9" * 40, "-1", "x"])
+def test_a_version_that_is_no_number_shows_the_published_text(personas, client, version):
+    item = _publish(personas)
+    page = client.get(item.get_absolute_url(), {"version": version})
+    assert page.status_code == 200 and "бүтээлч оролцоо" in page.content.decode()
+
+
+@pytest.mark.parametrize("year", ["²", "20255", "1999"])
+def test_the_value_page_takes_this_year_for_a_year_that_is_no_year(client, year):
+    page = client.get("/learning/value/", {"year": year})
+    assert page.status_code == 200
+    assert page.context["year"] == page.context["years"][0]

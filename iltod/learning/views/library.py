@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from iltod.lib.numbers import whole_number
 from iltod.organizations.models import Organization
 
 from .. import services
@@ -59,8 +60,8 @@ def library_item(request, code):
         versions = versions.filter(published_at__isnull=False)
     shown = item.published
     version_number = request.GET.get("version", "")
-    if version_number.isdigit():
-        shown = versions.filter(number=int(version_number)).first() or shown
+    if whole_number(version_number, max_digits=9) is not None:
+        shown = versions.filter(number=whole_number(version_number)).first() or shown
     elif editor and item.status != LibraryItem.Status.PUBLISHED:
         shown = versions.first()
     return render(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from iltod.accounts.capabilities import Capability
 from iltod.accounts.permissions import organization_ids_with
+from iltod.lib.numbers import whole_number
 from iltod.organizations.models import Organization
 
 from .. import services, stats
@@ -76,7 +77,8 @@ def value(request):
     """The value the network creates, from the platform's own data, for one year."""
     this_year = timezone.localdate().year
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= this_year else this_year
+    year = whole_number(year, max_digits=4)
+    year = year if year is not None and 2000 <= year <= this_year else this_year
     return render(
         request,
         "learning/value.html",

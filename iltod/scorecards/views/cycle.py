@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from iltod.accounts.services import events_for
+from iltod.lib.numbers import whole_number
 
 from .. import fieldwork, forms, permissions, services
 from ..models import FocusGroup, Indicator, Stage
@@ -297,7 +298,8 @@ def input_record(request, code):
     item = None
     if request.POST.get("item"):
         raw = request.POST["item"]
-        item = cycle.inputs.filter(pk=raw).first() if raw.isdigit() and len(raw) < 10 else None
+        number = whole_number(raw, max_digits=9)
+        item = cycle.inputs.filter(pk=number).first() if number is not None else None
         if item is None:
             raise Http404
     form = forms.InputForm(request.POST, instance=item)
