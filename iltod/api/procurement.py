@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from iltod.procurement import services
-from iltod.procurement.models import ContractingProcess, Flag
+from iltod.procurement.models import ContractingProcess, Flag, SkippedCheck
 from iltod.procurement.permissions import can_publish_ocds, foreign_ocids
 
 from .access import acting_key
@@ -75,9 +75,27 @@ class OcdsImportView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+class SkippedCheckSerializer(serializers.ModelSerializer):
+    """Red flags that could not check the process, and why (Cardinal leaves such processes out silently)."""
+
+    reason_label = serializers.CharField(source="get_reason_display")
+    codes = serializers.ListField(child=serializers.CharField())
+    indicators = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SkippedCheck
+        fields = ["reason", "reason_label", "codes", "indicators"]
+
+    def get_indicators(self, obj) -> list[str]:
+        from iltod.procurement.views.public import indicator_title
+
+        return [indicator_title(code) for code in obj.codes]
+
+
 class ProcessSerializer(serializers.ModelSerializer):
     buyer = serializers.CharField(source="buyer.name", default="")
     flags = serializers.SerializerMethodField()
+    skipped_checks = SkippedCheckSerializer(many=True, read_only=True)
 
     class Meta:
         model = ContractingProcess
@@ -95,6 +113,7 @@ class ProcessSerializer(serializers.ModelSerializer):
             "number_of_tenderers",
             "year",
             "flags",
+            "skipped_checks",
         ]
 
     def get_flags(self, obj) -> dict:
@@ -106,7 +125,11 @@ class ProcessViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
     serializer_class = ProcessSerializer
     lookup_field = "code"
-    queryset = ContractingProcess.objects.select_related("buyer").prefetch_related("flags").order_by("-date", "ocid")
+    queryset = (
+        ContractingProcess.objects.select_related("buyer")
+        .prefetch_related("flags", "skipped_checks")
+        .order_by("-date", "ocid")
+    )
     filterset_fields = ["method", "status", "year"]
 
     def get_object(self):

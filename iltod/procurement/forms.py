@@ -6,6 +6,19 @@ from iltod.places.models import AdminUnit, Sector
 from .models import CaseStep, ContractingProcess, MonitoringCase, OversightBody, ProcessFeedback
 
 
+def skipped_choices():
+    """Why some red flags could not check a process, each with how many processes it concerns."""
+    from django.db.models import Count
+
+    from .models import SkippedCheck
+
+    counts = dict(SkippedCheck.objects.values_list("reason").annotate(n=Count("pk")).order_by())
+    return [("", _("any"))] + [
+        (reason, _("%(reason)s (%(count)d)") % {"reason": label, "count": counts.get(reason, 0)})
+        for reason, label in SkippedCheck.Reason.choices
+    ]
+
+
 def flag_choices():
     try:
         from .flags import INDICATORS, explain
@@ -51,10 +64,12 @@ class SearchForm(forms.Form):
     min_amount = forms.DecimalField(label=_("Amount from (MNT)"), required=False, min_value=0, max_digits=20)
     max_amount = forms.DecimalField(label=_("Amount up to (MNT)"), required=False, min_value=0, max_digits=20)
     flag = forms.ChoiceField(label=_("Red flag"), required=False, choices=())
+    skipped = forms.ChoiceField(label=_("Not checked by every red flag"), required=False, choices=())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["flag"].choices = flag_choices()
+        self.fields["skipped"].choices = skipped_choices()
 
     def clean(self):
         data = super().clean()

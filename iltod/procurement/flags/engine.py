@@ -42,6 +42,8 @@ MAP_KEYS = (
 )
 # Why a process is left out of an indicator it would otherwise enter (Cardinal drops them silently).
 SKIP_REASONS = ("lots", "consortium", "multiple_suppliers", "currency")
+R036_CODES = ("R036",)
+R048_CODES = ("R048",)
 
 
 def pipe_set(value: str | None) -> frozenset[str]:
@@ -85,7 +87,8 @@ class Partial:
         self.r038_tenderer: dict[str, list[int]] = {}
         self.r048: dict[str, list] = {}  # supplier: [processes, set of codes]
         self.maps: dict[str, dict] | None = None
-        self.skipped: dict[str, dict[str, None]] = {reason: {} for reason in SKIP_REASONS}
+        # reason: {ocid: the indicators it was not checked for}, in file order
+        self.skipped: dict[str, dict[str, set[str]]] = {reason: {} for reason in SKIP_REASONS}
         # Keys appended while folding, counted in C by compact(): R025's valid and winning tenderers,
         # R038's tenderers of submitted and of disqualified bids.
         self.counted: dict[str, list[str]] = {"r025_valid": [], "r025_won": [], "r038_bids": [], "r038_out": []}
@@ -145,7 +148,13 @@ class Partial:
             for key in MAP_KEYS:
                 self.maps[key].update(other.maps[key])
         for reason in SKIP_REASONS:
-            self.skipped[reason].update(other.skipped[reason])
+            mine = self.skipped[reason]
+            for ocid, codes in other.skipped[reason].items():
+                entry = mine.get(ocid)
+                if entry is None:
+                    mine[ocid] = codes
+                else:
+                    entry |= codes
         if self.currency is None:
             self.currency = other.currency
         self.currency_seen = self.currency_seen or other.currency_seen
@@ -179,6 +188,9 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
     need_awards = do_ratio or do_r025 or do_r030 or do_r035 or do_r036 or do_r048
     need_bids = do_ratio or do_r025 or do_r028 or do_r030 or do_r035 or do_r036 or do_r038 or do_tenderers
     single_supplier = do_ratio or do_r025
+    # The indicators a skipped process is not checked for, by where it is skipped.
+    ratio_codes = tuple(code for code in ("R024", "R058") if code in enabled)
+    single_codes = ratio_codes + (("R025",) if do_r025 else ())
 
     r003_threshold = settings.option("R003", "threshold", 15)
     r003_methods = pipe_set(settings.option("R003", "procurement_methods"))
@@ -233,9 +245,13 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
     def map_tenderer(name: str, ocid: str, key: str) -> None:
         the_maps[name].setdefault(ocid, set()).add(key)
 
-    def skip(reason: str, ocid: str) -> None:
+    def skip(reason: str, ocid: str, codes: tuple[str, ...]) -> None:
         if skipped is not None:
-            skipped[reason][ocid] = None
+            entry = skipped[reason].get(ocid)
+            if entry is None:
+                skipped[reason][ocid] = set(codes)
+            else:
+                entry.update(codes)
 
     def fold(release) -> None:  # one walk of the release for all eleven indicators
         if type(release) is not Release:
@@ -344,7 +360,7 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                         continue
                     if len(suppliers) != 1:
                         if suppliers:
-                            skip("multiple_suppliers", ocid)
+                            skip("multiple_suppliers", ocid, R048_CODES)
                         continue
                     supplier = suppliers[0]
                     supplier_key = supplier.id if type(supplier) is Ref else None
@@ -386,9 +402,9 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                         if type(candidate) is str:
                             supplier_id = candidate
                     elif suppliers:
-                        skip("multiple_suppliers", ocid)
+                        skip("multiple_suppliers", ocid, single_codes)
             elif complete:
-                skip("lots", ocid)
+                skip("lots", ocid, single_codes)
 
         if details is None:
             return
@@ -449,7 +465,8 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                         if type(key) is str:
                             ids.append(key)
                 if tenderers and status == "valid" and (ratio_here or r025_here):
-                    skip("consortium", ocid)
+                    consortium_codes = (ratio_codes if ratio_here else ()) + (("R025",) if r025_here else ())
+                    skip("consortium", ocid, consortium_codes)
             value = bid.value
             if type(value) is Value:
                 amount = value.amount
@@ -468,7 +485,7 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                             candidates.append((single, amount, currency))
                         elif currency != main:
                             seen = True
-                            skip("currency", ocid)
+                            skip("currency", ocid, ratio_codes)
                         else:
                             seen = True
                             if single == supplier_id:
@@ -523,7 +540,7 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                         r036_bids.append((status, amount, currency))
                     elif currency != main:
                         seen = True
-                        skip("currency", ocid)
+                        skip("currency", ocid, R036_CODES)
                     else:
                         seen = True
                         if r036_lowest is None or amount < r036_lowest:
@@ -555,7 +572,7 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
             for key, raw_amount, currency in candidates or ():
                 seen = True
                 if currency != main:
-                    skip("currency", ocid)
+                    skip("currency", ocid, ratio_codes)
                     continue
                 as_float = float(raw_amount)
                 if key == supplier_id:
@@ -566,7 +583,7 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
             for status, raw_amount, currency in r036_bids or ():
                 seen = True
                 if currency != main:
-                    skip("currency", ocid)
+                    skip("currency", ocid, R036_CODES)
                     continue
                 as_float = float(raw_amount)
                 if r036_lowest is None or as_float < r036_lowest:

@@ -39,6 +39,8 @@ class Skipped:
 
     ocids: dict[str, list[str]] = field(default_factory=lambda: {reason: [] for reason in SKIP_REASONS})
     currency: str | None = None
+    # reason: {ocid: the indicators (codes, sorted) the process was not checked for}
+    codes: dict[str, dict[str, list[str]]] = field(default_factory=lambda: {reason: {} for reason in SKIP_REASONS})
 
     def counts(self) -> dict[str, int]:
         return {reason: len(ocids) for reason, ocids in self.ocids.items()}
@@ -419,6 +421,7 @@ def finalize(partial: Partial, settings: Settings, *, meta: bool = True, maps: b
     if skipped is not None:
         for reason in SKIP_REASONS:
             skipped.ocids[reason] = list(partial.skipped[reason])
+            skipped.codes[reason] = {ocid: sorted(codes or ()) for ocid, codes in partial.skipped[reason].items()}
         skipped.currency = partial.currency
     return output
 

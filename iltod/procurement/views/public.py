@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from iltod.lib.tabular import tabular_response
 
 from .. import forms, permissions, timeline
-from ..models import ContractingProcess, Flag, MonitoringCase, Party, ProcessFeedback
+from ..models import ContractingProcess, Flag, MonitoringCase, Party, ProcessFeedback, SkippedCheck
 
 PER_PAGE = 25
 EXPORT_LIMIT = 10_000
@@ -36,6 +36,16 @@ def explanations(codes) -> dict[str, tuple[str, str]]:
         except Exception:  # an indicator the engine does not know: shown by its code alone
             result[code] = ("", "")
     return result
+
+
+def indicator_title(code: str) -> str:
+    """An indicator's display name in the page's language (its code if the engine does not know it)."""
+    try:
+        from ..flags import title
+
+        return title(code)
+    except (ImportError, KeyError):
+        return code
 
 
 def search_processes(data) -> tuple[forms.SearchForm, object]:
@@ -73,6 +83,10 @@ def search_processes(data) -> tuple[forms.SearchForm, object]:
         if d["flag"]:
             processes = processes.filter(
                 Exists(Flag.objects.filter(process=OuterRef("pk"), scope=Flag.Scope.PROCESS, code=d["flag"]))
+            )
+        if d["skipped"]:
+            processes = processes.filter(
+                Exists(SkippedCheck.objects.filter(process=OuterRef("pk"), reason=d["skipped"]))
             )
     elif form.is_bound:
         processes = processes.none()
@@ -142,6 +156,10 @@ def process_detail(request, code):
     flags = list(process.flags.filter(scope=Flag.Scope.PROCESS).order_by("code"))
     texts = explanations([f.code for f in flags])
     flag_rows = [(f, *texts.get(f.code, ("", ""))) for f in flags]
+    skipped = [
+        (check.get_reason_display(), [indicator_title(code) for code in check.codes])
+        for check in process.skipped_checks.order_by("reason")
+    ]
     feedback = list(
         ProcessFeedback.objects.filter(process=process, feedback__moderation="published").select_related("feedback")[
             :20
@@ -153,6 +171,7 @@ def process_detail(request, code):
         "view": timeline.view(process.compiled),
         "suppliers": list(process.suppliers.all()),
         "flags": flag_rows,
+        "skipped": skipped,
         "feedback": feedback,
         "cases": cases,
         "can_monitor": permissions.can_monitor(request.user),
