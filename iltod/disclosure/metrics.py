@@ -51,12 +51,25 @@ def _compute(numerator, with_denominator: bool):
             return add_up((codes.get(r["aimag_id"]), r["n"], r["d"] if with_denominator else None) for r in rows)
         return {}
 
-    return compute, breakdown
+    def by_body(scope: Scope, kind: str) -> dict[int, Value]:
+        """Every body's counts in one query: an organisation's own items; a facility's are those of
+        the organisation that runs it (its operator), as ``compute`` counts them for one facility."""
+        field = {"facility": "organization__operated_units", "organization": "organization_id"}.get(kind)
+        if field is None:
+            return {}
+        rows = _counted(scope).values(field).order_by().annotate(n=numerator(), d=Count("pk"))
+        return {
+            row[field]: Value(row["n"] or 0, (row["d"] or 0) if with_denominator else None)
+            for row in rows
+            if row[field] is not None
+        }
+
+    return compute, breakdown, by_body
 
 
 def register_obligation_metrics() -> None:
-    on_time, on_time_by = _compute(_on_time, True)
-    due, due_by = _compute(lambda: Count("pk"), False)
+    on_time, on_time_by, on_time_bodies = _compute(_on_time, True)
+    due, due_by, due_bodies = _compute(lambda: Count("pk"), False)
     register(
         Metric(
             code="disclosure.on_time",
@@ -69,6 +82,7 @@ def register_obligation_metrics() -> None:
             ),
             breakdown=on_time_by,
             dimensions=DIMENSIONS,
+            by_body=on_time_bodies,
         )
     )
     register(
@@ -80,6 +94,7 @@ def register_obligation_metrics() -> None:
             description=_("Items whose deadline fell in the period and has passed, published or not."),
             breakdown=due_by,
             dimensions=DIMENSIONS,
+            by_body=due_bodies,
         )
     )
 

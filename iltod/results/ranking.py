@@ -20,9 +20,11 @@ same kind) in proportion to how few items it has (empirical-Bayes shrinkage):
 the peers' counts added together (never an average of their percentages). A component without
 items for a body counts as the peer share; one without items for any body of a kind is left out of
 that kind's scores. Facilities are counted only by metrics that count every facility in one query
-(``Metric.by_body``): for them, another component has no items. The **score** is the weighted
-mean of the adjusted components (0–100). A body is **ranked** only with at least ``MIN_ITEMS``
-items over all components; the others are listed as "too few items to rank".
+(``Metric.by_body``): for them, another component has no items (a facility's disclosures are
+those of the organisation that runs it, as the disclosure metric counts them for one facility).
+The **score** is the weighted mean of the adjusted components (0–100). A body is **ranked** only
+with at least ``MIN_ITEMS`` items over all components; the others are listed as "too few items to
+rank".
 """
 
 from __future__ import annotations
@@ -172,8 +174,8 @@ def compute_ranking(period: Period) -> int:
                 values[c.metric] = at_once[(c.metric, kind)].get(pk, metrics.Value(0, 0))
             elif kind == "facility":
                 # Counted per facility only in one query (thousands of facilities): a module that
-                # cannot count its metric that way (disclosure, for example, counts organisations)
-                # has no items for facilities, so the component counts as the peer share.
+                # cannot count its metric that way (procurement's cases, for example) has no items
+                # for facilities, so the component counts as the peer share.
                 values[c.metric] = metrics.Value(0, 0)
             else:
                 values[c.metric] = metrics.get(c.metric).compute(scope_of(period, **body.scope))
