@@ -1,10 +1,13 @@
 from django.urls import path
 
-from .views import assessments, framework, library, members, profiles, resources, strategy, trainings
+from . import files
+from .views import assessments, framework, hub, library, members, profiles, resources, strategy, trainings
 
 app_name = "learning"
 
 urlpatterns: list = [
+    *hub.urlpatterns,
+    path("files/<path:name>", files.file, name="file"),  # every uploaded file, behind its guard
     # --- members, profiles, competency framework and assessments (sections 1 and 2)
     path("network/<str:code>/members/", members.member_directory, name="directory"),
     path("network/<str:code>/members/manage/", members.members_manage, name="members_manage"),

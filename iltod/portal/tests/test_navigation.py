@@ -10,6 +10,10 @@ PUBLIC = [
     reverse("engagement:group_list"),
     reverse("scorecards:public_list"),
     reverse("organizations:list"),
+    reverse("disclosure:compliance"),
+    reverse("procurement:process_list"),
+    reverse("learning:home"),
+    reverse("results:index"),
 ]
 
 
@@ -45,3 +49,10 @@ def test_work_links_follow_the_capabilities(client, personas, persona, inbox, sc
     assert (INBOX in links) is inbox
     assert (MY_SCORECARDS in links) is scorecards
     assert reverse("engagement:my_groups") in links
+
+
+@pytest.mark.django_db
+def test_every_public_module_in_the_menu_opens_for_an_anonymous_visitor(client, personas):
+    for link in sorted(nav_links(client) - {reverse("accounts:login")}):
+        response = client.get(link, follow=True)
+        assert response.status_code == 200, link
