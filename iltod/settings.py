@@ -207,10 +207,13 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded files go out through access-checked views (iltod/core/files.py). Set to nginx's internal
+# location (e.g. /protected-media/) to let nginx send the bytes once Django has allowed them.
+MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", "")
 # Outside production STATIC_ROOT is not collected; whitenoise serves from the finders instead.
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "iltod.core.storage.GuardedFileSystemStorage"},  # URLs through the guards
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -30,9 +30,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    # Development only; in production the web server serves media. Feedback attachments and
-    # engagement documents are never served from here: they go through access-checked views
-    # (feedback:attachment, engagement:document).
+    # Development only. Uploaded files are never served from here: they go through access-checked
+    # views (feedback:attachment, engagement:document, and iltod/core/files.py's routes).
     urlpatterns += [
         re_path(r"^media/(?P<path>.*)$", media),  # refuses the protected folders, however the path is written
     ]

@@ -5,9 +5,12 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.views.static import serve
 
+from .files import PROTECTED_FOLDERS
+
 # Files under these folders of MEDIA_ROOT go only through access-checked views (feedback
-# attachments, engagement documents), never through the development media route.
-PROTECTED_MEDIA = ("feedback", "engagement")
+# attachments, engagement documents, and every module's uploads: iltod/core/files.py), never
+# through the development media route.
+PROTECTED_MEDIA = PROTECTED_FOLDERS
 
 
 def health(request):

@@ -267,3 +267,46 @@ def can_moderate_ldf_reports(user, project) -> bool:
     """May ``user`` publish or hide citizens' reports on ``project``? Never the contractor: it is not
     a governor's office."""
     return _covers(moderated_ldf_area_ids(user), project.admin_unit)
+
+
+# --- uploaded files (iltod/disclosure/files.py serves them; pages, API and back office link there)
+
+
+def disclosure_document_is_public(disclosure) -> bool:
+    """Published (on time or late) by a public, active body."""
+    from .models import Disclosure
+
+    organization = disclosure.organization
+    published = disclosure.status in (Disclosure.Status.ON_TIME, Disclosure.Status.LATE)
+    return published and organization.is_public and organization.is_active
+
+
+def can_read_disclosure_document(actor, disclosure) -> bool:
+    """A disclosure's document is public once published by a public, active body; before that,
+    and for other bodies, only for those who publish for the body."""
+    return disclosure_document_is_public(disclosure) or can_publish_for(actor, disclosure.organization_id)
+
+
+def can_read_check_photo(user, check) -> bool:
+    """A citizen's photo with a check of a value: public once the check is published; before that
+    only the person who sent it and those who moderate the facility's checks."""
+    if check.moderation == check.Moderation.PUBLISHED:
+        return True
+    if _active(user) and check.checked_by_id == user.pk:
+        return True
+    return can_moderate_checks(user, check.value.facility)
+
+
+def can_read_milestone_photo(user, milestone) -> bool:
+    """A milestone's photo is public, as its project is (the governor's office published both)."""
+    return milestone.project_id is not None
+
+
+def can_read_report_photo(user, report) -> bool:
+    """A citizen's photo of a project visit: public once the report is published; before that only
+    the person who sent it and those who moderate the project's reports."""
+    if report.moderation == report.Moderation.PUBLISHED:
+        return True
+    if _active(user) and report.submitted_by_id == user.pk:
+        return True
+    return can_moderate_ldf_reports(user, report.project)

@@ -239,3 +239,15 @@ def get_library_item(user, code: str, *, edit: bool = False):
     if can_edit_item(user, item) or (not edit and item.is_public):
         return item
     raise Http404
+
+
+def library_file_is_public(item) -> bool:
+    """The item is published and no revision waits: the file is not versioned, so while a revision
+    is written or reviewed the stored file may be the draft's, and stays with the editors."""
+    return item.is_public and item.status == item.Status.PUBLISHED
+
+
+def can_read_library_file(user, item) -> bool:
+    """A library item's document: public while the item is published with no revision waiting;
+    otherwise only for those who may edit the item (its author, the network's administrators)."""
+    return library_file_is_public(item) or can_edit_item(user, item)

@@ -21,6 +21,7 @@ from .models import (
     FlagSettings,
     ImportJob,
     MonitoringCase,
+    MonitoringNetwork,
     OversightBody,
     Party,
 )
@@ -99,6 +100,11 @@ class ImportJobAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def get_queryset(self, request):
+        """Only the imports the person uploaded or publishes for (``permissions.import_jobs_for``):
+        another staff member's upload, its report and its file stay theirs."""
+        return permissions.import_jobs_for(request.user)
+
     def add_view(self, request, form_url="", extra_context=None):
         return redirect("admin:procurement_importjob_upload")
 
@@ -125,11 +131,11 @@ class ImportJobAdmin(admin.ModelAdmin):
         return render(request, "admin/procurement/importjob/upload.html", context)
 
     def progress_view(self, request, object_id):
-        job = get_object_or_404(ImportJob, pk=object_id)
+        job = get_object_or_404(permissions.import_jobs_for(request.user), pk=object_id)
         return JsonResponse(services.job_progress(job))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        job = get_object_or_404(ImportJob, pk=object_id)
+        job = get_object_or_404(permissions.import_jobs_for(request.user), pk=object_id)
         extra = {**(extra_context or {}), "job": job, "progress": services.job_progress(job)}
         return super().change_view(request, object_id, form_url, extra)
 
@@ -202,10 +208,20 @@ class OversightBodyAdmin(TranslationAdmin):
     autocomplete_fields = ["organization"]
 
 
+@admin.register(MonitoringNetwork)
+class MonitoringNetworkAdmin(admin.ModelAdmin):
+    """Which networks monitor procurement: only their member organisations' monitors open cases,
+    and only their administrators moderate the cases' steps."""
+
+    list_display = ["network", "created_at"]
+    autocomplete_fields = ["network"]
+    readonly_fields = ["created_at"]
+
+
 class CaseStepInline(admin.TabularInline):
     model = CaseStep
     extra = 0
-    fields = ["kind", "oversight_body", "public_summary", "moderation", "created_at"]
+    fields = ["kind", "oversight_body", "public_summary", "outcome", "moderation", "created_at"]
     readonly_fields = fields  # moderation goes through the guard and the service: the step list's actions
     can_delete = False
 
@@ -242,6 +258,7 @@ class CaseStepAdmin(admin.ModelAdmin):
         "kind",
         "oversight_body",
         "public_summary",
+        "outcome",
         "moderation",
         "created_by",
         "created_at",
@@ -276,4 +293,16 @@ class CaseStepAdmin(admin.ModelAdmin):
         self._moderate(request, queryset, publish=False)
 
 
-admin.site.register(CaseEvidence)
+@admin.register(CaseEvidence)
+class CaseEvidenceAdmin(admin.ModelAdmin):
+    """Evidence comes with its step (``services.add_step``); its file opens through the evidence
+    guard (``procurement:file``), like on the case's page."""
+
+    list_display = ["code", "step", "content_type", "size"]
+    readonly_fields = ["code", "step", "file", "content_type", "size"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

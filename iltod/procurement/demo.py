@@ -16,9 +16,13 @@ import os
 import random
 import tempfile
 
+from django.apps import apps
+
 YEARS = (2023, 2024, 2025)
 SEED = "iltod-procurement-demo"
 PER_BUYER_PER_YEAR = 3
+# the demo organisation (``iltod.demo.data.SUBNETWORKS``) marked as the procurement-monitoring network
+MONITORING_SUBNETWORK_EMAIL = "subnetwork-procurement@demo.iltod.mn"
 MAX_BUYERS = 60
 
 SUPPLIERS = [
@@ -331,7 +335,7 @@ def _seed_monitoring(processes) -> int:
 
     from . import services
     from .models import CaseStep, MonitoringCase, OversightBody, ProcessFeedback
-    from .permissions import monitoring_organizations
+    from .permissions import moderated_network_ids, monitoring_organizations
 
     created = 0
     linked = [p for p in processes if p.buyer and p.buyer.organization_id]
@@ -367,24 +371,31 @@ def _seed_monitoring(processes) -> int:
             break
     if monitor is None:
         return created
-    moderator = (
-        Membership.objects.with_capability(Capability.MANAGE_NETWORK)
-        .filter(user__is_superuser=False)
-        .select_related("user")
-        .order_by("pk")
-        .first()
+    moderator = next(
+        (
+            m
+            for m in Membership.objects.with_capability(Capability.MANAGE_NETWORK)
+            .filter(user__is_superuser=False)
+            .select_related("user")
+            .order_by("pk")
+            if moderated_network_ids(m.user)
+        ),
+        None,
     )
     bodies = list(OversightBody.objects.order_by("order"))
     K = CaseStep.Kind
+    # (outcome, steps after the violation, how many of the last steps wait for moderation): the
+    # public sees a case where its published steps leave it
     scenarios = [
-        ("success", [K.LETTER, K.COMPLAINT, K.RESULT, K.CLOSED]),
-        ("success", [K.LETTER, K.RESULT, K.CLOSED]),
-        ("success", [K.COMPLAINT, K.RESULT, K.CLOSED]),
-        ("defeat", [K.LETTER, K.COMPLAINT, K.RESULT, K.CLOSED]),
-        ("cancelled", [K.CLOSED]),
-        ("", [K.LETTER, K.COMPLAINT]),
-        ("", [K.LETTER, K.RESULT]),
-        ("", []),
+        ("success", [K.LETTER, K.COMPLAINT, K.RESULT, K.CLOSED], 0),
+        ("success", [K.LETTER, K.RESULT, K.CLOSED], 0),
+        ("success", [K.COMPLAINT, K.RESULT, K.CLOSED], 0),
+        ("defeat", [K.LETTER, K.COMPLAINT, K.RESULT, K.CLOSED], 0),
+        ("cancelled", [K.CLOSED], 0),
+        ("", [K.LETTER, K.COMPLAINT], 1),
+        ("", [K.LETTER, K.RESULT], 0),
+        ("", [K.LETTER], 1),
+        ("", [], 0),
     ]
     texts = {
         K.LETTER: "Захиалагчид зөрчлийг тайлбарласан албан бичиг хүргүүлсэн.",
@@ -393,7 +404,7 @@ def _seed_monitoring(processes) -> int:
         K.CLOSED: "Хэргийг хаасан.",
     }
     flagged = [p for p in linked if p.flags.exists()] or linked
-    for index, (outcome, steps) in enumerate(scenarios):
+    for index, (outcome, steps, waiting) in enumerate(scenarios):
         process = flagged[index % len(flagged)]
         base = process.date or datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
         when = base + datetime.timedelta(days=10)
@@ -416,10 +427,20 @@ def _seed_monitoring(processes) -> int:
                 when=when + datetime.timedelta(days=14 * step_index),
             )
         if moderator is not None:
-            for step in case.steps.all()[: max(1, len(steps))]:
+            for step in case.steps.all()[: len(steps) + 1 - waiting]:
                 services.moderate_step(step, actor=moderator.user, publish=True)
         created += 1
     return created
+
+
+def _mark_monitoring_network() -> None:
+    """The demo's procurement subnetwork is the procurement-monitoring network."""
+    from .models import MonitoringNetwork
+
+    Organization = apps.get_model("organizations", "Organization")
+    network = Organization.objects.filter(email=MONITORING_SUBNETWORK_EMAIL, kind="network").first()
+    if network is not None:
+        MonitoringNetwork.objects.get_or_create(network=network)
 
 
 def seed_procurement_demo() -> int:
@@ -428,6 +449,7 @@ def seed_procurement_demo() -> int:
     from .models import ContractingProcess, FlagSettings, Release
 
     created = 0
+    _mark_monitoring_network()
     if not FlagSettings.objects.exists():
         # Cardinal's defaults, except R025's lower fence: a fixed 5 % win rate, as Cardinal allows
         ini = services.default_ini().replace("[R025]", "[R025]\nthreshold = 0.05")

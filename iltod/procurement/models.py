@@ -322,6 +322,27 @@ class OversightBody(models.Model):
         return self.name
 
 
+class MonitoringNetwork(models.Model):
+    """A network (or subnetwork) whose member organisations monitor procurement: only their members
+    holding ``can_monitor_procurement`` (or holding it in the network itself) open cases."""
+
+    network = models.OneToOneField(
+        "organizations.Organization",
+        verbose_name=_("network"),
+        on_delete=models.CASCADE,
+        limit_choices_to={"kind": "network"},
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("procurement-monitoring network")
+        verbose_name_plural = _("procurement-monitoring networks")
+
+    def __str__(self) -> str:
+        return str(self.network)
+
+
 class MonitoringCaseQuerySet(models.QuerySet):
     def closed(self):
         return self.filter(state=MonitoringCase.State.CLOSED)
@@ -331,7 +352,11 @@ class MonitoringCaseQuerySet(models.QuerySet):
 
 
 class MonitoringCase(models.Model):
-    """A CSO's case on a process: violation reported → actions → result → closed."""
+    """A CSO's case on a process: violation reported → actions → result → closed.
+
+    ``state``, ``outcome`` and ``closed_at`` are what the public sees: they follow the latest step
+    a moderator published, never a step still waiting (``services.moderate_step``). The monitors'
+    own position in the loop is the latest step not refused (``services.working_state``)."""
 
     class State(models.TextChoices):
         REPORTED = "reported", _("violation reported")
@@ -398,6 +423,8 @@ class CaseStep(models.Model):
         OversightBody, verbose_name=_("oversight body"), on_delete=models.PROTECT, null=True, blank=True
     )
     public_summary = models.TextField(_("public summary"))
+    # how the case ended, on a closing step: the case takes it once the step is published
+    outcome = models.CharField(_("outcome"), max_length=12, choices=MonitoringCase.Outcome.choices, blank=True)
     moderation = models.CharField(
         _("moderation"), max_length=12, choices=Moderation.choices, default=Moderation.PENDING, db_index=True
     )
@@ -428,27 +455,3 @@ class CaseEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
-
-
-class SkippedCheck(models.Model):
-    """A process some red flags could not check, and why: Cardinal leaves these out silently; Iltod
-    counts and lists them. Replaced whenever the flags are recomputed."""
-
-    class Reason(models.TextChoices):
-        LOTS = "lots", _("Several lots: more than one active award")
-        CONSORTIUM = "consortium", _("A bid by several tenderers (a consortium)")
-        MULTIPLE_SUPPLIERS = "multiple_suppliers", _("An award to several suppliers")
-        CURRENCY = "currency", _("Amounts in another currency than the main one")
-
-    process = models.ForeignKey(ContractingProcess, on_delete=models.CASCADE, related_name="skipped_checks")
-    reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices)
-    codes = models.JSONField(_("indicators not checked"), default=list, blank=True)
-
-    class Meta:
-        verbose_name = _("process not checked")
-        verbose_name_plural = _("processes not checked")
-        constraints = [models.UniqueConstraint(fields=["process", "reason"], name="procurement_skipped_once")]
-        indexes = [models.Index(fields=["reason", "process"], name="procurement_skipped_reason")]
-
-    def __str__(self) -> str:
-        return f"{self.process_id} {self.reason}"

@@ -2,37 +2,52 @@
 
 - Everyone sees processes, parties, flags, published case steps and fixed rates.
 - Anyone (signed in or not) leaves structured feedback on a process; it goes to the buyer.
-- Members holding ``can_monitor_procurement`` in an organisation that belongs to a network (the
-  procurement-monitoring subnetwork, or the network itself) open cases for that organisation and
-  add their steps.
-- A network's administrators (``can_manage_network``) moderate the public summaries of its member
-  organisations' cases; platform superusers too.
+- Members holding ``can_monitor_procurement`` in an organisation of a procurement-monitoring
+  network (one marked in the back office: ``MonitoringNetwork``; the network itself counts) open
+  cases for that organisation and add their steps. Membership of any other network is not enough.
+- The administrators (``can_manage_network``) of those monitoring networks, or of the network
+  above one, moderate the public summaries of their member organisations' cases; platform
+  superusers too. A step changes what the public sees (the case's state, outcome and the fixed
+  rates) only once it is published.
+- Evidence of a published step is public; before that, only the case's monitors and moderators.
+- An OCDS import's progress, report and file: the person who uploaded it, people holding
+  ``can_publish`` in its publisher, platform superusers.
 - A government body's read and write API key posts OCDS to the API, for its own purchases only
   (``foreign_ocids``); the platform's staff import files in the back office.
 """
 
 from django.apps import apps
+from django.db.models import Q
 from django.http import Http404
 
 from iltod.accounts.capabilities import Capability
 from iltod.accounts.permissions import has_capability, organization_ids_with
 
-from .models import CaseStep, ContractingProcess, MonitoringCase, Party
+from .models import CaseEvidence, CaseStep, ContractingProcess, ImportJob, MonitoringCase, MonitoringNetwork, Party
 
 
 def _active(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def _networked(organization_ids) -> set[int]:
-    """Those of ``organization_ids`` that are networks or current members of one."""
+def monitoring_network_ids() -> set[int]:
+    """The networks marked as procurement-monitoring networks (the demo's procurement subnetwork)."""
+    return set(MonitoringNetwork.objects.values_list("network_id", flat=True))
+
+
+def _in_monitoring_network(organization_ids) -> set[int]:
+    """Those of ``organization_ids`` that are a monitoring network or a current, not suspended,
+    member of one."""
+    networks = monitoring_network_ids()
+    if not networks:
+        return set()
     NetworkMembership = apps.get_model("organizations", "NetworkMembership")
-    Organization = apps.get_model("organizations", "Organization")
     members = set(
-        NetworkMembership.objects.active().filter(member_id__in=organization_ids).values_list("member_id", flat=True)
+        NetworkMembership.objects.active()
+        .filter(network_id__in=networks, member_id__in=organization_ids)
+        .values_list("member_id", flat=True)
     )
-    networks = set(Organization.objects.networks().filter(pk__in=organization_ids).values_list("pk", flat=True))
-    return members | networks
+    return members | (set(organization_ids) & networks)
 
 
 def monitoring_organizations(user):
@@ -41,17 +56,21 @@ def monitoring_organizations(user):
     if not _active(user):
         return Organization.objects.none()
     ids = organization_ids_with(user, Capability.MONITOR_PROCUREMENT)
-    if user.is_superuser:
-        return Organization.objects.filter(pk__in=ids) if ids else Organization.objects.none()
-    return Organization.objects.filter(pk__in=_networked(ids))
+    return Organization.objects.filter(pk__in=_in_monitoring_network(ids)) if ids else Organization.objects.none()
 
 
 def may_monitor_for(user, organization) -> bool:
     if not _active(user) or organization is None:
         return False
     return has_capability(user, Capability.MONITOR_PROCUREMENT, organization) and bool(
-        _networked([organization.pk]) or user.is_superuser
+        _in_monitoring_network([organization.pk])
     )
+
+
+def monitors_outside_the_network(user) -> bool:
+    """Holds ``can_monitor_procurement`` somewhere, but not in a monitoring network: told why they
+    cannot open a case (anyone else gets a plain 404)."""
+    return _active(user) and bool(organization_ids_with(user, Capability.MONITOR_PROCUREMENT))
 
 
 def can_monitor(user) -> bool:
@@ -59,7 +78,22 @@ def can_monitor(user) -> bool:
 
 
 def moderated_network_ids(user) -> list[int]:
-    return organization_ids_with(user, Capability.MANAGE_NETWORK) if _active(user) else []
+    """The monitoring networks whose cases the user moderates: ``can_manage_network`` in the
+    monitoring network or in the network above it (the national network of a subnetwork)."""
+    if not _active(user):
+        return []
+    managed = organization_ids_with(user, Capability.MANAGE_NETWORK)
+    if not managed:
+        return []
+    marked = MonitoringNetwork.objects.filter(Q(network_id__in=managed) | Q(network__parent_id__in=managed))
+    return sorted(marked.values_list("network_id", flat=True))
+
+
+def _moderated_organizations(networks):
+    """A Q on ``case__organization``: the networks and their current members."""
+    NetworkMembership = apps.get_model("organizations", "NetworkMembership")
+    members = NetworkMembership.objects.current().filter(network_id__in=networks).values("member_id")
+    return Q(case__organization_id__in=networks) | Q(case__organization_id__in=members)
 
 
 def can_moderate_case(user, case: MonitoringCase) -> bool:
@@ -85,9 +119,16 @@ def steps_to_moderate(user):
     networks = moderated_network_ids(user)
     if not networks:
         return pending.none()
-    NetworkMembership = apps.get_model("organizations", "NetworkMembership")
-    members = NetworkMembership.objects.current().filter(network_id__in=networks).values("member_id")
-    return pending.filter(case__organization_id__in=[*networks]) | pending.filter(case__organization_id__in=members)
+    return pending.filter(_moderated_organizations(networks))
+
+
+def can_read_evidence(user, evidence: CaseEvidence) -> bool:
+    """A published step's evidence is public; a pending or refused one's only for the case's
+    monitors and moderators (pages, the file route and the back office alike)."""
+    step = evidence.step
+    if step.moderation == CaseStep.Moderation.PUBLISHED:
+        return True
+    return may_monitor_for(user, step.case.organization) or can_moderate_case(user, step.case)
 
 
 def get_case_for_monitor(user, code: str) -> MonitoringCase:
@@ -156,3 +197,18 @@ def foreign_ocids(organization, data: dict) -> list[str]:
 
 def can_import_in_back_office(user) -> bool:
     return _active(user) and user.is_staff
+
+
+def import_jobs_for(user):
+    """The OCDS imports whose progress, report and file the user may see: the ones they uploaded
+    and their publishers' (``can_publish`` there); every one for platform superusers."""
+    if not _active(user):
+        return ImportJob.objects.none()
+    if user.is_superuser:
+        return ImportJob.objects.all()
+    publishers = organization_ids_with(user, Capability.PUBLISH)
+    return ImportJob.objects.filter(Q(created_by=user) | Q(organization_id__in=publishers))
+
+
+def can_read_import(user, job: ImportJob) -> bool:
+    return import_jobs_for(user).filter(pk=job.pk).exists()

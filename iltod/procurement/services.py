@@ -185,7 +185,7 @@ def recompute_flags() -> int:
     """Run every red flag over every stored process with the active settings and store the results
     (per process and per party), replacing the previous ones. Returns how many results were stored."""
     try:
-        from .flags import Settings, Skipped, run
+        from .flags import Settings, run
     except ImportError:
         log.warning("procurement flags engine is not available; flags not computed")
         return 0
@@ -202,8 +202,7 @@ def recompute_flags() -> int:
                     ref_to_party[str(ref.get("id"))] = party_ids[found[:2]]
             yield data
 
-    skipped = Skipped()
-    result = run(releases(), settings, meta=True, maps=False, skipped=skipped)
+    result = run(releases(), settings, meta=True, maps=False)
     rows = []
     for scope in Flag.Scope.values:
         for key, values in (result.get(scope) or {}).items():
@@ -221,25 +220,8 @@ def recompute_flags() -> int:
     with transaction.atomic():
         Flag.objects.all().delete()
         Flag.objects.bulk_create(rows, batch_size=5000)
-        _store_skipped(skipped, process_ids)
     cache.set("procurement:flags:meta", result.get("Meta") or {}, timeout=None)
     return len(rows)
-
-
-def _store_skipped(skipped, process_ids: dict[str, int]) -> None:
-    """Replace the processes the flags could not check, by reason, with the indicators each missed."""
-    from .models import SkippedCheck
-
-    SkippedCheck.objects.all().delete()
-    SkippedCheck.objects.bulk_create(
-        [
-            SkippedCheck(process_id=process_ids[ocid], reason=reason, codes=codes)
-            for reason, by_ocid in skipped.codes.items()
-            for ocid, codes in by_ocid.items()
-            if ocid in process_ids
-        ],
-        batch_size=5000,
-    )
 
 
 def _party_refs(data: dict):
@@ -431,6 +413,14 @@ def open_case(
     return case
 
 
+def working_state(case: MonitoringCase) -> str:
+    """Where the monitors are in the loop: the state after the case's latest step that moderation
+    did not refuse (a step waiting counts; a refused one may be added again with a better summary).
+    The public sees ``case.state`` instead, which only published steps move."""
+    latest = case.steps.exclude(moderation=CaseStep.Moderation.REJECTED).order_by("-created_at", "-pk").first()
+    return NEXT_STATE[latest.kind] if latest else MonitoringCase.State.REPORTED
+
+
 @transaction.atomic
 def add_step(
     case: MonitoringCase,
@@ -444,12 +434,14 @@ def add_step(
     request=None,
     when=None,
 ) -> CaseStep:
+    """A step of the case, waiting for moderation: the case's public state, outcome and the fixed
+    rates do not move until a moderator publishes it (``moderate_step``)."""
     from .permissions import may_monitor_for
 
     case = MonitoringCase.objects.select_for_update().get(pk=case.pk)
     if not may_monitor_for(actor, case.organization):
         raise ProcurementError(_("Only the monitoring organisation's members can add steps to this case."))
-    if kind not in ALLOWED_STEPS[case.state]:
+    if kind not in ALLOWED_STEPS[working_state(case)]:
         raise ProcurementError(_("This step cannot follow the case's current step."))
     if not summary.strip():
         raise ProcurementError(_("Write a public summary of the step."))
@@ -463,23 +455,36 @@ def add_step(
         kind=kind,
         public_summary=summary.strip(),
         oversight_body=oversight_body if kind == CaseStep.Kind.COMPLAINT else None,
+        outcome=outcome if kind == CaseStep.Kind.CLOSED else "",
         created_by=actor,
         created_at=when,
     )
     _save_evidence(step, files)
-    case.state = NEXT_STATE[kind]
-    fields = ["state"]
-    if kind == CaseStep.Kind.CLOSED:
-        case.outcome, case.closed_at = outcome, when
-        fields += ["outcome", "closed_at"]
-    case.save(update_fields=fields)
     log_event(actor, AuditAction.CASE_STEP_ADDED, case, request=request, step=kind, outcome=outcome)
     return step
 
 
+def _publish_state(case: MonitoringCase) -> None:
+    """The case's public state, outcome and closing date from its latest published step."""
+    latest = case.steps.filter(moderation=CaseStep.Moderation.PUBLISHED).order_by("-created_at", "-pk").first()
+    closed = latest is not None and latest.kind == CaseStep.Kind.CLOSED
+    case.state = NEXT_STATE[latest.kind] if latest else MonitoringCase.State.REPORTED
+    case.outcome = latest.outcome if closed else ""
+    case.closed_at = latest.created_at if closed else None
+    case.save(update_fields=["state", "outcome", "closed_at"])
+
+
 @transaction.atomic
 def moderate_step(step: CaseStep, *, actor, publish: bool, request=None) -> CaseStep:
+    """Publish or refuse a step's summary, and with it what the public sees of the case. The case
+    is locked first (as ``add_step`` does), then the step: two moderators publishing two steps of
+    one case at once leave the state of the later step, whichever commits first."""
+    case_id = CaseStep.objects.filter(pk=step.pk).values_list("case_id", flat=True).get()
+    case = MonitoringCase.objects.select_for_update().get(pk=case_id)
+    step = CaseStep.objects.select_for_update().get(pk=step.pk)
     step.moderation = CaseStep.Moderation.PUBLISHED if publish else CaseStep.Moderation.REJECTED
     step.save(update_fields=["moderation"])
-    log_event(actor, AuditAction.CASE_STEP_MODERATED, step.case, request=request, published=publish)
+    step.case = case
+    _publish_state(case)
+    log_event(actor, AuditAction.CASE_STEP_MODERATED, case, request=request, published=publish, state=case.state)
     return step

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import files
 from .views import monitoring, public
 
 app_name = "procurement"
@@ -18,4 +19,5 @@ urlpatterns = [
     path("cases/<str:code>/steps/", monitoring.step_add, name="step_add"),
     path("steps/<str:code>/moderate/", monitoring.step_moderate, name="step_moderate"),
     path("evidence/<str:code>/", monitoring.evidence, name="evidence"),
+    path("files/<path:name>", files.file, name="file"),  # every uploaded file, behind its guard
 ]

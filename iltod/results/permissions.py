@@ -39,3 +39,9 @@ def get_framework_for_user(user, code: str) -> Framework:
     if framework is None:
         raise Http404
     return framework
+
+
+def can_read_evidence(user, entry: ManualActual) -> bool:
+    """The evidence file of a manual actual: for those who enter and approve actuals only (the
+    entries are not public; the approved value is)."""
+    return can_manage_results(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import alerts, views
+from . import alerts, files, views
 
 app_name = "results"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("alerts/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("feeds/facility/<str:code>/", alerts.FacilityFeed(), name="facility_feed"),
     path("feeds/area/<str:code>/", alerts.AreaFeed(), name="area_feed"),
+    path("files/<path:name>", files.file, name="file"),  # every uploaded file, behind its guard
     path("<slug:code>/", views.overview, name="overview"),
     path("<slug:code>/indicators/<int:pk>/", views.indicator_detail, name="indicator"),
     path("<slug:code>/indicators/<int:pk>/target/", views.target_set, name="target_set"),

@@ -1,8 +1,16 @@
 import pytest
 
-from iltod.procurement.models import ContractingProcess, Flag
+from iltod.procurement.models import ContractingProcess, Flag, MonitoringNetwork
 
 from .helpers import award, import_data, package, release, supplier_party
+
+
+@pytest.fixture(autouse=True)
+def _monitoring_network(request):
+    """The personas' network is the procurement-monitoring network (as the demo's subnetwork is),
+    so its member CSO's monitor opens cases; tests that take it away say so."""
+    if "personas" in request.fixturenames:
+        MonitoringNetwork.objects.get_or_create(network=request.getfixturevalue("personas").network)
 
 
 @pytest.fixture

@@ -19,4 +19,4 @@ def test_the_demo_seeds_processes_feedback_and_cases_once(personas):
     assert CaseStep.objects.filter(moderation=CaseStep.Moderation.PUBLISHED).exists()
     # a second run adds nothing
     assert seed_procurement_demo() == 0
-    assert MonitoringCase.objects.count() == 8
+    assert MonitoringCase.objects.count() == 9

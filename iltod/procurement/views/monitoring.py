@@ -4,11 +4,13 @@ moderation of the steps' public summaries, and evidence downloads."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from iltod.core.files import send_file
 
 from .. import forms, permissions, services
 from ..models import CaseEvidence, CaseStep, ContractingProcess, MonitoringCase
@@ -59,20 +61,38 @@ def case_detail(request, code):
     steps = list(case.steps.select_related("oversight_body").prefetch_related("evidence"))
     if not (may_act or may_moderate):
         steps = [s for s in steps if s.moderation == CaseStep.Moderation.PUBLISHED]
-    form = forms.StepForm() if may_act and case.state != MonitoringCase.State.CLOSED else None
+    # the public sees the state published steps set; the monitors also where they are themselves
+    working = services.working_state(case) if may_act or may_moderate else case.state
+    form = forms.StepForm() if may_act and working != MonitoringCase.State.CLOSED else None
     return render(
         request,
         "procurement/case_detail.html",
-        {"case": case, "steps": steps, "form": form, "may_act": may_act, "may_moderate": may_moderate},
+        {
+            "case": case,
+            "steps": steps,
+            "form": form,
+            "may_act": may_act,
+            "may_moderate": may_moderate,
+            "working_state": MonitoringCase.State(working).label if working != case.state else None,
+        },
     )
 
 
 @login_required
 def case_new(request, code):
+    process = get_object_or_404(ContractingProcess, code=code)
     organizations = permissions.monitoring_organizations(request.user)
     if not organizations.exists():
-        raise Http404
-    process = get_object_or_404(ContractingProcess, code=code)
+        if not permissions.monitors_outside_the_network(request.user):
+            raise Http404
+        messages.error(
+            request,
+            _(
+                "Only members of the procurement-monitoring network who monitor procurement for their "
+                "organisation can open a case."
+            ),
+        )
+        return redirect(process.get_absolute_url())
     form = forms.CaseForm(request.POST or None, request.FILES or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,14 +163,15 @@ def step_moderate(request, code):
 
 
 def evidence(request, code):
+    """A step's evidence file, behind the same guard as its file route (``procurement.files``)."""
     item = get_object_or_404(CaseEvidence.objects.select_related("step__case__organization"), code=code)
-    step = item.step
-    if step.moderation != CaseStep.Moderation.PUBLISHED and not (
-        permissions.may_monitor_for(request.user, step.case.organization)
-        or permissions.can_moderate_case(request.user, step.case)
-    ):
+    if not permissions.can_read_evidence(request.user, item):
         raise Http404
     extension = "pdf" if item.content_type == "application/pdf" else item.content_type.rsplit("/", 1)[-1]
-    return FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=f"evidence.{extension}", content_type=item.content_type
+    return send_file(
+        item.file,
+        filename=f"evidence.{extension}",
+        content_type=item.content_type,
+        public=item.step.moderation == CaseStep.Moderation.PUBLISHED,
+        download=True,
     )
