@@ -455,3 +455,27 @@ class CaseEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+
+class SkippedCheck(models.Model):
+    """A process some red flags could not check, and why: Cardinal leaves these out silently; Iltod
+    counts and lists them. Replaced whenever the flags are recomputed."""
+
+    class Reason(models.TextChoices):
+        LOTS = "lots", _("Several lots: more than one active award")
+        CONSORTIUM = "consortium", _("A bid by several tenderers (a consortium)")
+        MULTIPLE_SUPPLIERS = "multiple_suppliers", _("An award to several suppliers")
+        CURRENCY = "currency", _("Amounts in another currency than the main one")
+
+    process = models.ForeignKey(ContractingProcess, on_delete=models.CASCADE, related_name="skipped_checks")
+    reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices)
+    codes = models.JSONField(_("indicators not checked"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("process not checked")
+        verbose_name_plural = _("processes not checked")
+        constraints = [models.UniqueConstraint(fields=["process", "reason"], name="procurement_skipped_once")]
+        indexes = [models.Index(fields=["reason", "process"], name="procurement_skipped_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.process_id} {self.reason}"

@@ -185,7 +185,7 @@ def recompute_flags() -> int:
     """Run every red flag over every stored process with the active settings and store the results
     (per process and per party), replacing the previous ones. Returns how many results were stored."""
     try:
-        from .flags import Settings, run
+        from .flags import Settings, Skipped, run
     except ImportError:
         log.warning("procurement flags engine is not available; flags not computed")
         return 0
@@ -202,7 +202,8 @@ def recompute_flags() -> int:
                     ref_to_party[str(ref.get("id"))] = party_ids[found[:2]]
             yield data
 
-    result = run(releases(), settings, meta=True, maps=False)
+    skipped = Skipped()
+    result = run(releases(), settings, meta=True, maps=False, skipped=skipped)
     rows = []
     for scope in Flag.Scope.values:
         for key, values in (result.get(scope) or {}).items():
@@ -220,8 +221,25 @@ def recompute_flags() -> int:
     with transaction.atomic():
         Flag.objects.all().delete()
         Flag.objects.bulk_create(rows, batch_size=5000)
+        _store_skipped(skipped, process_ids)
     cache.set("procurement:flags:meta", result.get("Meta") or {}, timeout=None)
     return len(rows)
+
+
+def _store_skipped(skipped, process_ids: dict[str, int]) -> None:
+    """Replace the processes the flags could not check, by reason, with the indicators each missed."""
+    from .models import SkippedCheck
+
+    SkippedCheck.objects.all().delete()
+    SkippedCheck.objects.bulk_create(
+        [
+            SkippedCheck(process_id=process_ids[ocid], reason=reason, codes=codes)
+            for reason, by_ocid in skipped.codes.items()
+            for ocid, codes in by_ocid.items()
+            if ocid in process_ids
+        ],
+        batch_size=5000,
+    )
 
 
 def _party_refs(data: dict):
