@@ -3,7 +3,13 @@ import django.utils.timezone
 from django.db import migrations, models
 
 # The kinds of step and the case's public state they lead to (services.NEXT_STATE, frozen here).
-NEXT_STATE = {"violation": "reported", "letter": "action", "complaint": "action", "result": "result", "closed": "closed"}
+NEXT_STATE = {
+    "violation": "reported",
+    "letter": "action",
+    "complaint": "action",
+    "result": "result",
+    "closed": "closed",
+}
 
 
 def public_state_from_published_steps(apps, schema_editor):
