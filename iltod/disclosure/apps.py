@@ -26,6 +26,11 @@ class DisclosureConfig(AppConfig):
         from .views import facility_data as facility_data_views
 
         panels.register("facility", facility_data_views.facility_panel)
+        # a feedback item made from a dispute or a project report links back to it
+        from .views import feedback_links
+
+        panels.register("feedback", feedback_links.public_panel)
+        panels.register("feedback_staff", feedback_links.staff_panel)
         periodic.register("disclosure.answered_disputes", facility_data.answer_disputes, order=10)
         metrics.register_facility_data_metrics()
         register_dataset(

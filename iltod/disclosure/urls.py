@@ -1,7 +1,6 @@
 from django.urls import path
 
-from . import files
-from .views import budgets, facility_data, obligations, opendata, projects
+from .views import budgets, campaign_kobo, facility_data, obligations, opendata, projects
 
 app_name = "disclosure"
 
@@ -15,7 +14,6 @@ urlpatterns: list = [
     path("compliance/bodies/<str:code>/", obligations.compliance_body, name="compliance_body"),
     path("items/<str:code>/", obligations.disclosure_detail, name="disclosure"),
     path("items/<str:code>/document/", obligations.disclosure_document, name="disclosure_document"),
-    path("files/<path:name>", files.file, name="file"),  # every uploaded file, behind its guard
     path("publish/", obligations.publisher, name="publisher"),
     path("publish/events/new/", obligations.record_event, name="record_event"),
     path("publish/<str:code>/", obligations.publish, name="publish"),
@@ -36,6 +34,7 @@ urlpatterns: list = [
     path("campaigns/", facility_data.campaign_list, name="campaign_list"),
     path("campaigns/<str:code>/", facility_data.campaign_detail, name="campaign_detail"),
     path("campaigns/<str:code>/xlsform/", facility_data.campaign_xlsform, name="campaign_xlsform"),
+    path("kobo/checks/", campaign_kobo.campaign_kobo_webhook, name="campaign_kobo"),
     path(
         "campaigns/<str:code>/checklist/<str:facility_code>/",
         facility_data.campaign_checklist,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from iltod.core.forms import ImportUploadForm
+from iltod.core.panels import render_panels
 from iltod.lib.tabular import TabularError, read_rows, tabular_response
 from iltod.lib.translit import search_key
 from iltod.notifications.models import OutboundMessage
@@ -347,6 +348,8 @@ def _render_case(request, feedback, *, bound=None, reporter=None, status=200):
             ),
             "attachments": feedback.attachments.all(),
             "outbox": OutboundMessage.objects.for_object(feedback).order_by("-created_at")[:20],
+            # what the item came from, before moderation too (slot "feedback_staff")
+            "panels": render_panels("feedback_staff", request, feedback),
         },
         status=status,
     )

@@ -18,6 +18,7 @@ from django_ratelimit.core import is_ratelimited
 
 from iltod.accounts.permissions import can_view_statistics
 from iltod.core.middleware import save_session_now
+from iltod.core.panels import render_panels
 from iltod.core.replicas import reads_from_replica
 from iltod.lib.tabular import tabular_response
 from iltod.lib.translit import search_key
@@ -286,6 +287,8 @@ def track(request, code):
             "rating_form": rating_form if feedback.rating is None and feedback.resolved_at else None,
             "reopen_form": reopen_form if feedback.can_be_reopened else None,
             "update_form": update_form if feedback.is_open else None,
+            # a higher module links what the item came from (disclosure: a disputed figure, a project report)
+            "panels": render_panels("feedback", request, feedback),
         },
     )
 
@@ -367,6 +370,7 @@ def public_detail(request, code):
             "attachments": attachments,
             "following": request.user.is_authenticated
             and Follow.objects.filter(user=request.user, feedback=feedback).exists(),
+            "panels": render_panels("feedback", request, feedback),
         },
     )
 

@@ -8,6 +8,7 @@ the row number a person sees in their spreadsheet program, so that import errors
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -114,7 +115,40 @@ def _rows_from_matrix(matrix: Iterable[list]) -> Iterator[Row]:
 
 
 def read_rows(uploaded, filename: str | None = None) -> list[Row]:
-    """Read a CSV or XLSX file (path, bytes or uploaded file object) into rows."""
+    """Read a CSV or XLSX file (path, bytes or uploaded file object) into rows (an XLSX file's
+    first sheet)."""
+    data, name = _file_bytes(uploaded, filename)
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        return _read_xlsx(data)
+    return _read_text(data, name)
+
+
+def read_workbook(uploaded, filename: str | None = None) -> dict[str, list[Row]]:
+    """Every sheet of an XLSX file by its lower-cased name, in the workbook's order; a CSV file is
+    one sheet named "" (a project and its milestones travel as two sheets of one workbook)."""
+    data, name = _file_bytes(uploaded, filename)
+    if not (name.endswith(".xlsx") or data[:2] == b"PK"):
+        return {"": _read_text(data, name)}
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise TabularError(_("The file is not a readable XLSX workbook.")) from exc
+    sheets: dict[str, list[Row]] = {}
+    try:
+        for sheet in workbook.worksheets:
+            matrix = sheet.iter_rows(values_only=True)
+            first = next(matrix, None)
+            # an empty sheet has nothing to import; a sheet with content must name its columns
+            rows = [] if first is None else list(_rows_from_matrix(itertools.chain([first], matrix)))
+            sheets.setdefault(sheet.title.strip().lower(), rows)
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _file_bytes(uploaded, filename: str | None) -> tuple[bytes, str]:
     if isinstance(uploaded, str):
         filename = filename or uploaded
         with open(uploaded, "rb") as handle:
@@ -126,9 +160,10 @@ def read_rows(uploaded, filename: str | None = None) -> list[Row]:
         data = uploaded.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
         raise TabularError(_("The file is larger than 20 MB."))
-    name = (filename or "").lower()
-    if name.endswith(".xlsx") or data[:2] == b"PK":
-        return _read_xlsx(data)
+    return data, (filename or "").lower()
+
+
+def _read_text(data: bytes, name: str) -> list[Row]:
     if name.endswith(".xls"):
         raise TabularError(_("Old .xls files are not supported: save the sheet as .xlsx or .csv."))
     text = _decode(data)
@@ -160,18 +195,7 @@ def _read_xlsx(data: bytes) -> list[Row]:
 def tabular_response(filename: str, header: list[str], rows: Iterable[list], fmt: str = "csv"):
     """An HTTP download of ``rows`` as CSV (UTF-8 with BOM, opens in Excel) or XLSX."""
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet()
-        sheet.append([str(h) for h in header])
-        for row in rows:
-            sheet.append([_xlsx_cell(sheet, v) for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
+        return workbook_response(filename, [(None, header, rows)])
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([str(h) for h in header])
@@ -179,6 +203,23 @@ def tabular_response(filename: str, header: list[str], rows: Iterable[list], fmt
         writer.writerow([_csv_value(v) for v in row])
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def workbook_response(filename: str, sheets: Iterable[tuple[str | None, list[str], Iterable[list]]]):
+    """An XLSX download with a sheet per ``(title, header, rows)`` (None: the default title)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.append([str(h) for h in header])
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
 
 

@@ -32,6 +32,11 @@ PROJECT_COLUMNS = [
     "description",
 ]
 
+# Milestones travel with their projects: a second sheet "milestones" of the projects' workbook, or a
+# CSV file of their own. A milestone is found by its project's external id and its title.
+MILESTONE_SHEET = "milestones"
+MILESTONE_COLUMNS = ["project", "title", "planned_on", "done_on"]
+
 AMOUNT_FIELD = {"min_value": Decimal(0), "max_digits": 16, "decimal_places": 2}
 
 
@@ -84,6 +89,21 @@ class ProjectRowForm(forms.Form):
             self.add_error("completed_on", _("This date is in the future."))
         _check_progress(self, data)
         return data
+
+
+class MilestoneRowForm(forms.Form):
+    """One milestone of an import: the project's external id, the title, the dates."""
+
+    project = forms.RegexField(regex=r"^[\w.\-/]{1,64}$", label=_("project"))
+    title = forms.CharField(max_length=255, label=_("milestone"))
+    planned_on = forms.DateField(required=False, input_formats=DATE_FORMATS, label=_("planned for"))
+    done_on = forms.DateField(required=False, input_formats=DATE_FORMATS, label=_("done on"))
+
+    def clean_done_on(self):
+        done = self.cleaned_data["done_on"]
+        if done and done > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return done
 
 
 class ProgressForm(forms.ModelForm):

@@ -293,6 +293,12 @@ class ValueCheck(models.Model):
         blank=True,
         related_name="disclosure_check",
     )
+    external_id = models.CharField(
+        _("id in the source channel"),
+        max_length=128,
+        blank=True,
+        help_text=_("The KoBoToolbox or ODK submission this check came from (its uuid)."),
+    )
     created_at = models.DateTimeField(_("checked"), default=timezone.now)
 
     class Meta:
@@ -302,6 +308,13 @@ class ValueCheck(models.Model):
         indexes = [
             # the moderation queue: pending checks, oldest first
             models.Index(fields=["created_at"], condition=Q(moderation="pending"), name="valuecheck_pending"),
+        ]
+        constraints = [
+            # a KoBo submission checks each value once, however often it is delivered; its index
+            # (external id first) also finds a submission seen before
+            models.UniqueConstraint(
+                fields=["external_id", "value"], condition=~Q(external_id=""), name="valuecheck_one_per_submission"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -545,8 +545,20 @@ def _beyond_tolerance(value: FacilityValue, observed: Decimal | None) -> bool:
     return abs(observed - value.value) > allowed
 
 
+def dispute_handler(value: FacilityValue):
+    """Who answers a dispute: whoever published the figure, not the usual routing of the topic.
+    The aimag or district department when it published the value (it holds the figure and can
+    correct it); otherwise the provider that published it, or the facility's operator. None (no
+    publisher, no operator): the usual routing of the facility."""
+    publisher = value.publisher
+    if publisher is not None and publisher.is_active:
+        return publisher
+    return value.facility.operator
+
+
 def _dispute_feedback(check: ValueCheck, *, user, language: str):
-    """The feedback item a dispute beyond the tolerance becomes, routed like any other item of the facility."""
+    """The feedback item a dispute beyond the tolerance becomes, sent to the value's publisher
+    (``dispute_handler``); the feedback guard still applies."""
     from iltod.feedback.models import Category, Feedback, Kind
     from iltod.feedback.services import Submission, store_feedback
 
@@ -582,6 +594,9 @@ def _dispute_feedback(check: ValueCheck, *, user, language: str):
             reporter_name=getattr(user, "full_name", "") if getattr(user, "is_authenticated", False) else "",
             reporter_email=getattr(user, "email", "") if getattr(user, "is_authenticated", False) else "",
             language=language,
+            route_to=dispute_handler(value),
+            # the item's page shows a panel linking back to the figure (views.feedback_links)
+            attributes={"facility_value": value.code, "value_check": check.code},
         ),
         submitted_by=user if getattr(user, "is_authenticated", False) else None,
     )
@@ -589,7 +604,13 @@ def _dispute_feedback(check: ValueCheck, *, user, language: str):
 
 
 @transaction.atomic(durable=True)
-def check_value(
+def check_value(value: FacilityValue, **kwargs) -> ValueCheck:
+    """Record a citizen's check (``record_check``) in a transaction of its own."""
+    return record_check(value, **kwargs)
+
+
+@transaction.atomic
+def record_check(
     value: FacilityValue,
     *,
     verdict: str,
@@ -599,12 +620,18 @@ def check_value(
     user=None,
     campaign: ValidationCampaign | None = None,
     language: str = "mn",
+    external_id: str = "",
     request=None,
 ) -> ValueCheck:
     """Record a citizen's check. A dispute further from the published value than the indicator's
     tolerance becomes a feedback item to the publisher (with its deadlines, public answer and
-    rating), linked both ways. The check is public once moderated."""
-    value = FacilityValue.objects.select_for_update().select_related("indicator", "facility__sector").get(pk=value.pk)
+    rating), linked both ways. The check is public once moderated. Inside the caller's transaction:
+    a KoBo submission records its checks together (``iltod.disclosure.kobo``)."""
+    value = (
+        FacilityValue.objects.select_for_update(of=("self",))
+        .select_related("indicator", "facility__sector", "facility__operator", "publisher")
+        .get(pk=value.pk)
+    )
     if verdict not in ValueCheck.Verdict.values:
         raise FacilityDataError(_("Confirm or dispute the value."))
     if verdict == ValueCheck.Verdict.DISPUTE:
@@ -625,6 +652,7 @@ def check_value(
         comment=comment.strip(),
         checked_by=user if getattr(user, "is_authenticated", False) else None,
         campaign=campaign,
+        external_id=external_id,
     )
     if photo is not None:
         from iltod.feedback.uploads import clean_upload
@@ -767,17 +795,19 @@ def campaign_xlsform(campaign: ValidationCampaign) -> bytes:
     """The campaign's checklist as an XLSForm (KoBoToolbox / ODK Collect): the volunteer picks the
     facility, then per indicator says whether the published value is right and, if not, what they saw.
     Field names: ``campaign``, ``facility`` (the facility's public code), ``<indicator>_ok`` (yes/no)
-    and ``<indicator>_seen`` (the value observed)."""
+    ``<indicator>_seen`` (the value observed, required for a "no"), ``comment`` and ``deviceid``;
+    the KoBo webhook (``iltod.disclosure.kobo``) reads them back."""
     from iltod.lib.xlsform import DEFAULT_LANGUAGE, labels, workbook
 
     survey = [
         ["start", "start", "", "", "", "", ""],
         ["end", "end", "", "", "", "", ""],
+        ["deviceid", "deviceid", "", "", "", "", ""],  # the KoBo webhook's rate limit counts per device
         ["calculate", "campaign", "", "", "", "", ""],
         ["select_one facility", "facility", *labels("Байгууллага", "Facility"), "yes", "", ""],
     ]
-    survey[2].append(f"'{campaign.code}'")
-    for row in survey[:2] + survey[3:]:
+    survey[3].append(f"'{campaign.code}'")
+    for row in survey[:3] + survey[4:]:
         row.append("")
     for indicator in campaign.indicators.order_by("order", "code"):
         survey.append(
@@ -798,12 +828,13 @@ def campaign_xlsform(campaign: ValidationCampaign) -> bytes:
                 "decimal",
                 f"{indicator.code}_seen",
                 *labels(f"{indicator.name_mn}: таны харсан тоо", f"{indicator.name_en}: the value you saw"),
-                "",
+                "yes",  # a dispute says what was seen (the web form's rule)
                 f"${{{indicator.code}_ok}} = 'no'",
                 ". >= 0",
                 "",
             ]
         )
+    survey.append(["text", "comment", *labels("Тайлбар", "Comment"), "", "", "", ""])
     choices = [["yes_no", "yes", "Тийм", "Yes"], ["yes_no", "no", "Үгүй", "No"]]
     for assignment in campaign.assignments.select_related("facility").order_by("facility__name"):
         facility = assignment.facility

@@ -2,6 +2,8 @@
 area's governor's office, and citizens' monitoring reports (moderated; a problem becomes a
 feedback item for the governor's office, linked both ways)."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +20,7 @@ from iltod.organizations.models import Organization
 from iltod.places.models import AdminUnit
 
 from .. import permissions
-from ..forms.projects import PROJECT_COLUMNS, ProjectRowForm
+from ..forms.projects import MILESTONE_SHEET, PROJECT_COLUMNS, MilestoneRowForm, ProjectRowForm
 from ..models import LdfProject, Milestone, MonitoringReport
 
 # The levels whose fund pays for projects: soums and the capital's districts, and their bags and khoroos.
@@ -31,17 +33,113 @@ class ProjectError(ValueError):
     """A request the rules do not allow; the message is translated."""
 
 
-def _form_errors(report: ImportReport, row: Row, form) -> None:
+@dataclass
+class ProjectImportReport(ImportReport):
+    """An import's report with the milestones' counts beside the projects'."""
+
+    milestones_created: int = 0
+    milestones_updated: int = 0
+    milestones_unchanged: int = 0
+
+
+def _form_errors(report: ImportReport, row: Row, form, prefix: str = "") -> None:
     for field, errors in form.errors.items():
         for error in errors:
-            report.add_error(row.number, "" if field == "__all__" else field, error)
+            report.add_error(row.number, prefix if field == "__all__" else f"{prefix}{field}", error)
+
+
+def split_workbook(sheets: dict[str, list[Row]]) -> tuple[list[Row], list[Row]]:
+    """The project rows and the milestone rows of a file (``lib.tabular.read_workbook``): the sheets
+    named "projects" and "milestones", else the first sheet for the projects. A CSV file holds one
+    or the other, told by its columns (``project`` and ``title``, no ``external_id``: milestones)."""
+    sheets = dict(sheets)
+    milestones = sheets.pop(MILESTONE_SHEET, None)
+    projects = sheets.get("projects")
+    if projects is None:
+        projects = next(iter(sheets.values()), [])
+    if milestones is None and projects and {"project", "title"} <= projects[0].values.keys():
+        if "external_id" not in projects[0].values:
+            return [], projects
+    return projects, milestones or []
+
+
+def _check_milestones(report, rows: list[Row], in_file: set[str], may_manage) -> tuple[list, dict]:
+    """Validate milestone rows (errors under ``milestones.<column>``): the cleaned rows and the
+    projects they name that are not in the file."""
+    prefix = f"{MILESTONE_SHEET}."
+    valid, seen = [], {}
+    for row in rows:
+        form = MilestoneRowForm(row.values)
+        if not form.is_valid():
+            _form_errors(report, row, form, prefix)
+            continue
+        data = form.cleaned_data
+        key = (data["project"], data["title"])
+        if key in seen:
+            report.add_error(row.number, f"{prefix}title", _("Duplicate of row %(row)s.") % {"row": seen[key]})
+            continue
+        seen[key] = row.number
+        valid.append((row, data))
+    elsewhere = {d["project"] for _row, d in valid} - in_file
+    stored = {
+        p.external_id: p
+        for p in LdfProject.objects.select_related("admin_unit__parent__parent").filter(external_id__in=elsewhere)
+    }
+    for row, data in valid:
+        if data["project"] in in_file:
+            continue  # its project row was checked above
+        project = stored.get(data["project"])
+        if project is None:
+            report.add_error(
+                row.number,
+                f"{prefix}project",
+                _("No project has the external id %(id)s, in this file or already published.")
+                % {"id": data["project"]},
+            )
+        elif not may_manage(project.admin_unit):
+            report.add_error(row.number, f"{prefix}project", _("This project belongs to another area."))
+    return valid, stored
+
+
+def _write_milestones(report: ProjectImportReport, valid: list) -> None:
+    """Create or update milestones by project and title; milestones not in the file are kept."""
+    project_ids = dict(
+        LdfProject.objects.filter(external_id__in={d["project"] for _row, d in valid}).values_list("external_id", "pk")
+    )
+    existing: dict[tuple[int, str], Milestone] = {}
+    for milestone in Milestone.objects.filter(project_id__in=project_ids.values()).order_by("pk"):
+        existing.setdefault((milestone.project_id, milestone.title), milestone)
+    new = []
+    for _row, data in valid:
+        project_id = project_ids[data["project"]]
+        current = existing.get((project_id, data["title"]))
+        if current is None:
+            new.append(
+                Milestone(
+                    project_id=project_id, title=data["title"], planned_on=data["planned_on"], done_on=data["done_on"]
+                )
+            )
+            continue
+        differs = [key for key in ("planned_on", "done_on") if getattr(current, key) != data[key]]
+        if not differs:
+            report.milestones_unchanged += 1
+            continue
+        for key in differs:
+            setattr(current, key, data[key])
+        current.save(update_fields=differs)
+        report.milestones_updated += 1
+    Milestone.objects.bulk_create(new, batch_size=1000)
+    report.milestones_created = len(new)
 
 
 @transaction.atomic
-def import_projects(rows: list[Row], *, actor=None, dry_run=False, source="") -> ImportReport:
-    """Create or update projects by external id; all or nothing. ``actor`` publishes only for the
-    areas its governor's office covers (None: a management command)."""
-    report = ImportReport(dry_run=dry_run)
+def import_projects(
+    rows: list[Row], *, milestones: list[Row] | None = None, actor=None, dry_run=False, source=""
+) -> ProjectImportReport:
+    """Create or update projects by external id, and their milestones by project and title; all or
+    nothing. ``actor`` publishes only for the areas its governor's office covers (None: a
+    management command)."""
+    report = ProjectImportReport(dry_run=dry_run)
     valid: list[tuple[Row, dict]] = []
     seen: dict[str, int] = {}
     for row in rows:
@@ -96,6 +194,7 @@ def import_projects(rows: list[Row], *, actor=None, dry_run=False, source="") ->
             and not contains(area.boundary, data["longitude"], data["latitude"])
         ):
             report.add_error(row.number, "latitude", _("The point is outside %(area)s.") % {"area": area.name})
+    milestone_rows, _stored = _check_milestones(report, milestones or [], set(seen), may_manage)
     if not report.ok:
         transaction.set_rollback(True)
         return report
@@ -121,6 +220,8 @@ def import_projects(rows: list[Row], *, actor=None, dry_run=False, source="") ->
             changed.append(project)
     LdfProject.objects.bulk_create(new, batch_size=1000)
     report.created, report.updated = len(new), len(changed)
+    if milestone_rows:
+        _write_milestones(report, milestone_rows)
     if dry_run:
         transaction.set_rollback(True)
     else:
@@ -131,6 +232,8 @@ def import_projects(rows: list[Row], *, actor=None, dry_run=False, source="") ->
             source=source,
             created=report.created,
             updated=report.updated,
+            milestones_created=report.milestones_created,
+            milestones_updated=report.milestones_updated,
         )
     return report
 
@@ -157,6 +260,18 @@ def project_export_rows(projects):
             p.completed_on,
             p.description,
         ]
+
+
+def milestone_export_rows(projects):
+    """The milestones of ``projects`` in the import's columns (``MILESTONE_COLUMNS``)."""
+    milestones = (
+        Milestone.objects.filter(project__in=projects.order_by().values("pk"))
+        .select_related("project")
+        .only("title", "planned_on", "done_on", "project__external_id")
+        .order_by("project__external_id", "planned_on", "pk")
+    )
+    for m in milestones.iterator(chunk_size=2000):
+        yield [m.project.external_id, m.title, m.planned_on, m.done_on]
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,7 +27,6 @@ from iltod.organizations.models import Organization
 from iltod.places.models import AdminUnit, Sector
 
 from .. import permissions
-from ..files import send_document
 from ..forms.obligations import ComplianceFilterForm, EventForm, ExplainForm, PublishForm, ScheduleFilterForm
 from ..models import ComplianceSummary, Disclosure, DisclosureRequirement, quarter_label
 from ..services import obligations as services
@@ -242,7 +241,12 @@ def requirement_list(request):
 
 
 def requirement_detail(request, code):
-    requirement = get_object_or_404(DisclosureRequirement.objects.prefetch_related("sectors", "admin_units"), code=code)
+    requirements = DisclosureRequirement.objects.prefetch_related("sectors", "admin_units")
+    if not request.user.is_staff:
+        # a withdrawn requirement is no longer an obligation: only the back office opens it; the
+        # items it scheduled stay on the bodies' schedules and their own pages
+        requirements = requirements.active()
+    requirement = get_object_or_404(requirements, code=code)
     return render(request, "disclosure/obligations/requirement_detail.html", {"requirement": requirement})
 
 
@@ -426,9 +430,18 @@ def disclosure_detail(request, code):
 
 
 def disclosure_document(request, code):
-    """The document, behind the same guard as its file route (``disclosure.files``)."""
-    disclosure = get_object_or_404(Disclosure.objects.select_related("requirement", "organization"), code=code)
-    return send_document(request, disclosure)
+    disclosure = permissions.get_public_disclosure(code)
+    if not disclosure.document:
+        raise Http404
+    extension = disclosure.document.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        disclosure.document.open("rb"),
+        as_attachment=True,
+        filename=f"{disclosure.requirement.code}-{disclosure.organization.code}-{disclosure.period_label}.{extension}",
+        content_type=disclosure.document_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- the publisher's pages

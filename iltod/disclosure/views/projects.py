@@ -20,13 +20,15 @@ from django_ratelimit.core import is_ratelimited
 
 from iltod.feedback.services import FeedbackError
 from iltod.lib.maps import frame_for, svg_path
-from iltod.lib.tabular import TabularError, read_rows, tabular_response
+from iltod.lib.tabular import TabularError, read_workbook, tabular_response, workbook_response
 from iltod.places.maps import Map, MapPoint, MapShape
 from iltod.places.models import AdminUnit
 
 from .. import permissions
 from ..forms.budgets import ImportForm
 from ..forms.projects import (
+    MILESTONE_COLUMNS,
+    MILESTONE_SHEET,
     PROJECT_COLUMNS,
     MilestoneForm,
     ModerationForm,
@@ -86,7 +88,17 @@ def project_list(request):
             if form.cleaned_data[key]:
                 projects = projects.filter(**{field: form.cleaned_data[key]})
     fmt = request.GET.get("format")
-    if fmt in {"csv", "xlsx"}:
+    if fmt == "xlsx":  # the projects and their milestones, as two sheets the import reads back
+        return workbook_response(
+            "ldf-projects",
+            [
+                ("projects", PROJECT_COLUMNS, services.project_export_rows(projects)),
+                (MILESTONE_SHEET, MILESTONE_COLUMNS, services.milestone_export_rows(projects)),
+            ],
+        )
+    if fmt == "csv" and request.GET.get("part") == MILESTONE_SHEET:  # a CSV file holds one sheet
+        return tabular_response("ldf-milestones", MILESTONE_COLUMNS, services.milestone_export_rows(projects), fmt)
+    if fmt == "csv":
         return tabular_response("ldf-projects", PROJECT_COLUMNS, services.project_export_rows(projects), fmt)
     totals = projects.aggregate(approved=Sum("amount_approved"), spent=Sum("amount_spent"), count=Count("pk"))
     page = Paginator(projects, PER_PAGE).get_page(request.GET.get("page"))
@@ -296,18 +308,32 @@ def project_import(request):
     report = None
     if request.method == "POST" and form.is_valid():
         try:
-            rows = read_rows(form.cleaned_data["file"])
+            rows, milestones = services.split_workbook(read_workbook(form.cleaned_data["file"]))
         except TabularError as exc:
             form.add_error("file", str(exc))
         else:
             report = services.import_projects(
-                rows, actor=request.user, dry_run=form.cleaned_data["dry_run"], source=form.cleaned_data["file"].name
+                rows,
+                milestones=milestones,
+                actor=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+                source=form.cleaned_data["file"].name,
             )
             if report.ok and not report.dry_run:
                 messages.success(
                     request,
-                    _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-                    % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+                    _(
+                        "Projects: %(created)s created, %(updated)s updated, %(unchanged)s unchanged. "
+                        "Milestones: %(m_created)s created, %(m_updated)s updated, %(m_unchanged)s unchanged."
+                    )
+                    % {
+                        "created": report.created,
+                        "updated": report.updated,
+                        "unchanged": report.unchanged,
+                        "m_created": report.milestones_created,
+                        "m_updated": report.milestones_updated,
+                        "m_unchanged": report.milestones_unchanged,
+                    },
                 )
                 return redirect(request.path)
     status = 400 if request.method == "POST" and (not form.is_valid() or (report and not report.ok)) else 200
@@ -319,6 +345,7 @@ def project_import(request):
             "report": report,
             "title": _("Import Local Development Fund projects"),
             "columns": PROJECT_COLUMNS,
+            "milestone_columns": MILESTONE_COLUMNS,
         },
         status=status,
     )
