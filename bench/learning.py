@@ -10,7 +10,8 @@ then measures, ``--repeat`` times each:
     rating of the round), which is what the page would cost without the summary table;
 (b) the round page as the network administrator sees it (heat map by aimag, top gaps), rendered
     through Django's test client; and the same page grouped by organisation (first page of 30);
-(c) one more person's submission, which adds its ratings to the sums in four scopes.
+(c) one more person's submission, which adds its ratings to the sums in four scopes;
+(d) the number of queries of each page (the session and the user included).
 
 It prints and writes to ``var/bench/learning.json`` the p50/p95 of each in milliseconds (target:
 page p95 < 150 ms). The database is dropped at the end unless ``--keep``.
@@ -138,9 +139,11 @@ def _time(function, repeat: int) -> dict:
 
 
 def measure(round_, admin, repeat: int) -> dict:
+    from django.db import connection
     from django.db.models import Count, F, Sum
     from django.db.models.functions import Greatest
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from iltod.learning.models import Rating
@@ -178,10 +181,17 @@ def measure(round_, admin, repeat: int) -> dict:
             answers={c.pk: (1 + i % 4, 3) for c in competencies},
         )
 
+    def queries(scope) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page(scope)()
+        return len(captured)
+
     return {
         "baseline_from_ratings": _time(baseline, max(3, repeat // 4)),
         "page_by_aimag": _time(page("aimag"), repeat),
         "page_by_organization": _time(page("organization"), repeat),
+        "queries_by_aimag": queries("aimag"),
+        "queries_by_organization": queries("organization"),
         "submit": _time(submit, repeat),
     }
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from iltod.accounts.audit import AuditAction
@@ -356,9 +357,10 @@ def _cell(values) -> Cell:
     return Cell(n, gap / n, priority / n, current / n)
 
 
-def heat_map(round_, scope: str, competencies: list[Competency], scope_ids=None) -> list[HeatRow]:
+def heat_map(round_, scope: str, competencies: list[Competency], scope_ids=None, names=None) -> list[HeatRow]:
     """Rows of the heat map for ``scope`` (one per organisation, aimag, subnetwork or the network),
-    columns in the order of ``competencies``. Reads the sums as tuples: no model per cell."""
+    columns in the order of ``competencies``. Reads the sums as tuples: no model per cell.
+    ``names`` (scope id → label, from ``scope_names``) saves the query of the labels."""
     summaries = GapSummary.objects.filter(round=round_, scope=scope)
     if scope_ids is not None:
         summaries = summaries.filter(scope_id__in=scope_ids)
@@ -369,62 +371,81 @@ def heat_map(round_, scope: str, competencies: list[Competency], scope_ids=None)
         )
     }
     ids = sorted({k[0] for k in by_key}) if scope_ids is None else list(scope_ids)
-    if scope == Scope.AIMAG:
-        names = dict(AdminUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
-    else:
-        names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name"))
+    if names is None:
+        model = AdminUnit if scope == Scope.AIMAG else Organization
+        names = dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
     rows = [HeatRow(i, names.get(i, "—"), [_cell(by_key.get((i, c.pk))) for c in competencies]) for i in ids]
     return sorted(rows, key=lambda r: r.label)
 
 
-def scope_ids(round_, scope: str) -> list[int]:
-    """The scopes with answers, in name order (for paging the organisation heat map)."""
-    # Every answer rates every competency, so one competency's rows name every scope with answers.
-    first = GapSummary.objects.filter(round=round_).order_by("competency_id").values("competency_id")[:1]
-    ids = GapSummary.objects.filter(round=round_, scope=scope, competency_id=first).values_list("scope_id", flat=True)
-    model = AdminUnit if scope == Scope.AIMAG else Organization
-    return list(model.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", flat=True))
-
-
-def top_gaps(round_, competencies: list[Competency], limit=5) -> list[tuple[Competency, Cell]]:
-    """The network's competencies with the highest mean priority: proposed training topics."""
-    row = heat_map(round_, Scope.NETWORK, competencies, scope_ids=[round_.network_id])
-    if not row:
+def scope_names(round_, scope: str, competencies: list[Competency]) -> list[tuple[int, str]]:
+    """(id, name) of the scopes with answers, in name order, in one query (for paging the heat
+    map and labelling its rows)."""
+    if not competencies:
         return []
-    pairs = [(c, cell) for c, cell in zip(competencies, row[0].cells, strict=True) if cell.mean_priority]
+    # Every answer rates every competency, so one competency's rows name every scope with answers;
+    # the key (round, scope, scope_id, competency) finds them.
+    ids = GapSummary.objects.filter(round=round_, scope=scope, competency_id=competencies[0].pk).values("scope_id")
+    model = AdminUnit if scope == Scope.AIMAG else Organization
+    # Both columns as they are, the fallback done here: modeltranslation's own fallback costs a
+    # descriptor call per value, which was most of the page's time for 1 000 organisations.
+    rows = model.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", "name_mn", "name_en")
+    english = (get_language() or "mn").startswith("en")
+    return [(pk, ((en or mn) if english else (mn or en)) or "—") for pk, mn, en in rows]
+
+
+def scope_ids(round_, scope: str) -> list[int]:
+    """The scopes with answers, in name order."""
+    return [pk for pk, _name in scope_names(round_, scope, competencies_of(round_))]
+
+
+def network_row(round_, competencies: list[Competency]) -> HeatRow | None:
+    """The network's own sums per competency (one query): the proposed topics and the number of
+    people who answered are read from it."""
+    rows = heat_map(round_, Scope.NETWORK, competencies, scope_ids=[round_.network_id], names={round_.network_id: ""})
+    return rows[0] if rows and any(cell.respondents for cell in rows[0].cells) else None
+
+
+def top_gaps(round_, competencies: list[Competency], limit=5, row=None) -> list[tuple[Competency, Cell]]:
+    """The network's competencies with the highest mean priority: proposed training topics."""
+    row = row if row is not None else network_row(round_, competencies)
+    if row is None:
+        return []
+    pairs = [(c, cell) for c, cell in zip(competencies, row.cells, strict=True) if cell.mean_priority]
     pairs.sort(key=lambda p: (-p[1].mean_priority, p[0].code))
     return pairs[:limit]
 
 
 def change_since_previous(
-    round_, competencies: list[Competency]
+    round_, competencies: list[Competency], row=None
 ) -> list[tuple[Competency, float | None, float | None]]:
     """Per competency (matched by code across framework versions): the network's mean current
-    level in the previous round and in this one."""
+    level in the previous round and in this one (``row``: this round's network row, if read)."""
     if round_.previous_id is None:
         return []
-    now = {
-        s.competency_id: s
-        for s in GapSummary.objects.filter(round=round_, scope=Scope.NETWORK, scope_id=round_.network_id)
-    }
+    row = row if row is not None else network_row(round_, competencies)
+    now = dict(zip([c.pk for c in competencies], row.cells, strict=True)) if row is not None else {}
     before = {
-        s.competency.code: s
-        for s in GapSummary.objects.filter(
+        code: (n, current)
+        for code, n, current in GapSummary.objects.filter(
             round_id=round_.previous_id, scope=Scope.NETWORK, scope_id=round_.previous.network_id
-        ).select_related("competency")
+        ).values_list("competency__code", "respondents", "sum_current")
     }
     result = []
     for c in competencies:
         a, b = before.get(c.code), now.get(c.pk)
-        mean_before = a.sum_current / a.respondents if a and a.respondents else None
-        mean_now = b.sum_current / b.respondents if b and b.respondents else None
+        mean_before = a[1] / a[0] if a and a[0] else None
+        mean_now = b.mean_current if b is not None else None
         delta = mean_now - mean_before if mean_before is not None and mean_now is not None else None
         result.append((c, mean_before, mean_now, delta))
     return result
 
 
-def respondents(round_) -> int:
-    """How many people answered: the network's count, read from its sums."""
+def respondents(round_, row=None) -> int:
+    """How many people answered: the network's count, read from its sums (or from ``row``, the
+    network's row of the heat map)."""
+    if row is not None:
+        return max((cell.respondents for cell in row.cells), default=0)
     row = (
         GapSummary.objects.filter(round=round_, scope=Scope.NETWORK, scope_id=round_.network_id)
         .order_by("competency_id")

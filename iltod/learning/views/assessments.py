@@ -90,18 +90,22 @@ def round_detail(request, code):
         scope = request.GET.get("scope")
         if scope not in Scope.values:
             scope = Scope.AIMAG
-        ids = services.scope_ids(round_, scope)
-        page = Paginator(ids, HEAT_ROWS).get_page(request.GET.get("page"))
+        # Few queries whatever the number of people: the scopes' names in order, the sums of the
+        # page's scopes, and the network's own sums (topics, change and the number of people).
+        page = Paginator(services.scope_names(round_, scope, competencies), HEAT_ROWS).get_page(request.GET.get("page"))
+        names = dict(page.object_list)
+        network = services.network_row(round_, competencies)
+        rows = services.heat_map(round_, scope, competencies, scope_ids=list(names), names=names) if names else []
         context.update(
             competencies=competencies,
             scope=scope,
             scopes=Scope.choices,
             page=page,
             query=f"scope={scope}",
-            heat_rows=heat_rows_html(services.heat_map(round_, scope, competencies, scope_ids=list(page.object_list))),
-            top=services.top_gaps(round_, competencies),
-            change=services.change_since_previous(round_, competencies),
-            respondents=services.respondents(round_),
+            heat_rows=heat_rows_html(rows),
+            top=services.top_gaps(round_, competencies, row=network) if network else [],
+            change=services.change_since_previous(round_, competencies, row=network),
+            respondents=services.respondents(round_, row=network) if network else 0,
             bands=range(5),
         )
     own = Assessment.objects.filter(round=round_, user=request.user).first()
