@@ -8,7 +8,8 @@ from django.http import Http404
 
 from iltod.accounts.capabilities import Capability
 from iltod.accounts.models import Membership
-from iltod.accounts.permissions import has_capability, organization_ids_with
+from iltod.accounts.permissions import has_capability, memberships_with, organization_ids_with
+from iltod.feedback.permissions import OrganizationActor
 from iltod.organizations.models import NetworkMembership, Organization
 
 # --- Networks and their members (section 1) ---------------------------------------------------
@@ -37,18 +38,30 @@ def networks_under(network_ids, *, active_only: bool = False) -> set[int]:
     return seen
 
 
+def _directly_managed(user) -> set[int]:
+    """The networks where ``user`` holds MANAGE_NETWORK themselves (one query)."""
+    memberships = memberships_with(user, Capability.MANAGE_NETWORK)
+    networks = Organization.objects.networks().filter(pk__in=memberships.values("organization_id"))
+    return set(networks.values_list("pk", flat=True))
+
+
 def managed_network_ids(user) -> set[int]:
     """Every network ``user`` manages: those where they hold MANAGE_NETWORK, and all below them."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
     if user.is_superuser:
         return set(Organization.objects.networks().values_list("pk", flat=True))
-    direct = Organization.objects.networks().filter(pk__in=organization_ids_with(user, Capability.MANAGE_NETWORK))
-    return networks_under(direct.values_list("pk", flat=True))
+    return networks_under(_directly_managed(user))
 
 
 def can_manage_network(user, network: Organization) -> bool:
-    return network.is_network and network.pk in managed_network_ids(user)
+    if not network.is_network or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    direct = _directly_managed(user)
+    # the usual case, the network's own administrator, in one query; else the networks below theirs
+    return network.pk in direct or (bool(direct) and network.pk in networks_under(direct))
 
 
 def get_network_to_manage(user, code: str) -> Organization:
@@ -122,7 +135,43 @@ def can_view_round_results(user, round_) -> bool:
     return can_manage_round(user, round_)
 
 
+def _key_manages(actor: OrganizationActor, network_id: int) -> bool:
+    """An API key of a network acts for the networks it manages: itself and those below it."""
+    if actor.organization_id == network_id:
+        return True
+    if not Organization.objects.networks().filter(pk=actor.organization_id).exists():
+        return False
+    return network_id in networks_under([actor.organization_id])
+
+
+def can_read_round_results(actor, round_) -> bool:
+    """The round's results through the API: its network's administrators (a person) or the key of
+    the network or of a network above it (an organisation's system, ``OrganizationActor``)."""
+    if isinstance(actor, OrganizationActor):
+        return _key_manages(actor, round_.network_id)
+    return can_view_round_results(actor, round_)
+
+
+def can_enter_assessment(actor, round_, organization: Organization, *, write: bool = True) -> bool:
+    """Entering a person's answers for ``organization`` (a paper or KoBo form, through the API):
+    the organisation's own key for its people, the network's key or a network administrator for
+    any invited organisation. ``write=False`` asks only whether the caller may see the round (a
+    read-only key of the same organisation is then refused as read-only, not as unknown)."""
+    if isinstance(actor, OrganizationActor):
+        allowed = actor.organization_id == organization.pk or _key_manages(actor, round_.network_id)
+        return allowed and (actor.can_write or not write)
+    return can_manage_round(actor, round_)
+
+
 # --- Trainings, strategic plan, library, resources (sections 3 to 6) -------------------------
+
+
+def can_take_attendance(actor, training, *, write: bool = True) -> bool:
+    """A training's attendance: the people who manage trainings, or the organiser's own system
+    (its API key, read and write; ``write=False`` asks only whether the key is the organiser's)."""
+    if isinstance(actor, OrganizationActor):
+        return actor.organization_id == training.organiser_id and (actor.can_write or not write)
+    return can_manage_trainings(actor)
 
 
 def can_manage_trainings(user) -> bool:

@@ -1,24 +1,25 @@
 """Back office of the strategic plan and the network's resources."""
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from ..models.strategy import FocusArea, Objective, Resource, StrategicPlan, StrategyReview
 
 
-class FocusAreaInline(admin.TabularInline):
+class FocusAreaInline(TranslationTabularInline):
     model = FocusArea
     extra = 0
 
 
 @admin.register(StrategicPlan)
-class StrategicPlanAdmin(admin.ModelAdmin):
+class StrategicPlanAdmin(TranslationAdmin):
     list_display = ["title", "network", "starts_on", "ends_on", "visibility"]
     raw_id_fields = ["network"]
     inlines = [FocusAreaInline]
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(TranslationAdmin):
     list_display = ["title", "focus_area", "action_plan"]
     readonly_fields = ["action_plan"]
 

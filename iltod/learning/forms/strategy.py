@@ -15,13 +15,33 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PlanForm(forms.ModelForm):
     class Meta:
         model = StrategicPlan
-        fields = ["network", "title", "summary", "starts_on", "ends_on", "visibility"]
-        widgets = {"starts_on": DATE, "ends_on": DATE, "summary": forms.Textarea(attrs={"rows": 3})}
+        fields = ["network", "title_mn", "title_en", "summary_mn", "summary_en", "starts_on", "ends_on", "visibility"]
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "summary_mn": forms.Textarea(attrs={"rows": 3}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "title_mn": _("Title (Mongolian)"),
+            "title_en": _("Title (English)"),
+            "summary_mn": _("Summary (Mongolian)"),
+            "summary_en": _("Summary (English)"),
+        }
 
     def __init__(self, *args, networks, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["network"].queryset = networks
-        self.fields["summary"].max_length = 20000
+        self.fields["title_mn"].required = True
+        for name in ("summary_mn", "summary_en"):
+            self.fields[name].max_length = 20000
+
+    def service_arguments(self) -> dict:
+        """The cleaned data as ``create_strategic_plan`` takes it (Mongolian first)."""
+        data = dict(self.cleaned_data)
+        data["title"], data["summary"] = data.pop("title_mn"), data.pop("summary_mn") or ""
+        data["title_en"], data["summary_en"] = data["title_en"] or "", data["summary_en"] or ""
+        return data
 
     def clean(self):
         data = super().clean()
@@ -35,17 +55,25 @@ class VisibilityForm(forms.Form):
 
 
 class FocusAreaForm(forms.Form):
-    title = forms.CharField(label=_("Focus area"), max_length=255)
+    title = forms.CharField(label=_("Focus area (Mongolian)"), max_length=255)
+    title_en = forms.CharField(label=_("Focus area (English)"), max_length=255, required=False)
     description = forms.CharField(
-        label=_("Description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description (Mongolian)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ObjectiveForm(forms.Form):
     focus_area = forms.ModelChoiceField(label=_("Focus area"), queryset=None)
-    title = forms.CharField(label=_("Objective"), max_length=255)
+    title = forms.CharField(label=_("Objective (Mongolian)"), max_length=255)
+    title_en = forms.CharField(label=_("Objective (English)"), max_length=255, required=False)
     description = forms.CharField(
-        label=_("Description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description (Mongolian)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, plan, **kwargs):

@@ -323,6 +323,7 @@ class PersonForm(forms.ModelForm):
             "organization",
             "organization_name",
             "aimag",
+            "soum",
             "phone",
             "email",
             "consents_to_sensitive",
@@ -337,6 +338,14 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = Organization.objects.filter(is_active=True).order_by("name")
         self.fields["aimag"].queryset = top_units()
+        # every current soum and district, grouped under its aimag; the choice is checked against the aimag
+        self.fields["soum"].queryset = (
+            AdminUnit.objects.current()
+            .filter(level__in=[AdminUnit.Level.SOUM, AdminUnit.Level.DISTRICT])
+            .select_related("parent")
+            .order_by("parent__name", "name")
+        )
+        self.fields["soum"].label_from_instance = lambda unit: f"{unit.parent.name} — {unit.name}"
         self.fields["marginalised_group"].choices = MarginalisedGroup.choices
 
     def clean_phone(self):
@@ -351,7 +360,7 @@ class PersonForm(forms.ModelForm):
             data.get("marginalised_group") or data.get("has_disability") is not None
         ):
             raise ValidationError(_("A group or a disability is recorded only when the person agrees to say."))
-        return data
+        return data  # a soum outside the aimag: Person.clean, run by the model form
 
     def validate_unique(self):
         pass  # the service refuses a phone or e-mail another person has, with a merge hint

@@ -299,6 +299,7 @@ class Assessment(models.Model):
         WEB = "web", _("on the site")
         PAPER = "paper", _("paper form")
         KOBO = "kobo", _("KoBo or ODK")
+        API = "api", _("through the API")  # a network's or member's own system
 
     round = models.ForeignKey(
         AssessmentRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="assessments"

@@ -12,6 +12,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iltod.engagement.models import AgeBand, Sex, StakeholderType
-from iltod.places.models import new_public_code
+from iltod.places.models import AdminUnit, new_public_code
 
 __all__ = [
     "FollowUp",
@@ -50,6 +51,20 @@ class MarginalisedGroup(models.TextChoices):
     MIGRANT = "migrant", _("internal migrant")
     LGBTI = "lgbti", _("LGBTI")
     OTHER = "other", _("other marginalised group")
+
+
+def soum_error(aimag_id, soum) -> str:
+    """Why ``soum`` cannot be recorded with the aimag ``aimag_id`` ("" when it can): it must be a
+    soum or district directly below that aimag or the capital."""
+    if soum is None:
+        return ""
+    if soum.level not in (AdminUnit.Level.SOUM, AdminUnit.Level.DISTRICT):
+        return _("Choose a soum or a district of the capital.")
+    if aimag_id is None:
+        return _("Choose the aimag or the capital first: the soum or district is recorded within it.")
+    if soum.parent_id != aimag_id:
+        return _("This soum or district is not in the chosen aimag or capital.")
+    return ""
 
 
 class PersonQuerySet(models.QuerySet):
@@ -86,6 +101,15 @@ class Person(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    soum = models.ForeignKey(
+        "places.AdminUnit",
+        verbose_name=_("soum or district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Optional: a soum of the aimag, or a district of the capital."),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)  # E.164, iltod.lib.phones
     email = models.EmailField(_("e-mail"), blank=True)  # lower-case
@@ -131,6 +155,12 @@ class Person(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("learning:person_detail", args=[self.code])
+
+    def clean(self):
+        super().clean()
+        message = soum_error(self.aimag_id, self.soum)
+        if message:
+            raise ValidationError({"soum": message})
 
     @property
     def organization_label(self) -> str:

@@ -38,7 +38,21 @@ def _country_or_home(network) -> AdminUnit:
 
 
 @transaction.atomic
-def create_strategic_plan(*, actor, network, title, starts_on, ends_on, summary="", visibility=None, request=None):
+def create_strategic_plan(
+    *,
+    actor,
+    network,
+    title,
+    starts_on,
+    ends_on,
+    summary="",
+    visibility=None,
+    title_en="",
+    summary_en="",
+    request=None,
+):
+    """The plan and the engagement group that carries it out. ``title`` and ``summary`` are the
+    Mongolian; ``title_en`` and ``summary_en`` the English (optional: pages fall back to Mongolian)."""
     if not network.is_network:
         raise ValidationError(_("Only a network has a strategic plan."))
     if ends_on <= starts_on:
@@ -53,8 +67,10 @@ def create_strategic_plan(*, actor, network, title, starts_on, ends_on, summary=
     )
     plan = StrategicPlan.objects.create(
         network=network,
-        title=title,
-        summary=summary,
+        title_mn=title,
+        title_en=title_en.strip(),
+        summary_mn=summary,
+        summary_en=summary_en,
         starts_on=starts_on,
         ends_on=ends_on,
         visibility=visibility,
@@ -79,25 +95,43 @@ def set_visibility(plan: StrategicPlan, visibility: str, *, actor, request=None)
 
 
 @transaction.atomic
-def add_focus_area(plan: StrategicPlan, *, actor, title, description="", request=None) -> FocusArea:
+def add_focus_area(
+    plan: StrategicPlan, *, actor, title, description="", title_en="", description_en="", request=None
+) -> FocusArea:
     title = (title or "").strip()
     if not title:
         raise ValidationError(_("Name the focus area."))
     order = plan.focus_areas.count() + 1
-    area = FocusArea.objects.create(plan=plan, title=title, description=description, order=order)
+    area = FocusArea.objects.create(
+        plan=plan,
+        title_mn=title,
+        title_en=(title_en or "").strip(),
+        description_mn=description,
+        description_en=description_en,
+        order=order,
+    )
     log_event(actor, AuditAction.STRATEGY_CHANGED, plan, request=request, focus_area=title)
     return area
 
 
 @transaction.atomic
-def add_objective(area: FocusArea, *, actor, title, description="", request=None) -> Objective:
+def add_objective(
+    area: FocusArea, *, actor, title, description="", title_en="", description_en="", request=None
+) -> Objective:
     """An objective and its joint action plan (agreed at once: the plan is the network's)."""
     title = (title or "").strip()
     if not title:
         raise ValidationError(_("Name the objective."))
     plan = area.plan
     order = area.objectives.count() + 1
-    objective = Objective(focus_area=area, title=title, description=description, order=order)
+    objective = Objective(
+        focus_area=area,
+        title_mn=title,
+        title_en=(title_en or "").strip(),
+        description_mn=description,
+        description_en=description_en,
+        order=order,
+    )
     action_plan = engagement.create_action_plan(
         actor=actor,
         group=plan.group,

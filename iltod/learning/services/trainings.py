@@ -33,6 +33,7 @@ from ..models.trainings import (
     Training,
     TrainingSession,
     new_certificate_code,
+    soum_error,
 )
 
 __all__ = [
@@ -64,6 +65,7 @@ PERSON_FIELDS = (
     "organization",
     "organization_name",
     "aimag",
+    "soum",
     "phone",
     "email",
     "consents_to_sensitive",
@@ -85,6 +87,7 @@ class PersonDetails:
     age_group: str = ""
     stakeholder_type: str = ""
     aimag: object = None
+    soum: object = None  # a soum or district of ``aimag`` (optional)
     consents_to_sensitive: bool = False
     marginalised_group: str = ""
     has_disability: bool | None = None
@@ -124,9 +127,16 @@ def find_person(details: PersonDetails) -> Person | None:
     return None
 
 
+def _check_soum(aimag, soum) -> None:
+    message = soum_error(getattr(aimag, "pk", None), soum)
+    if message:
+        raise ValidationError(message)
+
+
 def _new_person(details: PersonDetails) -> Person:
     if not details.full_name:
         raise ValidationError(_("Give the participant's name."))
+    _check_soum(details.aimag, details.soum)
     person = Person(
         full_name=details.full_name,
         phone=details.phone,
@@ -134,6 +144,7 @@ def _new_person(details: PersonDetails) -> Person:
         organization=details.organization,
         organization_name="" if details.organization is not None else details.organization_name,
         aimag=details.aimag,
+        soum=details.soum,
         consents_to_sensitive=details.consents_to_sensitive,
         marginalised_group=details.marginalised_group,
         has_disability=details.has_disability,
@@ -157,6 +168,9 @@ def _complete(person: Person, details: PersonDetails) -> list[str]:
         if getattr(person, f"{name}_id") is None and getattr(details, name) is not None:
             setattr(person, name, getattr(details, name))
             changed.append(name)
+    if person.soum_id is None and details.soum is not None and not soum_error(person.aimag_id, details.soum):
+        person.soum = details.soum  # only a soum of the aimag the record holds
+        changed.append("soum")
     from iltod.engagement.models import AgeBand, Sex
 
     if person.sex == Sex.UNDISCLOSED and details.sex and details.sex != Sex.UNDISCLOSED:
@@ -593,6 +607,9 @@ def merge_people(keep: Person, duplicate: Person, *, actor, request=None) -> Per
         if getattr(keep, f"{name}_id") is None and getattr(duplicate, f"{name}_id") is not None:
             setattr(keep, f"{name}_id", getattr(duplicate, f"{name}_id"))
             fields.append(name)
+    if keep.soum_id is None and duplicate.soum_id is not None and keep.aimag_id == duplicate.aimag_id:
+        keep.soum_id = duplicate.soum_id  # the duplicate's soum, when it lies in the kept aimag
+        fields.append("soum")
     duplicate.merged_into = keep
     duplicate.first_trained_on = None
     # the duplicate keeps its name only, so it no longer matches a phone, e-mail or name

@@ -46,7 +46,7 @@ def strategy_create(request):
     form = PlanForm(request.POST or None, networks=networks)
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.create_strategic_plan(actor=request.user, request=request, **form.cleaned_data)
+            plan = services.create_strategic_plan(actor=request.user, request=request, **form.service_arguments())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
