@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import files
 from .views import budgets, campaign_kobo, facility_data, obligations, opendata, projects
 
 app_name = "disclosure"
@@ -14,6 +15,7 @@ urlpatterns: list = [
     path("compliance/bodies/<str:code>/", obligations.compliance_body, name="compliance_body"),
     path("items/<str:code>/", obligations.disclosure_detail, name="disclosure"),
     path("items/<str:code>/document/", obligations.disclosure_document, name="disclosure_document"),
+    path("files/<path:name>", files.file, name="file"),  # every uploaded file, behind its guard
     path("publish/", obligations.publisher, name="publisher"),
     path("publish/events/new/", obligations.record_event, name="record_event"),
     path("publish/<str:code>/", obligations.publish, name="publish"),

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,6 +27,7 @@ from iltod.organizations.models import Organization
 from iltod.places.models import AdminUnit, Sector
 
 from .. import permissions
+from ..files import send_document
 from ..forms.obligations import ComplianceFilterForm, EventForm, ExplainForm, PublishForm, ScheduleFilterForm
 from ..models import ComplianceSummary, Disclosure, DisclosureRequirement, quarter_label
 from ..services import obligations as services
@@ -430,18 +431,9 @@ def disclosure_detail(request, code):
 
 
 def disclosure_document(request, code):
-    disclosure = permissions.get_public_disclosure(code)
-    if not disclosure.document:
-        raise Http404
-    extension = disclosure.document.name.rsplit(".", 1)[-1]
-    response = FileResponse(
-        disclosure.document.open("rb"),
-        as_attachment=True,
-        filename=f"{disclosure.requirement.code}-{disclosure.organization.code}-{disclosure.period_label}.{extension}",
-        content_type=disclosure.document_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    """The document, behind the same guard as its file route (``disclosure.files``)."""
+    disclosure = get_object_or_404(Disclosure.objects.select_related("requirement", "organization"), code=code)
+    return send_document(request, disclosure)
 
 
 # --- the publisher's pages
