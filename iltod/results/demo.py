@@ -60,19 +60,45 @@ def _manual(framework, code, year, *, value=None, narrative="", maker, checker) 
     return 1
 
 
+def _demo_buyer():
+    """The public organisation that bought most in the demo's procurement, if any."""
+    try:
+        from iltod.procurement.models import ContractingProcess
+    except ImportError:
+        return None
+    from django.db.models import Count
+
+    from iltod.organizations.models import Organization
+
+    top = (
+        ContractingProcess.objects.filter(buyer__organization__is_public=True)
+        .values("buyer__organization")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "buyer__organization")
+        .first()
+    )
+    return Organization.objects.filter(pk=top["buyer__organization"]).first() if top else None
+
+
 def _subscriptions() -> int:
     from iltod.places.models import AdminUnit, ServiceUnit
+
+    from . import alerts
 
     created = 0
     facility = ServiceUnit.objects.order_by("pk").first()
     aimag = AdminUnit.objects.top_level().order_by("code").first()
+    buyer = _demo_buyer()
     now = timezone.now()
     for kind, obj, address, channel in [
         (Subscription.TargetKind.FACILITY, facility, "citizen@demo.iltod.mn", Subscription.Channel.EMAIL),
         (Subscription.TargetKind.AREA, aimag, "+97699112233", Subscription.Channel.SMS),
+        (Subscription.TargetKind.BUYER, buyer, "monitor@demo.iltod.mn", Subscription.Channel.EMAIL),
     ]:
         if obj is None:
             continue
+        if kind == Subscription.TargetKind.BUYER:
+            alerts.observe_buyer(obj.code, now)  # confirmed now: what exists is not news
         _row, new = Subscription.objects.get_or_create(
             target_kind=kind,
             target_code=obj.code,

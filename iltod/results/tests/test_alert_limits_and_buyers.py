@@ -186,3 +186,14 @@ def test_a_buyers_weekly_digest_is_in_the_subscribers_language(client, personas,
     body = OutboundMessage.objects.latest("pk").body
     assert "Сургуулийн ширээ" in body and "Шинэ худалдан авалтын үйл явц" in body
     assert "/results/alerts/unsubscribe/" in body
+
+
+def test_the_demo_follows_its_busiest_buyer_without_sending_what_already_existed(personas, buyer):
+    from iltod.results.demo import _subscriptions
+
+    _process(buyer, "ocds-demo-1", "Demo tender")
+    assert _subscriptions() == 3
+    follower = Subscription.objects.get(target_kind="buyer")
+    assert follower.target_code == personas.ministry.code and follower.is_active
+    assert alerts.send_due(timezone.now() + datetime.timedelta(days=8)) == 0
+    assert _subscriptions() == 0
