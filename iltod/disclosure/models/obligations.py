@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iltod.places.models import new_public_code
 
-__all__ = ["ComplianceSummary", "DayKind", "Disclosure", "DisclosureRequirement", "quarter_label"]
+__all__ = ["ComplianceSummary", "ComplianceYear", "DayKind", "Disclosure", "DisclosureRequirement", "quarter_label"]
 
 
 def quarter_label(year: int, quarter: int) -> str:
@@ -271,3 +271,31 @@ class ComplianceSummary(models.Model):
     @property
     def due(self) -> int:
         return self.on_time + self.late + self.missing
+
+
+class ComplianceYear(models.Model):
+    """A body's counts for one year of deadlines in one aimag (the sum of its ``ComplianceSummary``
+    months), with its share on time, so that an aimag's page ranks its bodies in the database and
+    reads one page of them: about 1,000 bodies per aimag at 20,000 bodies. Recounted with the
+    summary (``services.obligations.refresh_summary``)."""
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    aimag = models.ForeignKey("places.AdminUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    missing = models.PositiveIntegerField(default=0)
+    upcoming = models.PositiveIntegerField(default=0)
+    due = models.PositiveIntegerField(default=0)  # on time + late + missing
+    on_time_share = models.FloatField(null=True, blank=True)  # on time / due; empty when nothing was due
+
+    class Meta:
+        verbose_name = _("yearly compliance of a body")
+        verbose_name_plural = _("yearly compliance of bodies")
+        indexes = [
+            # An aimag's page: its bodies of one year, ranked.
+            models.Index(fields=["aimag", "year"], name="complianceyear_aimag_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}"

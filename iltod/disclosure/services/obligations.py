@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, FloatField, Q, Sum
+from django.db.models.functions import Cast, ExtractYear, NullIf, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,7 @@ from iltod.notifications.services import queue_templated
 from iltod.organizations.models import Organization
 from iltod.places.models import AdminUnit, ServiceUnit
 
-from ..models import ComplianceSummary, DayKind, Disclosure, DisclosureRequirement
+from ..models import ComplianceSummary, ComplianceYear, DayKind, Disclosure, DisclosureRequirement
 
 log = logging.getLogger("iltod.disclosure")
 
@@ -457,12 +457,12 @@ def send_reminders(today: date | None = None) -> int:
 SUMMARY_COUNTS = ("on_time", "late", "missing", "upcoming")
 
 
-def _insert_summary(grouped, columns: tuple[str, ...]) -> int:
+def _insert_summary(grouped, columns: tuple[str, ...], model=ComplianceSummary) -> int:
     """Write the rows of a grouped query into the summary in the database itself (``INSERT …
     SELECT``): a full recount at 20,000 bodies is a million rows that never pass through Python.
     ``columns`` name the query's columns in order (its values, then its annotations)."""
     sql, params = grouped.query.sql_with_params()
-    table = connection.ops.quote_name(ComplianceSummary._meta.db_table)
+    table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)  # Django's own compiled query
@@ -494,6 +494,28 @@ def _area_rows(aimag_filter: Q) -> int:
     return _insert_summary(grouped, ("aimag_id", "sector_id", "month", *SUMMARY_COUNTS))
 
 
+YEAR_COLUMNS = ("organization_id", "aimag_id", "year", "due", "on_time_share", *SUMMARY_COUNTS)
+
+
+def yearly_rows(summary):
+    """The bodies' rows of ``summary`` (a ``ComplianceSummary`` queryset) added up per body, aimag
+    and year, with the items due and the share on time: the rows of ``ComplianceYear``, in the
+    order of ``YEAR_COLUMNS`` (the due items first: an aggregate named like a column would hide it)."""
+    due = Sum("on_time") + Sum("late") + Sum("missing")
+    return (
+        summary.filter(organization__isnull=False)
+        .annotate(year=ExtractYear("month"))
+        .values("organization_id", "aimag_id", "year")
+        .annotate(due=due, on_time_share=Cast(Sum("on_time"), FloatField()) / NullIf(due, 0))
+        .annotate(**{name: Sum(name) for name in SUMMARY_COUNTS})
+        .order_by()
+    )
+
+
+def _year_rows(summary) -> int:
+    return _insert_summary(yearly_rows(summary), YEAR_COLUMNS, model=ComplianceYear)
+
+
 def _aimag_filter(aimag_ids: set) -> Q:
     condition = Q(aimag_id__in=[a for a in aimag_ids if a is not None])
     if None in aimag_ids:
@@ -507,7 +529,10 @@ def refresh_summary(organization_ids: Iterable[int] | None = None) -> int:
     they are in. Returns the number of summary rows written."""
     if organization_ids is None:
         ComplianceSummary.objects.all().delete()
-        return _body_rows(Disclosure.objects.all()) + _area_rows(Q())
+        ComplianceYear.objects.all().delete()
+        rows = _body_rows(Disclosure.objects.all())
+        _year_rows(ComplianceSummary.objects.all())
+        return rows + _area_rows(Q())
     ids = set(organization_ids)
     if not ids:
         return 0
@@ -518,7 +543,9 @@ def refresh_summary(organization_ids: Iterable[int] | None = None) -> int:
         ComplianceSummary.objects.filter(organization_id__in=ids).values_list("aimag_id", flat=True).distinct()
     )
     ComplianceSummary.objects.filter(organization_id__in=ids).delete()
+    ComplianceYear.objects.filter(organization_id__in=ids).delete()
     rows = _body_rows(Disclosure.objects.filter(organization_id__in=ids))
+    _year_rows(ComplianceSummary.objects.filter(organization_id__in=ids))
     aimags = old_aimags | set(
         Disclosure.objects.filter(organization_id__in=ids).values_list("aimag_id", flat=True).distinct()
     )
