@@ -1,6 +1,8 @@
 """Uploaded files' URLs lead to the access-checked views, and the response never renders in the
 site's origin; with MEDIA_ACCEL_REDIRECT nginx sends the bytes after Django decided."""
 
+from datetime import date
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -76,3 +78,37 @@ def test_with_x_accel_redirect_nginx_sends_the_bytes(settings):
 def test_a_row_whose_file_is_gone_is_not_found():
     with pytest.raises(Http404):
         files.send_file(FieldFile(None, FileField(), "procurement/evidence/gone.pdf"), public=False)
+
+
+class Anything:
+    """Stands for any instance an ``upload_to`` function reads (``instance.feedback.received_at``)."""
+
+    def __getattr__(self, name):
+        return self
+
+    def __format__(self, spec):
+        return "x"
+
+    def __str__(self):
+        return "x"
+
+
+def test_every_upload_folder_of_every_model_is_protected():
+    """A new FileField whose folder nobody protects would be public by its address: fail here."""
+    from django.apps import apps
+
+    folders = {}
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, FileField):
+                name = field.upload_to(Anything(), "x.pdf") if callable(field.upload_to) else field.upload_to
+                folders[f"{model._meta.label}.{field.name}"] = name.split("/", 1)[0].lower()
+    assert folders  # the project has uploads
+    assert {label: folder for label, folder in folders.items() if folder not in files.PROTECTED_FOLDERS} == {}
+    routed = {label for label, folder in folders.items() if folder not in ("feedback", "engagement")}
+    for label in routed:  # the modules' own folders have a guarded route; feedback and engagement their views
+        model_label, field_name = label.rsplit(".", 1)
+        field = apps.get_model(model_label)._meta.get_field(field_name)
+        upload_to = field.upload_to
+        name = upload_to(Anything(), "x.pdf") if callable(upload_to) else f"{date.today():{upload_to}}x.pdf"
+        assert files.route_for(name), label
