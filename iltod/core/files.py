@@ -13,6 +13,7 @@ The view names are strings: core imports no higher layer, it only names their ro
 
 import mimetypes
 import posixpath
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
@@ -79,7 +80,8 @@ def send_file(fieldfile, *, public: bool, filename: str = "", content_type: str 
     accel = getattr(settings, "MEDIA_ACCEL_REDIRECT", "")
     if accel:
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + fieldfile.name
+        # a URI: names keep their uploader's letters (Cyrillic), which a header cannot carry raw
+        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + quote(fieldfile.name)
         response["Content-Disposition"] = content_disposition_header(not inline, filename)
     else:
         try:

@@ -73,6 +73,8 @@ def test_with_x_accel_redirect_nginx_sends_the_bytes(settings):
     assert response["X-Accel-Redirect"] == f"/protected-media/{evidence.name}"
     assert response.content == b""
     assert response["Content-Disposition"] == 'attachment; filename="evidence.pdf"'
+    cyrillic = files.send_file(stored("тайлан.pdf", b"%PDF-1.4"), public=False)
+    assert cyrillic["X-Accel-Redirect"].endswith("/evidence/%D1%82%D0%B0%D0%B9%D0%BB%D0%B0%D0%BD.pdf")
 
 
 def test_a_row_whose_file_is_gone_is_not_found():
