@@ -60,7 +60,7 @@ class FacilityValueAdmin(ReadOnlyAdmin):
 class ValueCheckAdmin(ReadOnlyAdmin):
     list_display = ["code", "value", "verdict", "observed_value", "moderation", "outcome", "created_at"]
     list_filter = ["verdict", "moderation", "outcome"]
-    search_fields = ["code", "value__facility__code"]
+    search_fields = ["code", "value__facility__code", "=external_id"]  # a KoBo submission's uuid
     list_select_related = ["value__indicator"]
     # Who checked is a citizen's identity: the back office never shows it, not even to superusers,
     # who see reporters only through a membership that lets them (feedback's rule).

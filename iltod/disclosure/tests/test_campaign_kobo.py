@@ -8,6 +8,8 @@ import json
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -228,3 +230,25 @@ def test_a_dispute_goes_to_the_provider_that_published_the_value(personas, depar
     assert value.publisher == personas.school_org
     check = services.check_value(value, verdict="dispute", observed_value=100, user=personas.citizen)
     assert check.feedback.handling_organization == personas.school_org
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and concurrent writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_deliveries_of_one_submission_record_its_checks_once(settings):
+    settings.KOBO_WEBHOOK_SECRET = SECRET
+    personas = testing.make_personas()
+    services.publish_values(personas.school, "2025", {"teachers": "12", "textbooks": "600"}, actor=personas.provider)
+    campaign = services.create_campaign(
+        actor=personas.monitor,
+        organization=personas.cso,
+        title="Шалгалт",
+        admin_unit=personas.geo.aimag,
+        period="2025",
+        indicators=FacilityIndicator.objects.filter(code__in=["teachers", "textbooks"]),
+    )
+    services.assign_volunteer(campaign, personas.school, actor=personas.monitor)
+    data = submission(campaign, personas.school, teachers_ok="yes", textbooks_ok="no", textbooks_seen="100")
+    statuses = testing.run_at_once(4, lambda: post(Client(), data).status_code)
+    assert sorted(statuses) == [200, 200, 200, 201]
+    assert ValueCheck.objects.count() == 2
+    assert Feedback.objects.count() == 1
