@@ -228,6 +228,24 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
             parsed = date_cache[text] = dates.parse(text)
         return parsed
 
+    period_days: dict[tuple[str, str], int | None] = {}
+
+    def days_between(start: str, end: str) -> int | None:
+        """Whole days from start to end as chrono counts them (None if either is not RFC 3339);
+        tender periods repeat, so each pair is remembered."""
+        start_at = parse_date(start)
+        end_at = parse_date(end)
+        days = None
+        if start_at is not None and end_at is not None:
+            total = (end_at[0] - start_at[0]) * 1_000_000_000 + (end_at[1] - start_at[1])
+            days = abs(total) // 86_400_000_000_000
+            if total < 0:
+                days = -days  # chrono's num_days truncates toward zero
+        if len(period_days) > 200_000:
+            period_days.clear()
+        period_days[(start, end)] = days
+        return days
+
     def flag(ocid: str, code: str, value: float) -> None:
         entry = results_ocid.get(ocid)
         if entry is None:
@@ -289,18 +307,9 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
                         start = period.startDate
                         end = period.endDate
                         if type(start) is str and type(end) is str:
-                            start_at = date_cache.get(start, False)
-                            if start_at is False:
-                                start_at = parse_date(start)
-                            end_at = date_cache.get(end, False)
-                            if end_at is False:
-                                end_at = parse_date(end)
-                            days = None
-                            if start_at is not None and end_at is not None:
-                                total = (end_at[0] - start_at[0]) * 1_000_000_000 + (end_at[1] - start_at[1])
-                                days = abs(total) // 86_400_000_000_000
-                                if total < 0:
-                                    days = -days  # chrono's num_days truncates toward zero
+                            days = period_days.get((start, end), False)
+                            if days is False:
+                                days = days_between(start, end)
                             if days is not None:
                                 threshold = r003_threshold
                                 if details_value is not None and details_value in r003_details:
