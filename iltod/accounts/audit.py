@@ -136,6 +136,7 @@ class AuditAction(models.TextChoices):
     ASSESSMENT_ROUND_CREATED = "learning.round_created", _("Assessment round created")
     ASSESSMENT_SUBMITTED = "learning.assessment_submitted", _("Learning-needs assessment submitted")
     CAPACITY_RECORDED = "learning.capacity_recorded", _("Organisational capacity recorded")
+    ASSESSMENT_INVITED = "learning.assessment_invited", _("Person invited to an assessment round")
 
     # --- learning: trainings and people, strategic plan, library, resources (learning.services)
     TRAINING_CREATED = "learning.training_created", _("Training created")

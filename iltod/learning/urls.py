@@ -31,6 +31,8 @@ urlpatterns: list = [
     path("rounds/<str:code>/answer/", assessments.round_answer, name="round_answer"),
     path("rounds/<str:code>/capacity/<str:org_code>/", assessments.round_capacity, name="round_capacity"),
     path("rounds/<str:code>/print/", assessments.round_print, name="round_print"),
+    path("rounds/<str:code>/invite/", assessments.round_invite, name="round_invite"),
+    path("invitations/<str:token>/", assessments.invitation, name="invitation"),
     path("rounds/<str:code>/xlsform/", assessments.round_xlsform, name="round_xlsform"),
     path("kobo/assessments/", assessments.kobo_webhook, name="assessment_kobo"),
     # --- trainings, the strategic plan, the library and resources (sections 3 to 6)

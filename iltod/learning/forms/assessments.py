@@ -79,3 +79,17 @@ class CapacityForm(forms.Form):
 
     def levels(self):
         return {v: (self.cleaned_data[f"level_{v}"], self.cleaned_data[f"note_{v}"]) for v in CapacityItem.values}
+
+
+class InviteForm(forms.Form):
+    """A person of an invited organisation, invited to answer through their own link."""
+
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Organisation"))
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, help_text=_("The private link is sent here; without it, hand it over.")
+    )
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations

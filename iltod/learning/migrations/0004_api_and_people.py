@@ -1,4 +1,5 @@
 import django.db.models.deletion
+import django.utils.timezone
 from django.db import migrations, models
 
 
@@ -106,4 +107,27 @@ class Migration(migrations.Migration):
             field=models.CharField(max_length=255, null=True, verbose_name="title"),
         ),
         migrations.RunPython(copy_texts_to_mongolian, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="roundinvitee",
+            name="assessment",
+            field=models.OneToOneField(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="invitation",
+                to="learning.assessment",
+                verbose_name="answers",
+            ),
+        ),
+        migrations.AddField(
+            model_name="roundinvitee",
+            name="invited_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="invited"),
+        ),
+        migrations.AddField(
+            model_name="roundinvitee",
+            name="token",
+            field=models.CharField(blank=True, editable=False, max_length=32, null=True, unique=True),
+        ),
     ]

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -264,7 +265,9 @@ class AssessmentRound(models.Model):
 
 
 class RoundInvitee(models.Model):
-    """A person invited to a round (with or without an account)."""
+    """A person invited to a round (with or without an account). Their private link
+    (``/learning/invitations/<token>/``) shows the invitation, takes their answers once and then
+    shows what they answered."""
 
     round = models.ForeignKey(
         AssessmentRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="invitees"
@@ -282,6 +285,17 @@ class RoundInvitee(models.Model):
         blank=True,
         related_name="+",
     )
+    token = models.CharField(max_length=32, unique=True, null=True, blank=True, editable=False)  # the private link
+    assessment = models.OneToOneField(
+        "learning.Assessment",
+        verbose_name=_("answers"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation",
+        editable=False,
+    )
+    invited_at = models.DateTimeField(_("invited"), default=timezone.now)
 
     class Meta:
         ordering = ["round", "full_name"]
@@ -290,6 +304,9 @@ class RoundInvitee(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:invitation", args=[self.token])
 
 
 class Assessment(models.Model):

@@ -7,10 +7,13 @@ subnetworks the organisation belongs to, the network), so the heat map reads at 
 thousand sums whatever the number of people. ``rebuild_summaries`` recomputes them from the
 ratings (for imports and for checking)."""
 
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Greatest
@@ -20,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from iltod.accounts.audit import AuditAction
 from iltod.accounts.services import log_event
+from iltod.notifications.models import OutboundMessage
+from iltod.notifications.services import queue_templated
 from iltod.organizations.models import NetworkMembership, Organization
 from iltod.places.models import AdminUnit
 
@@ -32,8 +37,9 @@ from ..models import (
     LearnerRole,
     Rating,
     RequiredLevel,
+    RoundInvitee,
 )
-from ..permissions import can_manage_network, can_record_capacity
+from ..permissions import can_manage_network, can_manage_round, can_record_capacity
 
 Scope = GapSummary.Scope
 LEVELS = range(1, 5)
@@ -303,6 +309,69 @@ def rebuild_summaries(round_) -> int:
         batch_size=2000,
     )
     return len(sums)
+
+
+@transaction.atomic(durable=True)
+def invite_person(*, actor, round_, organization, full_name: str, email: str = "", request=None) -> RoundInvitee:
+    """Invite one person of an invited organisation: they get a private link where they answer
+    once and then see their answers (sent by e-mail through the outbox when an address is given)."""
+    if not can_manage_round(actor, round_):
+        raise PermissionDenied
+    errors = []
+    full_name = " ".join((full_name or "").split())
+    if not full_name:
+        errors.append(ValidationError(_("Give the person's name."), code="name"))
+    if not round_.invited_organizations.filter(pk=organization.pk).exists():
+        errors.append(ValidationError(_("This organisation is not invited to the round."), code="not_invited"))
+    email = (email or "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(ValidationError(_("Enter a valid e-mail address."), code="email"))
+        else:
+            if RoundInvitee.objects.filter(round=round_, email=email).exists():
+                errors.append(ValidationError(_("This e-mail is already invited to the round."), code="duplicate"))
+    if errors:
+        raise ValidationError(errors)
+    invitee = RoundInvitee.objects.create(
+        round=round_,
+        organization=organization,
+        full_name=full_name,
+        email=email,
+        token=secrets.token_urlsafe(16),
+    )
+    if email:
+        queue_templated(
+            channel=OutboundMessage.Channel.EMAIL,
+            recipient=email,
+            template="learning/messages/invitation",
+            context={"invitee": invitee, "round": round_, "site_url": settings.SITE_URL},
+            language="mn",
+            related=invitee,
+            dedupe_key=f"learning:invitation:{invitee.pk}",
+        )
+    log_event(actor, AuditAction.ASSESSMENT_INVITED, organization, request=request, round=round_.code)
+    return invitee
+
+
+@transaction.atomic
+def answer_invitation(invitee: RoundInvitee, *, full_name: str, role: str, answers: dict, request=None) -> Assessment:
+    """The invited person's own answers, through their private link: once."""
+    invitee = RoundInvitee.objects.select_for_update().select_related("round", "organization").get(pk=invitee.pk)
+    if invitee.assessment_id is not None:
+        raise ValidationError(_("You have already answered this round."), code="duplicate")
+    assessment = submit_assessment(
+        round_=invitee.round,
+        organization=invitee.organization,
+        full_name=full_name or invitee.full_name,
+        role=role,
+        answers=answers,
+        user=invitee.user,
+        request=request,
+    )
+    RoundInvitee.objects.filter(pk=invitee.pk).update(assessment=assessment)
+    return assessment
 
 
 @transaction.atomic

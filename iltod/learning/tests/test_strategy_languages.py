@@ -30,7 +30,11 @@ def test_a_plan_is_written_and_shown_in_both_languages(client, personas):
     response = _create(client, personas)
     assert response.status_code == 302, response.content.decode()[:2000]
     plan = StrategicPlan.objects.get()
-    assert (plan.title_mn, plan.title_en, plan.summary_en) == ("Стратеги 2025–2027", "Strategy 2025–2027", "Members' capacity")
+    assert (plan.title_mn, plan.title_en, plan.summary_en) == (
+        "Стратеги 2025–2027",
+        "Strategy 2025–2027",
+        "Members' capacity",
+    )
     url = plan.get_absolute_url()
     area = client.post(
         f"/learning/strategy/{plan.code}/area/add/",

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from iltod.lib import webhooks
 from iltod.lib.tabular import XLSX_CONTENT_TYPE
@@ -21,8 +22,16 @@ from iltod.lib.xlsform import XLSFormError
 from iltod.organizations.models import Organization
 
 from .. import fieldforms
-from ..forms.assessments import AssessmentForm, CapacityForm, RoundForm
-from ..models import Assessment, AssessmentRound, CapacityRating, GapSummary, LearnerRole, ProficiencyLevel
+from ..forms.assessments import AssessmentForm, CapacityForm, InviteForm, RoundForm
+from ..models import (
+    Assessment,
+    AssessmentRound,
+    CapacityRating,
+    GapSummary,
+    LearnerRole,
+    ProficiencyLevel,
+    RoundInvitee,
+)
 from ..permissions import (
     answering_organizations,
     can_manage_round,
@@ -107,6 +116,8 @@ def round_detail(request, code):
             change=services.change_since_previous(round_, competencies, row=network),
             respondents=services.respondents(round_, row=network) if network else 0,
             bands=range(5),
+            invitees=round_.invitees.select_related("organization").order_by("-invited_at", "-pk")[:50],
+            invite_form=InviteForm(organizations=round_.invited_organizations.order_by("name"), prefix="invite"),
         )
     own = Assessment.objects.filter(round=round_, user=request.user).first()
     context["own"] = own
@@ -172,6 +183,93 @@ def round_answer(request, code):
         {"round": round_, "form": form, "levels": ProficiencyLevel.choices},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def round_invite(request, code):
+    """The network administrator invites a person of an invited organisation."""
+    round_ = _round(code)
+    if not can_manage_round(request.user, round_):
+        raise Http404
+    form = InviteForm(request.POST, organizations=round_.invited_organizations.all(), prefix="invite")
+    if form.is_valid():
+        try:
+            invitee = services.invite_person(
+                actor=request.user,
+                round_=round_,
+                organization=form.cleaned_data["organization"],
+                full_name=form.cleaned_data["full_name"],
+                email=form.cleaned_data["email"],
+                request=request,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            link = request.build_absolute_uri(invitee.get_absolute_url())
+            messages.success(
+                request,
+                _("%(name)s is invited. Their private link: %(link)s")
+                % {
+                    "name": invitee.full_name,
+                    "link": link,
+                },
+            )
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(f"{round_.get_absolute_url()}#invitees")
+
+
+def _invitee(token: str) -> RoundInvitee:
+    invitee = (
+        RoundInvitee.objects.select_related("round__network", "round__framework", "organization", "assessment")
+        .filter(token=token[:32])
+        .exclude(token__isnull=True)
+        .first()
+    )
+    if invitee is None:
+        raise Http404
+    return invitee
+
+
+def invitation(request, token):
+    """The invited person's own page, through their private link: the invitation and the form
+    while they have not answered, then their answers with the gap to their role's level."""
+    invitee = _invitee(token)
+    round_ = invitee.round
+    context = {"invitee": invitee, "round": round_, "levels": ProficiencyLevel.choices}
+    if invitee.assessment_id is not None:
+        context["ratings"] = invitee.assessment.ratings.select_related("competency").order_by(
+            "competency__area__position", "competency__position", "competency__pk"
+        )
+        return render(request, "learning/assessments/invitation.html", context)
+    competencies = services.competencies_of(round_)
+    organizations = Organization.objects.filter(pk=invitee.organization_id)
+    form = AssessmentForm(
+        request.POST or None,
+        competencies=competencies,
+        organizations=organizations,
+        initial={"full_name": invitee.full_name, "organization": invitee.organization},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_invitation(
+                invitee,
+                full_name=form.cleaned_data["full_name"],
+                role=form.cleaned_data["role"],
+                answers=form.answers(),
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you: your answers are recorded."))
+            return redirect(invitee.get_absolute_url())
+    context["form"] = form
+    return render(request, "learning/assessments/invitation.html", context, status=400 if form.errors else 200)
 
 
 @login_required
