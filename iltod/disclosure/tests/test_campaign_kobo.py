@@ -130,6 +130,9 @@ def test_values_not_published_are_named_and_skipped(client, personas, campaign):
         ({"checks/textbooks_ok": "no", "checks/textbooks_seen": "many"}, "many"),
         ({"checks/textbooks_ok": "no", "checks/textbooks_seen": "-3"}, "textbooks"),
         ({"checks/textbooks_ok": "no", "checks/textbooks_seen": "NaN"}, "NaN"),
+        ({"checks/textbooks_ok": "no", "checks/textbooks_seen": "1e400"}, "textbooks"),  # beyond any maximum
+        ({"facility": {"code": "X"}}, "code"),  # not text where text belongs
+        ({"checks/teachers_ok": ["yes"]}, "yes"),
         ({"checks/textbooks_ok": "no"}, "textbooks"),  # a dispute with neither a value nor a comment
         ({"checks/teachers_ok": ""}, "аль ч үзүүлэлтэд"),
         ({"checks/comment": "x" * 2001}, "2000"),
