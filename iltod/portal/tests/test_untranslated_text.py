@@ -6,12 +6,15 @@ a feedback handler. Only what is shown is read: text outside scripts and styles,
 a browser shows or reads aloud (placeholder, title, aria-label, alt, the value of buttons).
 """
 
+import gzip
 import re
+from html.parser import HTMLParser
 from io import StringIO
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
@@ -100,7 +103,9 @@ class UntranslatedTextScanTests(TestCase):
             (reverse("disclosure:project_list"), ""),
             (reverse("procurement:process_list"), ""),
             (reverse("procurement:network_cases", args=[self.network.code]), ""),
+            (reverse("learning:home"), ""),
             (reverse("learning:directory", args=[self.network.code]), ""),
+            (reverse("procurement:monitoring"), ""),
             (reverse("results:index"), ""),
             (reverse("results:ranking"), ""),
             (reverse("results:methodology"), ""),
@@ -157,12 +162,52 @@ class UntranslatedTextScanTests(TestCase):
             problems += [f"{path}: raw code: {p!r}" for p in raw_codes(parts)]
         assert not problems, "\n".join(problems)
 
+    def test_module_pages_weigh_under_50_kb_compressed(self):
+        """Each public page of the four modules, with the styles, scripts and images it loads from
+        the site, as nginx sends them (gzip at level 1 for text, docs/deployment.md)."""
+        heavy = []
+        for path, _who in self.module_pages(AdminUnit.objects.filter(level=AdminUnit.Level.AIMAG).first()):
+            self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "mn"
+            response = self.client.get(path, follow=True)
+            html = response.content
+            total = len(gzip.compress(html, compresslevel=1)) + sum(map(static_bytes, StaticAssets.of(html)))
+            if total >= 50 * 1024:
+                heavy.append(f"{path}: {total / 1024:.1f} KB")
+        assert not heavy, "pages over 50 KB compressed:\n" + "\n".join(heavy)
+
     def test_english_pages_show_no_raw_codes(self):
         problems = []
         for path, who in self.pages():
             parts = self.render(path, "en", who)
             problems += [f"{path}: raw code: {p!r}" for p in raw_codes(parts)]
         assert not problems, "\n".join(problems)
+
+
+class StaticAssets(HTMLParser):
+    """The site's own styles, scripts and images a page loads (each counted once)."""
+
+    def __init__(self):
+        super().__init__()
+        self.paths: set[str] = set()
+
+    @classmethod
+    def of(cls, html: bytes) -> set[str]:
+        parser = cls()
+        parser.feed(html.decode())
+        return parser.paths
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        url = a.get("href") if tag == "link" and "stylesheet" in (a.get("rel") or "").split() else a.get("src")
+        if tag in {"link", "script", "img"} and url and url.startswith(settings.STATIC_URL):
+            self.paths.add(url[len(settings.STATIC_URL) :].split("?", 1)[0])
+
+
+def static_bytes(path: str) -> int:
+    found = finders.find(path)
+    assert found, f"the page loads {path}, which is not a static file"
+    body = Path(found).read_bytes()
+    return len(gzip.compress(body, compresslevel=1)) if path.endswith((".css", ".js", ".svg")) else len(body)
 
 
 # --- Every string the code marks for translation has a Mongolian translation --------------------
