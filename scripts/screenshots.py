@@ -70,6 +70,30 @@ PAGES = [
     ("meeting", "/engagement/meetings/{meeting}/"),
     ("scorecards", "/scorecards/"),
     ("scorecard-report", "/scorecards/{scorecard}/"),
+    ("disclosure-compliance", "/disclosure/compliance/"),
+    ("disclosure-compliance-aimag", "/disclosure/compliance/areas/{aimag}/"),
+    ("facility-data", "/disclosure/facilities/{facility}/data/"),
+    ("budgets", "/disclosure/budgets/"),
+    ("transfers", "/disclosure/transfers/"),
+    ("ldf-projects", "/disclosure/projects/"),
+    ("ldf-project", "/disclosure/projects/{project}/"),
+    ("open-data", "/disclosure/open-data/"),
+    ("procurement", "/procurement/"),
+    ("process", "/procurement/processes/{process}/"),
+    ("buyer", "/procurement/parties/{party}/"),
+    ("procurement-monitoring", "/procurement/monitoring/"),
+    ("learning", "/learning/"),
+    ("member-directory", "/learning/network/{network}/members/"),
+    ("trainings", "/learning/trainings/"),
+    ("people-trained", "/learning/people/figures/"),
+    ("library", "/learning/library/"),
+    ("network-value", "/learning/value/"),
+    ("results", "/results/{framework}/"),
+    ("results-indicator", "/results/{framework}/indicators/{indicator}/"),
+    ("results-aimag", "/results/{framework}/aimag/{aimag}/"),
+    ("ranking", "/results/ranking/"),
+    ("inclusion", "/results/inclusion/"),
+    ("results-methodology", "/results/methodology/"),
     ("login", "/account/login/"),
     ("api-docs", "/api/docs/"),
 ]
@@ -84,6 +108,12 @@ GROUP = re.compile(r"^/engagement/groups/(?!mine/)([^/?#]+)/$")
 PLAN = re.compile(r"^/engagement/plans/([^/?#]+)/$")
 MEETING = re.compile(r"^/engagement/meetings/([^/?#]+)/$")
 SCORECARD = re.compile(r"^/scorecards/(?!overview/|staff/|webhooks/)([^/?#]+)/$")
+PROJECT = re.compile(r"^/disclosure/projects/(?!import/|reports/)([^/?#]+)/$")
+PROCESS = re.compile(r"^/procurement/processes/([^/?#]+)/$")
+PARTY = re.compile(r"^/procurement/parties/([^/?#]+)/$")
+NETWORK = re.compile(r"^/learning/network/([^/?#]+)/members/$")
+FRAMEWORK = re.compile(r"^/results/([a-z0-9-]+)/$")
+INDICATOR = re.compile(r"^/results/[^/]+/indicators/(\d+)/$")
 FEEDBACK_TEXT = (
     "Сургуулийн дотуур байрны өрөөнүүд хүйтэн байна, халаалтыг шалгаж өгнө үү. "
     "(Demo feedback sent by scripts/screenshots.py.)"
@@ -138,7 +168,8 @@ def first_match(paths: list[str], pattern: re.Pattern) -> str | None:
 def find_codes(context, base: str) -> dict[str, str]:
     """A feedback item the server lists, its facility and handling organisation, and the facility's
     aimag and soum (or the first of each that the server lists); a group with a public plan and a
-    meeting; a public score card report."""
+    meeting; a public score card report; an LDF project, a tender and its buyer, a network and the
+    results framework with one indicator."""
     page = context.new_page()
 
     def links_on(path: str) -> list[str]:
@@ -172,6 +203,17 @@ def find_codes(context, base: str) -> dict[str, str]:
                 found["meeting"] = first_match(links_on(f"/engagement/groups/{group}/"), MEETING)
                 break
         found["scorecard"] = first_match(links_on("/scorecards/"), SCORECARD)
+        # the modules above score cards: an LDF project, a process and its buyer, a network, the
+        # results framework (the results front page leads to it) and one of its indicators
+        found["project"] = first_match(links_on("/disclosure/projects/"), PROJECT)
+        found["process"] = first_match(links_on("/procurement/"), PROCESS)
+        if found["process"]:
+            found["party"] = first_match(links_on(f"/procurement/processes/{found['process']}/"), PARTY)
+        found["network"] = first_match(links_on("/learning/"), NETWORK)
+        results_links = links_on("/results/")
+        found["framework"] = first_match([urlsplit(page.url).path, *results_links], FRAMEWORK)
+        if found["framework"]:
+            found["indicator"] = first_match(links_on(f"/results/{found['framework']}/"), INDICATOR)
     finally:
         page.close()
     return {name: code for name, code in found.items() if code}
