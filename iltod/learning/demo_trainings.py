@@ -234,13 +234,26 @@ def seed_strategic_plan() -> int:
         actor=admin,
         network=network,
         title=f"Түншлэлийн стратеги төлөвлөгөө {year - 1}–{year + 1}",
+        title_en=f"Partnership strategic plan {year - 1}–{year + 1}",
         summary="Гишүүдийн чадавх, нийгмийн хариуцлагын хэрэгслүүдийг өргөжүүлэх, сүлжээний тогтвортой байдал.",
+        summary_en="Members' capacity, wider use of social accountability tools, the network's sustainability.",
         starts_on=datetime.date(year - 1, 1, 1),
         ends_on=datetime.date(year + 1, 12, 31),
         visibility=StrategicPlan.Visibility.PUBLIC,
     )
     created = 1
     rng = random.Random(SEED + "-plan")
+    english = {  # the plan is written in both languages
+        "Гишүүдийн чадавхыг бэхжүүлэх": "Strengthen members' capacity",
+        "НХ 101 сургалтыг бүх аймагт хүргэх": "Take the SAc 101 orientation to every aimag",
+        "Сургагч багш бэлтгэх": "Prepare trainers",
+        "Нийгмийн хариуцлагын хэрэгслийг өргөжүүлэх": "Widen the use of social accountability tools",
+        "Иргэдийн үнэлгээний картыг 50 суманд хэрэгжүүлэх": "Run community score cards in 50 soums",
+        "Худалдан авалтын хяналтын дэд сүлжээг бэхжүүлэх": "Strengthen the procurement monitoring subnetwork",
+        "Сүлжээний тогтвортой байдал": "The network's sustainability",
+        "Өөрийн орлогыг нэмэгдүүлэх": "Raise the network's own income",
+        "Мэдлэгийн санг баяжуулах": "Grow the library of knowledge",
+    }
     tree = {
         "Гишүүдийн чадавхыг бэхжүүлэх": ["НХ 101 сургалтыг бүх аймагт хүргэх", "Сургагч багш бэлтгэх"],
         "Нийгмийн хариуцлагын хэрэгслийг өргөжүүлэх": [
@@ -251,10 +264,12 @@ def seed_strategic_plan() -> int:
     }
     points = ["Төлөвлөгөө гаргах", "Хэрэгжүүлэх", "Үр дүнг үнэлэх"]
     for area_title, objectives in tree.items():
-        area = services.add_focus_area(plan, actor=admin, title=area_title)
+        area = services.add_focus_area(plan, actor=admin, title=area_title, title_en=english[area_title])
         created += 1
         for objective_title in objectives:
-            objective = services.add_objective(area, actor=admin, title=objective_title)
+            objective = services.add_objective(
+                area, actor=admin, title=objective_title, title_en=english[objective_title]
+            )
             created += 1
             for n, point in enumerate(points):
                 due = datetime.date(year - 1 + n, rng.choice([3, 6, 9, 12]), 28)

@@ -26,6 +26,8 @@ def test_demo_sizes_and_idempotence(personas):
     plan = StrategicPlan.objects.get()
     progress = services.plan_progress(plan)["plan"]
     assert progress.total == 18 and 0 < progress.done < progress.total
+    assert plan.title_en.startswith("Partnership strategic plan")  # the plan in both languages
+    assert not plan.focus_areas.filter(title_en="").exists()
     assert LibraryItem.objects.count() == 30
     assert LibraryItem.objects.filter(published__isnull=False).count() >= 20
     (summary,) = services.yearly_summary(personas.network)
