@@ -17,7 +17,9 @@ counts per value of a disaggregation (``sex``, ``age_group``, ``group``, ``disab
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -75,6 +77,31 @@ class Metric:
 
 
 _METRICS: dict[str, Metric] = {}
+
+
+_BATCH: ContextVar[dict | None] = ContextVar("metrics_batch", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Count many metrics of the same periods together. Inside this block a module may count several
+    of its metrics in one pass over its table and keep the counts until the block ends
+    (``batch_memo``): results' recompute and ranking run in one, so a national table is read once
+    per period instead of once per metric and breakdown. Outside a block every call counts afresh.
+    A block inside another shares the outer one's counts."""
+    if _BATCH.get() is not None:
+        yield
+        return
+    token = _BATCH.set({})
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+
+
+def batch_memo() -> dict | None:
+    """The current batch's store (a dict a module keys by its own names), or None outside a batch."""
+    return _BATCH.get()
 
 
 def register(metric: Metric) -> None:

@@ -1,18 +1,34 @@
 """What the dashboards read: the pre-aggregated figures and targets, labelled for people.
 
 Every function reads a fixed number of queries whatever the size of the data: the counting was
-done by ``services.recompute``."""
+done by ``services.recompute`` and ``ranking.compute_ranking``. The two busiest pages, the
+overview and the ranking, also keep their rendered table in the cache, keyed by what it was drawn
+from (the period's targets and actuals; the time the period's ranking was computed), so a page
+view reads a few rows and renders nothing per row."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from iltod.core import metrics
 
-from .models import Figure, Indicator, Period, Result, Target
+from . import charts
+from .models import Figure, Indicator, Period, RankingEntry, Result, Target
 from .progress import indicator_progress, light, roll_up
+from .ranking import most_improved
+
+FRAGMENT_SECONDS = 3600  # a cached table lives an hour at most (names of aimags and sectors in it may change)
+RANKING_PER_PAGE = 50
 
 DIMENSION_LABELS = {
     "sex": _("sex"),
@@ -32,7 +48,7 @@ def category_labels(dimension: str, keys) -> dict[str, str]:
     if dimension == "aimag":
         from iltod.places.models import AdminUnit
 
-        return {unit.code: str(unit) for unit in AdminUnit.objects.filter(code__in=keys)}
+        return {unit.code: str(unit) for unit in AdminUnit.objects.without_shapes().filter(code__in=keys)}
     if dimension == "sector":
         from iltod.places.models import Sector
 
@@ -70,11 +86,119 @@ def latest_period(framework) -> Period | None:
     return with_actual or Period.objects.filter(framework=framework).order_by("start").first()
 
 
-def tree(framework, period):
+def tree(framework, period, targets: dict | None = None):
     results = list(Result.objects.filter(framework=framework))
     indicators = list(Indicator.objects.filter(result__framework=framework).select_related("result__framework"))
-    targets = {t.indicator_id: t for t in Target.objects.filter(period=period)} if period else {}
+    if targets is None:
+        targets = {t.indicator_id: t for t in Target.objects.filter(period=period)} if period else {}
     return roll_up(results, indicators, targets)
+
+
+def _digest(*parts) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+
+
+def overview_fragment(framework, period) -> SafeString:
+    """The overview's tree, its goal line and its links to the aimags and sectors, as HTML.
+
+    Cached under a key made of the framework's version and what the tree shows of the period's
+    targets (target, actual, source, time computed): any new actual, target or edit of the tree
+    draws it again. One query when cached (the period's targets); six when drawn."""
+    from iltod.places.models import AdminUnit, Sector
+
+    rows = list(Target.objects.filter(period=period).order_by("indicator_id")) if period else []
+    key = "results:overview:" + _digest(
+        framework.pk,
+        framework.version,
+        framework.updated_at.isoformat(),
+        period.pk if period else None,
+        get_language(),
+        [(t.indicator_id, t.target, t.actual, t.source, t.computed_at and t.computed_at.isoformat()) for t in rows],
+    )
+    html = cache.get(key)
+    if html is None:
+        nodes = tree(framework, period, {t.indicator_id: t for t in rows})
+        html = render_to_string(
+            "results/_overview_tree.html",
+            {
+                "framework": framework,
+                "period": period,
+                "rows": [
+                    (depth, node, charts.progress_bar(node.percent, node.light, str(node.obj)))
+                    for depth, node in flatten(nodes)
+                ],
+                "goal": nodes[0] if nodes else None,
+                "aimags": list(AdminUnit.objects.top_level().only("code", "name", "name_mn", "name_en")),
+                "sectors": list(Sector.objects.all()),
+            },
+        )
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by our template, escaped there
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (read together with another count in one query)."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+def ranking_fragment(period, kind: str, *, aimag="", sector="", page=None, components=(), query="") -> SafeString:
+    """A page of the league table of one kind of body (optionally of one aimag or sector), the
+    number of bodies with too few items, and the most improved, as HTML, from ``RankingEntry``.
+
+    Cached under a key made of the time the period's ranking was computed and the choice; when
+    drawn: three indexed queries (the counts, the page's rows in rank order, the rises)."""
+    number = int(page) if str(page or "").isascii() and str(page or "").isdigit() else 1
+    key = "results:ranking:" + _digest(
+        period.pk,
+        period.ranked_at and period.ranked_at.isoformat(),
+        kind,
+        aimag,
+        sector,
+        number,
+        query,
+        get_language(),
+        [c.metric for c in components],
+    )
+    html = cache.get(key)
+    if html is not None:
+        return mark_safe(html)  # noqa: S308 - rendered by our template, escaped there
+    entries = RankingEntry.objects.filter(period=period, body_kind=kind)
+    if aimag:
+        entries = entries.filter(aimag=aimag)
+    if sector:
+        entries = entries.filter(sector=sector)
+    counts = entries.aggregate(
+        ranked=Count("pk", filter=Q(rank__isnull=False)), unranked=Count("pk", filter=Q(rank__isnull=True))
+    )
+    ranked = (
+        entries.filter(rank__isnull=False)
+        .only("body_code", "name", "name_en", "rank", "score", "items", "components")
+        .order_by("rank", "-items", "name")
+    )
+    current = CountedPaginator(ranked, RANKING_PER_PAGE, counts["ranked"]).get_page(number)
+    html = render_to_string(
+        "results/_ranking_table.html",
+        {
+            "period": period,
+            "kind_label": RankingEntry.BodyKind(kind).label,
+            "components": components,
+            "page": current,
+            "rows": [(entry, [entry.components.get(c.metric, {}) for c in components]) for entry in current],
+            "unranked": counts["unranked"],
+            "improved": most_improved(period, kind, aimag=aimag, sector=sector),
+            "query": query,
+        },
+    )
+    if current.number == number:  # a page beyond the last is drawn as the last, and not kept
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by our template, escaped there
 
 
 def flatten(nodes, depth=0):

@@ -214,6 +214,9 @@ class Period(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="periods")
     start = models.DateField(_("from"))
     end = models.DateField(_("until"), help_text=_("The last day of the period."))
+    # When ``compute_ranking`` last replaced the period's ranking: the ranking page lists the
+    # periods that have one and keys its cached table by it.
+    ranked_at = models.DateTimeField(_("ranking computed"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["framework", "start"]
@@ -360,6 +363,9 @@ class RankingEntry(models.Model):
     raw_score = models.DecimalField(_("score before adjustment"), max_digits=5, decimal_places=1, null=True)
     rank = models.PositiveIntegerField(_("rank"), null=True)  # among its kind, null: too few items
     components = models.JSONField(default=dict)  # metric code -> {n, d, raw, shrunk}
+    # The score's change since the framework's previous period, when the body is ranked in both
+    # (written by ``compute_ranking``, so "most improved" is one indexed read).
+    improvement = models.DecimalField(_("change since the previous period"), max_digits=5, decimal_places=1, null=True)
 
     class Meta:
         ordering = ["period", "body_kind", "rank", "name"]
@@ -373,6 +379,15 @@ class RankingEntry(models.Model):
             models.Index(fields=["period", "body_kind", "rank"], name="results_ranking_table"),
             # a body's own history
             models.Index(fields=["body_code", "period"], name="results_ranking_body"),
+            # the league tables of one aimag and of one sector, in rank order
+            models.Index(fields=["period", "body_kind", "aimag", "rank"], name="results_ranking_aimag"),
+            models.Index(fields=["period", "body_kind", "sector", "rank"], name="results_ranking_sector"),
+            # "most improved": the largest rises of a period's bodies of one kind
+            models.Index(
+                fields=["period", "body_kind", "-improvement"],
+                condition=Q(improvement__gt=0),
+                name="results_ranking_improved",
+            ),
         ]
 
     def __str__(self) -> str:

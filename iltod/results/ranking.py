@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Case, F, OuterRef, Subquery, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iltod.core import metrics
@@ -105,11 +107,14 @@ def bodies(period: Period) -> list[Body]:
 
     codes = metrics.aimag_codes()
     start, end = metrics.moments(scope_of(period))
-    facility_ids = (
-        Feedback.objects.filter(received_at__gte=start, received_at__lt=end, service_unit__isnull=False)
-        .values("service_unit_id")
-        .distinct()
-    )
+    try:  # counted with the other metrics of the period when they are counted together
+        facility_ids = list(metrics.get("feedback.received").by_body(scope_of(period), "facility"))
+    except KeyError:
+        facility_ids = (
+            Feedback.objects.filter(received_at__gte=start, received_at__lt=end, service_unit__isnull=False)
+            .values("service_unit_id")
+            .distinct()
+        )
     found: list[Body] = []
     for facility in (
         ServiceUnit.objects.filter(pk__in=facility_ids)
@@ -151,6 +156,11 @@ def bodies(period: Period) -> list[Body]:
 @transaction.atomic
 def compute_ranking(period: Period) -> int:
     """Replace the period's ranking; returns the number of bodies listed."""
+    with metrics.batch():  # the modules count each metric of the period for every body in one pass
+        return _compute_ranking(period)
+
+
+def _compute_ranking(period: Period) -> int:
     from .services import scope_of
 
     components = available()
@@ -229,22 +239,47 @@ def compute_ranking(period: Period) -> int:
             entry.rank = position
     RankingEntry.objects.filter(period=period).delete()
     RankingEntry.objects.bulk_create(entries, batch_size=500)
+    # "Most improved" is stored: this period's change, and the next period's, whose base just changed.
+    _store_improvement(period)
+    following = _neighbour(period, later=True)
+    if following is not None:
+        _store_improvement(following)
+    period.ranked_at = timezone.now()
+    period.save(update_fields=["ranked_at"])
     return len(entries)
 
 
-def most_improved(period: Period, kind: str, count: int = 5) -> list[tuple[RankingEntry, Decimal]]:
-    """Ranked bodies of a kind whose score rose most since the framework's previous period."""
-    previous = (
-        Period.objects.filter(framework_id=period.framework_id, start__lt=period.start).order_by("-start").first()
-    )
+def _neighbour(period: Period, *, later: bool) -> Period | None:
+    periods = Period.objects.filter(framework_id=period.framework_id)
+    if later:
+        return periods.filter(start__gt=period.start).order_by("start").first()
+    return periods.filter(start__lt=period.start).order_by("-start").first()
+
+
+def _store_improvement(period: Period) -> None:
+    """Each ranked body's change of score since the framework's previous period (where it was ranked
+    too), in one ``UPDATE``; null otherwise."""
+    previous = _neighbour(period, later=False)
     if previous is None:
-        return []
-    before = dict(
-        RankingEntry.objects.filter(period=previous, body_kind=kind, rank__isnull=False).values_list(
-            "body_code", "score"
-        )
+        RankingEntry.objects.filter(period=period).update(improvement=None)
+        return
+    before = RankingEntry.objects.filter(
+        period=previous, body_kind=OuterRef("body_kind"), body_code=OuterRef("body_code"), rank__isnull=False
+    ).values("score")[:1]
+    RankingEntry.objects.filter(period=period).update(
+        improvement=Case(When(rank__isnull=False, then=F("score") - Subquery(before)), default=None)
     )
-    now = RankingEntry.objects.filter(period=period, body_kind=kind, rank__isnull=False, body_code__in=list(before))
-    changes = [(entry, entry.score - before[entry.body_code]) for entry in now]
-    changes = [pair for pair in changes if pair[1] > 0]
-    return sorted(changes, key=lambda pair: -pair[1])[:count]
+
+
+def most_improved(
+    period: Period, kind: str, count: int = 5, *, aimag: str = "", sector: str = ""
+) -> list[tuple[RankingEntry, Decimal]]:
+    """Ranked bodies of a kind whose score rose most since the framework's previous period, read
+    from the stored change (an index of the rises); optionally of one aimag or sector."""
+    entries = RankingEntry.objects.filter(period=period, body_kind=kind, improvement__gt=0)
+    if aimag:
+        entries = entries.filter(aimag=aimag)
+    if sector:
+        entries = entries.filter(sector=sector)
+    entries = entries.only("body_code", "name", "name_en", "improvement").order_by("-improvement", "name")[:count]
+    return [(entry, entry.improvement) for entry in entries]

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,8 +19,6 @@ from iltod.lib.tabular import tabular_response
 
 from . import charts, dashboards, exports, forms, inclusion, permissions, ranking, services
 from .models import Framework, Indicator, ManualActual, Period, RankingEntry, Subscription, Target
-
-RANKING_PER_PAGE = 50
 
 
 def index(request):
@@ -41,27 +38,20 @@ def _period(request, framework) -> Period | None:
 
 
 def overview(request, code):
+    """The tree of the framework for a period, drawn from the stored targets and actuals (and kept
+    drawn in the cache until one of them changes: ``dashboards.overview_fragment``)."""
     framework = permissions.get_framework_for_user(request.user, code)
-    period = _period(request, framework)
-    nodes = dashboards.tree(framework, period)
-    rows = [
-        (depth, node, charts.progress_bar(node.percent, node.light, str(node.obj)))
-        for depth, node in dashboards.flatten(nodes)
-    ]
-    from iltod.places.models import AdminUnit, Sector
-
+    periods = list(framework.periods.all())
+    period_id = request.GET.get("period", "")
+    period = next((p for p in periods if str(p.pk) == period_id), None) or dashboards.latest_period(framework)
     return render(
         request,
         "results/overview.html",
         {
             "framework": framework,
             "period": period,
-            "periods": list(framework.periods.all()),
-            "rows": rows,
-            "goal": nodes[0] if nodes else None,
-            "aimags": list(AdminUnit.objects.top_level().only("code", "name", "name_mn", "name_en")),
-            "sectors": list(Sector.objects.all()),
-            "can_manage": permissions.can_manage_results(request.user),
+            "periods": periods,
+            "tree": dashboards.overview_fragment(framework, period),
         },
     )
 
@@ -202,7 +192,7 @@ def scope_page(request, code, kind, key):
     if kind not in {"aimag", "sector"}:
         raise Http404
     if kind == "aimag":
-        place = AdminUnit.objects.top_level().filter(code=key).first()
+        place = AdminUnit.objects.top_level().without_shapes().filter(code=key).first()
     else:
         place = Sector.objects.filter(code=key).first()
     if place is None:
@@ -232,53 +222,49 @@ def methodology(request):
 # --- the ranking
 
 
-def _ranking_period(request) -> Period | None:
-    periods = Period.objects.filter(framework__is_public=True, ranking__isnull=False).distinct().order_by("-start")
+def _ranked_periods():
+    return Period.objects.filter(framework__is_public=True, ranked_at__isnull=False).order_by("-start")
+
+
+def _ranking_period(request, periods: list[Period] | None = None) -> Period | None:
+    """The period asked for if its ranking is computed, else the latest ranked one."""
+    periods = list(_ranked_periods()) if periods is None else periods
     period_id = request.GET.get("period", "")
-    if period_id.isascii() and period_id.isdigit():  # "²" is a digit to str.isdigit, not to int()
-        chosen = periods.filter(pk=period_id).first()
-        if chosen is not None:
-            return chosen
-    return periods.first()
+    chosen = next((period for period in periods if str(period.pk) == period_id), None)
+    return chosen or (periods[0] if periods else None)
 
 
 def ranking_table(request):
+    """A league table read from the stored ranking: a page of ranked bodies, the counts, the most
+    improved. The table is cached, keyed by the time the period's ranking was computed."""
     form = forms.RankingFilterForm(request.GET or None)
-    period = _ranking_period(request)
-    kind = RankingEntry.BodyKind.FACILITY
-    entries = RankingEntry.objects.none()
-    if period is not None:
-        entries = RankingEntry.objects.filter(period=period)
+    # The aimag list never needs the boundaries (decoding 22 polygons costs more than the page).
+    form.fields["aimag"].queryset = form.fields["aimag"].queryset.without_shapes()
+    periods = list(_ranked_periods())
+    period = _ranking_period(request, periods)
+    kind, aimag, sector = RankingEntry.BodyKind.FACILITY, "", ""
     if form.is_valid():
         kind = form.cleaned_data["kind"] or kind
-        if form.cleaned_data["aimag"]:
-            entries = entries.filter(aimag=form.cleaned_data["aimag"].code)
-        if form.cleaned_data["sector"]:
-            entries = entries.filter(sector=form.cleaned_data["sector"].code)
-    entries = entries.filter(body_kind=kind).order_by("rank", "-items", "name")
-    ranked = entries.filter(rank__isnull=False)
-    page = Paginator(ranked, RANKING_PER_PAGE).get_page(request.GET.get("page"))
-    unranked = entries.filter(rank__isnull=True).count()
-    query = urlencode({k: v for k, v in request.GET.items() if k in {"period", "kind", "aimag", "sector"} and v})
+        aimag = form.cleaned_data["aimag"].code if form.cleaned_data["aimag"] else ""
+        sector = form.cleaned_data["sector"].code if form.cleaned_data["sector"] else ""
     components = ranking.available()
-    rows = [(entry, [entry.components.get(c.metric, {}) for c in components]) for entry in page]
+    query = urlencode({k: v for k, v in request.GET.items() if k in {"period", "kind", "aimag", "sector"} and v})
+    table = (
+        dashboards.ranking_fragment(
+            period, kind, aimag=aimag, sector=sector, page=request.GET.get("page"), components=components, query=query
+        )
+        if period is not None
+        else ""
+    )
     return render(
         request,
         "results/ranking.html",
         {
             "form": form,
             "period": period,
-            "periods": Period.objects.filter(ranking__isnull=False, framework__is_public=True)
-            .distinct()
-            .order_by("-start"),
-            "page": page,
-            "rows": rows,
-            "unranked": unranked,
-            "improved": ranking.most_improved(period, kind) if period else [],
-            "components": components,
+            "periods": periods,
+            "table": table,
             "missing": ranking.missing(),
-            "kind_label": RankingEntry.BodyKind(kind).label,
-            "query": query,
         },
     )
 

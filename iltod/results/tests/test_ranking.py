@@ -4,8 +4,10 @@ ranked, most improved; and the inclusion view's privacy rule."""
 import datetime
 from decimal import Decimal
 
+from iltod.feedback.models import Feedback
 from iltod.results import inclusion, ranking
 from iltod.results.models import Figure, Period, RankingEntry
+from iltod.results.tests.fixtures import UB, make_feedback
 
 
 def test_components_are_counted_and_shrunk_toward_the_peer_share(computed, personas):
@@ -45,9 +47,39 @@ def test_most_improved_compares_with_the_previous_period(computed, personas):
     RankingEntry.objects.create(
         period=before, body_kind="facility", body_code=personas.school.code, name="Сургууль", items=20, score=40, rank=1
     )
+    assert ranking.most_improved(period, "facility") == []  # stored when the ranking is computed
+    ranking.compute_ranking(period)
     [(entry, change)] = ranking.most_improved(period, "facility")
     assert entry.body_code == personas.school.code
     assert change == entry.score - Decimal(40)
+    assert ranking.most_improved(period, "facility", aimag="11") == []  # the school is in aimag 65
+
+
+def test_ranking_an_earlier_period_updates_the_later_periods_improvement(computed, personas):
+    framework, period = computed
+    school = RankingEntry.objects.get(period=period, body_code=personas.school.code)
+    assert school.improvement is None  # 2024 has no ranking yet
+    day = datetime.datetime(2024, 4, 8, 10, tzinfo=UB)
+    for _index in range(12):  # every item of 2024 late: a lower score than 2025's
+        make_feedback(
+            personas,
+            personas.school,
+            day,
+            acknowledge_due=day + datetime.timedelta(days=3),
+            acknowledged_at=day + datetime.timedelta(days=9),
+            resolve_due=day + datetime.timedelta(days=20),
+            resolved_at=day + datetime.timedelta(days=40),
+            status=Feedback.Status.RESOLVED,
+        )
+    before = Period.objects.get(framework=framework, start__year=2024)
+    ranking.compute_ranking(before)
+    earlier = RankingEntry.objects.get(period=before, body_code=personas.school.code)
+    school.refresh_from_db()
+    assert earlier.rank == 1 and school.rank == 1
+    assert school.improvement == school.score - earlier.score > 0
+    assert ranking.most_improved(period, "facility") == [(school, school.improvement)]
+    before.refresh_from_db()
+    assert before.ranked_at is not None
 
 
 def test_the_ranking_is_replaced_not_added_to(computed):
