@@ -214,7 +214,6 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
     r038_pe = partial.r038_procuring_entity
     r048 = partial.r048
     skipped = partial.skipped if collect_skipped else None
-    number = (int, float)
     not_submitted = frozenset(("invited", "withdrawn"))
     final = frozenset(("cancelled", "unsuccessful"))
     date_cache: dict[str, tuple[int, int] | None] = {}
@@ -480,10 +479,10 @@ def make_fold(settings: Settings, partial: Partial, *, maps: bool = False, colle
             if type(value) is Value:
                 amount = value.amount
                 currency = value.currency
-                if type(amount) not in number or type(currency) is not str:
+                if type(currency) is not str:
                     amount = None
-                else:
-                    amount = float(amount)
+                elif type(amount) is not float:  # decoded JSON gives floats; parsed releases may give ints
+                    amount = float(amount) if type(amount) is int else None
             else:
                 amount = currency = None
 

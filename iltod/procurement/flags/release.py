@@ -28,7 +28,9 @@ class Ref(msgspec.Struct, gc=False):
 
 
 class Value(msgspec.Struct, gc=False):
-    amount: Any = None
+    # A number is decoded as a float, as the fold reads it; one beyond a double's range is refused,
+    # and orjson then reports the line as broken (as it always did).
+    amount: float | str | bool | list | dict | None = None
     currency: Any = None
 
 

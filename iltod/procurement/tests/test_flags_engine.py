@@ -322,13 +322,17 @@ def test_a_line_is_read_as_orjson_reads_it_even_where_msgspec_would_differ(tmp_p
     good = process("ok", "MNT", (100, 101))
     deep_line = orjson.dumps(process("deep", "MNT", (100, 101)))[:-1] + b',"note":' + b"[" * 1010 + b"]" * 1010 + b"}"
     deep = orjson.loads(deep_line)
-    keyed = b'{"oc\\u0069d":"escaped","tender":{"status":"cancelled"},"tender":{"procurementMethod":"open","numberOfTenderers":1}}'
+    keyed = (
+        b'{"oc\\u0069d":"escaped","tender":{"status":"cancelled"},'
+        b'"tender":{"procurementMethod":"open","numberOfTenderers":1}}'
+    )
     lines = [
         orjson.dumps(good),
         deep_line,  # msgspec's nesting limit is below orjson's: orjson reads it
         orjson.dumps(process("bad-utf8", "MNT", (100, 101)))[:-1] + b',"note":"\xff"}',  # not UTF-8: broken
         orjson.dumps(process("кирилл", "MNT", (100, 101)) | {"note": "Эмнэлэг"}),  # UTF-8 text: read
         keyed,  # an escaped key, and the last of two keys wins
+        orjson.dumps(process("huge", "MNT", (100, 101)))[:-1].replace(b"100", b"1" + b"0" * 309, 1) + b"}",
         b"  ",
         b"[1, 2]",
         b"null",
@@ -338,7 +342,7 @@ def test_a_line_is_read_as_orjson_reads_it_even_where_msgspec_would_differ(tmp_p
     settings = Settings(indicators={"R018": {}, "R024": {"threshold": 0.05}})
     errors = []
     output = run_file(path, settings, errors=errors, workers=1)
-    assert [error.line for error in errors] == [3]
+    assert [error.line for error in errors] == [3, 6]  # not UTF-8; an amount beyond a double's range
     assert "surrogates not allowed" in errors[0].message  # orjson's own message, as before
     expected = run([good, deep, process("кирилл", "MNT", (100, 101)), orjson.loads(keyed)], settings)
     assert output == expected
