@@ -255,3 +255,13 @@ def test_concurrent_deliveries_of_one_submission_record_its_checks_once(settings
     assert sorted(statuses) == [200, 200, 200, 201]
     assert ValueCheck.objects.count() == 2
     assert Feedback.objects.count() == 1
+
+
+def test_the_campaign_page_gives_the_webhook_address_in_mongolian(client, personas, campaign):
+    from iltod.core.testing.visible_text import english_words, visible_text
+
+    html = client.get(reverse("disclosure:campaign_detail", args=[campaign.code])).content.decode()
+    assert f"http://testserver{reverse('disclosure:campaign_kobo')}" in html
+    assert "X-Iltod-Secret" in html
+    mine = [part for part in visible_text(html) if "REST" in part]  # the sentence about the webhook
+    assert mine and not english_words(mine), mine
