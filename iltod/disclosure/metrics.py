@@ -141,9 +141,44 @@ def _check_counts(condition):
     return compute, breakdown
 
 
+def _disputes_corrected():
+    """Of the disputes beyond the tolerance (those sent to the publisher: open, answered or corrected;
+    a dispute within the tolerance asks nothing of anyone), those the publisher corrected: both
+    counts in one query per scope, a row, an aimag, a sector or a body."""
+    from .models import ValueCheck
+
+    beyond = Q(outcome__in=[ValueCheck.Outcome.OPEN, ValueCheck.Outcome.ANSWERED, ValueCheck.Outcome.CORRECTED])
+    counts = {
+        "n": Count("pk", filter=Q(outcome=ValueCheck.Outcome.CORRECTED)),
+        "d": Count("pk", filter=beyond),
+    }
+
+    def compute(scope: Scope) -> Value:
+        figures = _checks(scope).aggregate(**counts)
+        return Value(figures["n"] or 0, figures["d"] or 0)
+
+    def breakdown(scope: Scope, dimension: str) -> dict[str, Value]:
+        field = {"sector": "value__facility__sector__code", "aimag": "value__facility__admin_unit_id"}.get(dimension)
+        if field is None:
+            return {}
+        rows = _checks(scope).filter(beyond).values(field).order_by().annotate(**counts)
+        codes = aimag_codes() if dimension == "aimag" else None
+        return add_up(((codes.get(r[field]) if codes is not None else r[field]), r["n"], r["d"]) for r in rows)
+
+    def by_body(scope: Scope, kind: str) -> dict[int, Value]:
+        """Every publisher's counts in one query, as ``compute`` counts them for one organisation. A
+        facility gets none: it does not publish its figures, its operator does and is ranked on them."""
+        if kind != "organization":
+            return {}
+        rows = _checks(scope).filter(beyond).values("value__publisher_id").order_by().annotate(**counts)
+        return {row["value__publisher_id"]: Value(row["n"], row["d"]) for row in rows if row["value__publisher_id"]}
+
+    return compute, breakdown, by_body
+
+
 def register_facility_data_metrics() -> None:
     validated, validated_by = _check_counts(Q())
-    corrected, corrected_by = _check_counts(Q(outcome="corrected"))
+    corrected, corrected_by, corrected_bodies = _disputes_corrected()
     register(
         Metric(
             code="disclosure.values_validated",
@@ -160,12 +195,14 @@ def register_facility_data_metrics() -> None:
             code="disclosure.discrepancies_corrected",
             label=_("Disputed facility figures corrected"),
             compute=corrected,
-            unit=_("disputes"),
+            factor=100,
+            unit=_("%"),
             description=_(
-                "Citizens' disputes, made in the period, beyond the tolerance that the publisher answered by "
-                "correcting the figure."
+                "Of the citizens' disputes beyond the tolerance made in the period, the share the publisher "
+                "answered by correcting the figure."
             ),
             breakdown=corrected_by,
             dimensions=DIMENSIONS,
+            by_body=corrected_bodies,
         )
     )
