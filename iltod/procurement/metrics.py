@@ -31,7 +31,8 @@ def _processes(queryset, scope: Scope, prefix: str = ""):
 def _monitored(scope: Scope):
     start, end = moments(scope)
     feedback = ProcessFeedback.objects.filter(process=OuterRef("pk"), created_at__gte=start, created_at__lt=end)
-    cases = MonitoringCase.objects.filter(process=OuterRef("pk"), opened_at__gte=start, opened_at__lt=end)
+    # a case counts once the public sees it (a published step)
+    cases = MonitoringCase.objects.public().filter(process=OuterRef("pk"), opened_at__gte=start, opened_at__lt=end)
     return _processes(ContractingProcess.objects.filter(Exists(feedback) | Exists(cases)), scope)
 
 

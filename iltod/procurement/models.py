@@ -344,6 +344,11 @@ class MonitoringNetwork(models.Model):
 
 
 class MonitoringCaseQuerySet(models.QuerySet):
+    def public(self):
+        """Cases the public sees: at least one step (the violation first) is published."""
+        published = CaseStep.objects.filter(case=models.OuterRef("pk"), moderation=CaseStep.Moderation.PUBLISHED)
+        return self.filter(models.Exists(published))
+
     def closed(self):
         return self.filter(state=MonitoringCase.State.CLOSED)
 

@@ -2,6 +2,8 @@
 the procurement-monitoring network open cases, an import's progress and file stay with its
 uploader and publisher, and every procurement file goes through its guard."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +14,7 @@ from django.utils import translation
 
 from iltod.accounts.capabilities import Role
 from iltod.accounts.services import grant_membership
-from iltod.core import testing
+from iltod.core import metrics, testing
 from iltod.core.views import media, public_media_path
 from iltod.organizations.models import NetworkMembership, Organization
 from iltod.procurement import permissions, services
@@ -55,17 +57,46 @@ def fixed_total(client):
 
 def test_a_pending_closing_step_changes_neither_the_case_nor_the_fixed_rate(client, process, personas):
     case = open_case(process, personas)
+    moderate(case.steps.get(kind="violation"), personas)
     closing = step(case, personas, "closed", outcome="success")
     case.refresh_from_db()
     assert (case.state, case.outcome, case.closed_at) == (S.REPORTED, "", None)
     assert (fixed_total(client)["closed"], fixed_total(client)["fixed"]) == (0, 0)
     page = client.get(case.get_absolute_url())
     assert page.context["case"].state == S.REPORTED
-    moderate(case.steps.get(kind="violation"), personas)
+    assert [s.kind for s in page.context["steps"]] == ["violation"]
     moderate(closing, personas)
     case.refresh_from_db()
     assert (case.state, case.outcome, case.closed_at) == (S.CLOSED, "success", closing.created_at)
     assert (fixed_total(client)["closed"], fixed_total(client)["fixed"]) == (1, 1)
+
+
+def test_a_case_is_public_once_its_violation_is_published(client, process, personas):
+    case = open_case(process, personas)
+    scope = metrics.Scope(start=datetime.date(2000, 1, 1), end=datetime.date(2100, 1, 1))
+    pages = {
+        "process": process.get_absolute_url(),
+        "monitoring": reverse("procurement:monitoring"),
+        "network": reverse("procurement:network_cases", args=[personas.network.code]),
+    }
+
+    def seen():
+        return {name: case.title in client.get(url).content.decode() for name, url in pages.items()}
+
+    case.title = "Шалгуур нэг брэндийг заасан"
+    case.save(update_fields=["title"])
+    assert seen() == {"process": False, "monitoring": False, "network": False}
+    assert client.get(case.get_absolute_url()).status_code == 404
+    assert fixed_total(client)["cases"] == 0
+    assert metrics.get("procurement.processes_monitored").compute(scope).numerator == 0
+    client.force_login(personas.monitor)
+    assert client.get(case.get_absolute_url()).status_code == 200  # its monitors see it
+    client.logout()
+    moderate(case.steps.get(), personas)
+    assert seen() == {"process": True, "monitoring": True, "network": True}
+    assert client.get(case.get_absolute_url()).status_code == 200
+    assert fixed_total(client)["cases"] == 1
+    assert metrics.get("procurement.processes_monitored").compute(scope).numerator == 1
 
 
 def test_a_refused_step_leaves_the_public_state_and_may_be_added_again(process, personas):
@@ -98,6 +129,7 @@ def test_steps_published_out_of_order_leave_the_state_of_the_latest(process, per
 
 def test_the_monitors_see_where_they_are_and_the_public_does_not(client, process, personas):
     case = open_case(process, personas)
+    moderate(case.steps.get(), personas)
     step(case, personas, "letter")
     client.force_login(personas.monitor)
     assert client.get(case.get_absolute_url()).context["working_state"] == S.ACTION.label

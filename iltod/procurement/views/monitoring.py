@@ -61,6 +61,8 @@ def case_detail(request, code):
     steps = list(case.steps.select_related("oversight_body").prefetch_related("evidence"))
     if not (may_act or may_moderate):
         steps = [s for s in steps if s.moderation == CaseStep.Moderation.PUBLISHED]
+        if not steps:
+            raise Http404  # nothing of the case is published yet
     # the public sees the state published steps set; the monitors also where they are themselves
     working = services.working_state(case) if may_act or may_moderate else case.state
     form = forms.StepForm() if may_act and working != MonitoringCase.State.CLOSED else None

@@ -165,7 +165,9 @@ def process_detail(request, code):
             :20
         ]
     )
-    cases = list(MonitoringCase.objects.filter(process=process).select_related("organization").order_by("-opened_at"))
+    cases = list(
+        MonitoringCase.objects.public().filter(process=process).select_related("organization").order_by("-opened_at")
+    )
     context = {
         "process": process,
         "view": timeline.view(process.compiled),
@@ -209,7 +211,7 @@ def party_profile(party: Party) -> dict:
         peers = {"count": peer_count, "flagged": peer_flagged, "percent": _rate(peer_flagged, peer_count)}
     supplied = ContractingProcess.objects.filter(suppliers=party)
     supplied_totals = supplied.aggregate(count=Count("pk"), awarded=Sum("awarded_amount"))
-    cases = MonitoringCase.objects.filter(Q(process__buyer=party) | Q(process__suppliers=party)).distinct()
+    cases = MonitoringCase.objects.public().filter(Q(process__buyer=party) | Q(process__suppliers=party)).distinct()
     closed = cases.filter(state=MonitoringCase.State.CLOSED)
     outcomes = {row["outcome"]: row["count"] for row in closed.values("outcome").annotate(count=Count("pk"))}
     party_flags = list(Flag.objects.filter(party=party).order_by("code"))
@@ -295,7 +297,7 @@ def monitoring(request):
     """DOZORRO's figure: how many cases ended with the violation fixed, per buyer, aimag and network."""
     Organization = apps.get_model("organizations", "Organization")
     NetworkMembership = apps.get_model("organizations", "NetworkMembership")
-    total = MonitoringCase.objects.aggregate(
+    total = MonitoringCase.objects.public().aggregate(
         cases=Count("pk"),
         closed=Count("pk", filter=Q(state=MonitoringCase.State.CLOSED)),
         fixed=Count("pk", filter=Q(state=MonitoringCase.State.CLOSED, outcome=MonitoringCase.Outcome.SUCCESS)),
@@ -304,10 +306,14 @@ def monitoring(request):
     networks = []
     for network in Organization.objects.networks().public().order_by("name"):
         members = NetworkMembership.objects.current().filter(network=network).values("member_id")
-        counts = MonitoringCase.objects.filter(Q(organization=network) | Q(organization__in=members)).aggregate(
-            cases=Count("pk"),
-            closed=Count("pk", filter=Q(state=MonitoringCase.State.CLOSED)),
-            fixed=Count("pk", filter=Q(state=MonitoringCase.State.CLOSED, outcome=MonitoringCase.Outcome.SUCCESS)),
+        counts = (
+            MonitoringCase.objects.public()
+            .filter(Q(organization=network) | Q(organization__in=members))
+            .aggregate(
+                cases=Count("pk"),
+                closed=Count("pk", filter=Q(state=MonitoringCase.State.CLOSED)),
+                fixed=Count("pk", filter=Q(state=MonitoringCase.State.CLOSED, outcome=MonitoringCase.Outcome.SUCCESS)),
+            )
         )
         if counts["cases"]:
             networks.append({"network": network, **counts, "percent": _rate(counts["fixed"], counts["closed"])})
@@ -320,7 +326,7 @@ def monitoring(request):
             "by_aimag": fixed_rates("process__aimag__code", "process__aimag__name"),
             "networks": networks,
             "recent": list(
-                MonitoringCase.objects.select_related("process", "organization").order_by("-opened_at")[:20]
+                MonitoringCase.objects.public().select_related("process", "organization").order_by("-opened_at")[:20]
             ),
         },
     )
@@ -332,7 +338,8 @@ def network_cases(request, code):
     network = get_object_or_404(Organization.objects.networks().public(), code=code)
     members = NetworkMembership.objects.current().filter(network=network).values("member_id")
     cases = (
-        MonitoringCase.objects.filter(Q(organization=network) | Q(organization__in=members))
+        MonitoringCase.objects.public()
+        .filter(Q(organization=network) | Q(organization__in=members))
         .select_related("process", "organization")
         .order_by("-opened_at")
     )
