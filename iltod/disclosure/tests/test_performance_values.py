@@ -4,16 +4,17 @@ drawn in one go (a code already taken is drawn again)."""
 
 import datetime
 from decimal import Decimal
+from statistics import median
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from iltod.disclosure.models import FacilityValue, FacilityValueChange
+from iltod.disclosure.models import FacilityMedian, FacilityValue, FacilityValueChange
 from iltod.disclosure.services import facility_data as services
 from iltod.lib.tabular import Row
-from iltod.places.models import CODE_ALPHABET, ServiceUnit
+from iltod.places.models import CODE_ALPHABET, AdminUnit, ServiceUnit
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC)
@@ -26,12 +27,12 @@ def _frozen():
         yield
 
 
-def schools(personas, count: int) -> list[ServiceUnit]:
+def schools(personas, count: int, area=None) -> list[ServiceUnit]:
     template = personas.school
     return [
         ServiceUnit.objects.create(
             name=f"Сургууль {n}", name_mn=f"Сургууль {n}", kind=template.kind, sector=template.sector,
-            admin_unit=template.admin_unit, operator=template.operator,
+            admin_unit=area or template.admin_unit, operator=template.operator,
         )
         for n in range(count)
     ]  # fmt: skip
@@ -105,3 +106,30 @@ def test_a_new_value_whose_code_is_taken_gets_another(personas, monkeypatch):
     assert len(set(FacilityValue.objects.values_list("code", flat=True))) == FacilityValue.objects.count()
     if connection.vendor == "postgresql":  # the COPY path draws again for the row refused
         assert len(calls) == 2
+
+
+def test_the_medians_are_those_of_each_soum_aimag_and_the_country(personas):
+    here = personas.school.admin_unit
+    elsewhere = AdminUnit.objects.filter(level=here.level).exclude(parent=here.parent).first()
+    facilities = schools(personas, 4, here) + schools(personas, 3, elsewhere)
+    imported(file_rows(facilities, years=("2025",)))  # pupils 300…306: even and odd counts
+    values = list(FacilityValue.objects.filter(indicator__code="pupils_per_teacher", period="2025"))
+    assert len({v.value for v in values}) > 2  # ratios with four decimals, not one number
+
+    def expected(area):
+        inside = [
+            v.value
+            for v in values
+            if area is None or area.pk in (v.facility.admin_unit_id, v.facility.admin_unit.parent_id)
+        ]
+        return Decimal(median(inside)).quantize(Decimal("0.0001")), len(inside)
+
+    rows = {
+        m.admin_unit_id: m for m in FacilityMedian.objects.filter(indicator__code="pupils_per_teacher", period="2025")
+    }
+    assert set(rows) == {here.pk, here.parent_id, elsewhere.pk, elsewhere.parent_id, None}
+    for area in (here, here.parent, elsewhere, elsewhere.parent, None):
+        row = rows[area.pk if area else None]
+        assert (row.median, row.facilities) == expected(area)
+    pupils = FacilityMedian.objects.get(indicator__code="pupils", period="2025", admin_unit=here)
+    assert (pupils.median, pupils.facilities) == (Decimal("301.5"), 4)  # the mean of the two middle values
