@@ -5,6 +5,7 @@ are refused with a reason, never a 500."""
 import datetime
 import io
 import json
+import re
 
 import pytest
 import time_machine
@@ -168,9 +169,16 @@ def test_a_facility_outside_the_campaign_is_refused(client, personas, campaign):
     ],
 )
 def test_bodies_that_are_not_a_submission_are_400(client, campaign, raw, status):
-    response = post(client, None, raw=raw)
+    response = client.post(
+        reverse("disclosure:campaign_kobo"),
+        raw,
+        content_type="application/json",
+        headers={"X-Iltod-Secret": SECRET, "Accept-Language": "en"},
+    )
     assert response.status_code == status
     assert response.json()["status"] == "error"
+    # in the site's language whatever the sender asks: the campaign's staff read KoBo's log
+    assert re.search("[а-яөү]", " ".join(response.json()["errors"]).lower())
 
 
 def test_the_webhook_needs_its_secret_and_post(client, personas, campaign, settings):

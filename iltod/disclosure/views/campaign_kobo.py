@@ -33,8 +33,8 @@ def campaign_kobo_webhook(request):
     body = webhooks.read_body(request)
     if body is None:
         return webhooks.too_big()
-    payload, error = webhooks.json_object(body)
     with translation.override(settings.LANGUAGE_CODE):  # read by the campaign's staff in KoBo's logs
+        payload, error = webhooks.json_object(body)
         if payload is None:
             return JsonResponse({"status": "error", "errors": [error]}, status=400)
 
