@@ -14,9 +14,11 @@ import queue
 import secrets
 import threading
 from contextlib import contextmanager, nullcontext
+from typing import Any
 
+import msgspec
 import orjson
-from django.db import connection
+from django.db import connection, transaction
 
 from iltod.places.models import CODE_ALPHABET
 
@@ -227,3 +229,92 @@ def _copy_processes(cursor, tables, quoted: list[str], values: list[list], suppl
         for ocid, found in suppliers.items():
             for party in found:
                 copy.write_row((ids[ocid], party))
+
+
+# --- Recomputing the red flags ------------------------------------------------------------------
+
+
+class _Ref(msgspec.Struct, gc=False):
+    id: Any = None
+
+
+class _Tender(msgspec.Struct, gc=False):
+    procuringEntity: _Ref | list | str | int | float | bool | None = None  # the OCDS name
+
+
+class _Award(msgspec.Struct, gc=False):
+    suppliers: list[_Ref | list | str | int | float | bool | None] | str | int | float | bool | None = None
+
+
+class _Refs(msgspec.Struct, gc=False):
+    """The organisation references of a compiled release (``services._party_refs``), and nothing else."""
+
+    buyer: _Ref | list | str | int | float | bool | None = None
+    tender: _Tender | list | str | int | float | bool | None = None
+    awards: list[_Award | list | str | int | float | bool | None] | str | int | float | bool | None = None
+
+
+_refs_decoder = msgspec.json.Decoder(_Refs)
+
+
+def reference_ids(line: bytes) -> list | None:
+    """The ids of the organisation references in a compiled release's JSON (buyer, procuring
+    entity, every award's suppliers), read without parsing the rest; None if it cannot tell."""
+    try:
+        refs = _refs_decoder.decode(line)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    ids = []
+    if type(refs.buyer) is _Ref and refs.buyer.id is not None:
+        ids.append(refs.buyer.id)
+    if type(refs.tender) is _Tender and type(refs.tender.procuringEntity) is _Ref:
+        if refs.tender.procuringEntity.id is not None:
+            ids.append(refs.tender.procuringEntity.id)
+    if type(refs.awards) is list:
+        for award in refs.awards:
+            if type(award) is _Award and type(award.suppliers) is list:
+                ids.extend(s.id for s in award.suppliers if type(s) is _Ref and s.id is not None)
+    return ids
+
+
+def stored_compiled(chunk: int = 2000):
+    """(id, ocid, compiled release as JSON bytes) of every stored process, read in chunks."""
+    if not on_postgresql():
+        for pk, ocid, data in ContractingProcess.objects.values_list("pk", "ocid", "compiled").iterator(chunk):
+            yield pk, ocid, orjson.dumps(data)
+        return
+    with transaction.atomic(), connection.cursor() as cursor:  # a cursor lives in a transaction
+        cursor.execute(
+            "DECLARE procurement_compiled NO SCROLL CURSOR FOR "
+            "SELECT id, ocid, compiled::text FROM procurement_contractingprocess"
+        )
+        while True:
+            cursor.execute(f"FETCH {int(chunk)} FROM procurement_compiled")
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            for pk, ocid, text in rows:
+                yield pk, ocid, text.encode()
+        cursor.execute("CLOSE procurement_compiled")
+
+
+def replace_flags(rows: list[tuple]) -> None:
+    """Every stored red flag becomes ``rows``: (scope, key, code, value, process id, party id)."""
+    from .models import Flag
+
+    Flag.objects.all().delete()
+    if not on_postgresql():
+        Flag.objects.bulk_create(
+            [
+                Flag(scope=scope, key=key, code=code, value=value, process_id=process, party_id=party)
+                for scope, key, code, value, process, party in rows
+            ],
+            batch_size=5000,
+        )
+        return
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy("COPY procurement_flag (scope, key, code, value, process_id, party_id) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)

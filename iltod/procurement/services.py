@@ -183,44 +183,49 @@ def save_flag_settings(settings_obj: FlagSettings, *, actor=None, activate: bool
 
 def recompute_flags() -> int:
     """Run every red flag over every stored process with the active settings and store the results
-    (per process and per party), replacing the previous ones. Returns how many results were stored."""
+    (per process and per party), replacing the previous ones. Returns how many results were stored.
+
+    The compiled releases are read as JSON text and handed to the engine as lines (it decodes only
+    the fields it needs); a release is parsed whole only when it names an organisation not yet
+    matched to a party. On PostgreSQL the results are written with ``COPY`` (``bulk``)."""
     try:
-        from .flags import Settings, Skipped, run
+        from .flags import Settings, Skipped, run_lines
     except ImportError:
         log.warning("procurement flags engine is not available; flags not computed")
         return 0
+    import orjson
+
+    from . import bulk
+
     settings = Settings.from_ini(active_settings_text())
-    process_ids = dict(ContractingProcess.objects.values_list("ocid", "pk"))
+    process_ids: dict[str, int] = {}
     party_ids = {(s, i): pk for pk, s, i in Party.objects.values_list("pk", "scheme", "identifier")}
     ref_to_party: dict[str, int] = {}
 
-    def releases():
-        for data in ContractingProcess.objects.values_list("compiled", flat=True).iterator(chunk_size=2000):
-            for ref in _party_refs(data):
-                found = matching.identity(data, ref)
-                if found and str(ref.get("id")) not in ref_to_party and found[:2] in party_ids:
-                    ref_to_party[str(ref.get("id"))] = party_ids[found[:2]]
-            yield data
+    def lines():
+        for pk, ocid, line in bulk.stored_compiled():
+            process_ids[ocid] = pk
+            ids = bulk.reference_ids(line)
+            if ids is None or any(str(ref_id) not in ref_to_party for ref_id in ids):
+                data = orjson.loads(line)
+                for ref in _party_refs(data):
+                    found = matching.identity(data, ref)
+                    if found and str(ref.get("id")) not in ref_to_party and found[:2] in party_ids:
+                        ref_to_party[str(ref.get("id"))] = party_ids[found[:2]]
+            yield line
 
     skipped = Skipped()
-    result = run(releases(), settings, meta=True, maps=False, skipped=skipped)
+    result = run_lines(lines(), settings, meta=True, maps=False, skipped=skipped)
     rows = []
     for scope in Flag.Scope.values:
+        process_scope = scope == Flag.Scope.PROCESS
         for key, values in (result.get(scope) or {}).items():
+            process_id = process_ids.get(key) if process_scope else None
+            party_id = None if process_scope else ref_to_party.get(str(key))
             for code, value in values.items():
-                rows.append(
-                    Flag(
-                        scope=scope,
-                        key=str(key)[:160],
-                        code=code,
-                        value=float(value),
-                        process_id=process_ids.get(key) if scope == Flag.Scope.PROCESS else None,
-                        party_id=ref_to_party.get(str(key)) if scope != Flag.Scope.PROCESS else None,
-                    )
-                )
+                rows.append((scope, str(key)[:160], code, float(value), process_id, party_id))
     with transaction.atomic():
-        Flag.objects.all().delete()
-        Flag.objects.bulk_create(rows, batch_size=5000)
+        bulk.replace_flags(rows)
         _store_skipped(skipped, process_ids)
     cache.set("procurement:flags:meta", result.get("Meta") or {}, timeout=None)
     return len(rows)

@@ -166,3 +166,43 @@ def test_parties_met_again_in_a_later_batch_are_not_stored_twice(tmp_path, monke
     assert report.ok, report.errors
     assert Party.objects.count() == 2
     assert ContractingProcess.objects.filter(buyer__identifier="1001", suppliers__identifier="2001").count() == 5
+
+
+def test_recomputing_reads_the_stored_json_as_the_engine_reads_dicts(tmp_path):
+    """The recomputation hands the engine each compiled release's stored JSON text; its results
+    are the engine's results over the same releases as parsed dicts, with the same parties."""
+    from iltod.procurement import services
+    from iltod.procurement.flags import Settings, run
+    from iltod.procurement.models import Flag
+
+    processes = []
+    for number in range(12):
+        supplier = (f"S{number % 3}", "MN-REG", f"20{number % 3}", f"Нийлүүлэгч {number % 3}")
+        bid = {
+            "id": "b1",
+            "status": "valid",
+            "tenderers": [{"id": supplier[0]}],
+            "value": {"amount": 900, "currency": "MNT"},
+        }
+        item = release(f"ocds-flag-{number}", "1", awards=[award(supplier, amount=1000 + number)], bids=[bid])
+        item["parties"].append(supplier_party(supplier))
+        processes.append(item)
+    assert import_data(tmp_path, package(processes)).ok
+    stored = services.recompute_flags()
+    settings = Settings.from_ini(services.active_settings_text())
+    expected = run([p.compiled for p in ContractingProcess.objects.all()], settings, meta=True, maps=False)
+    rows = {(f.scope, f.key, f.code, f.value) for f in Flag.objects.all()}
+    assert rows == {
+        (scope, str(key), code, float(value))
+        for scope in Flag.Scope.values
+        for key, values in (expected.get(scope) or {}).items()
+        for code, value in values.items()
+    }
+    assert stored == len(rows) > 0
+    parties = {
+        f.key: f.party.identifier for f in Flag.objects.exclude(scope=Flag.Scope.PROCESS).select_related("party")
+    }
+    assert parties and all(
+        parties[key] == {"B1": "1001", "S0": "200", "S1": "201", "S2": "202"}[key] for key in parties
+    )
+    assert all(f.process.ocid == f.key for f in Flag.objects.filter(scope=Flag.Scope.PROCESS).select_related("process"))
