@@ -136,6 +136,29 @@ def overview_fragment(framework, period) -> SafeString:
     return mark_safe(html)  # noqa: S308 - rendered by our template, escaped there
 
 
+def ranking_filters(form, period, periods) -> SafeString:
+    """The ranking's filter form as HTML. Drawing its lists of aimags and sectors through Django's
+    widget templates costs more than the rest of the page, so a valid choice's form is cached (the
+    periods' ranking times, the choice and the language make the key); a form with errors is drawn
+    each time."""
+    key = None
+    if not form.errors:
+        choice = {name: str(form.data.get(name, ""))[:40] for name in ("kind", "aimag", "sector")}
+        key = "results:ranking-filters:" + _digest(
+            [(p.pk, p.ranked_at and p.ranked_at.isoformat()) for p in periods],
+            period.pk if period else None,
+            choice,
+            get_language(),
+        )
+        html = cache.get(key)
+        if html is not None:
+            return mark_safe(html)  # noqa: S308 - rendered by our template, escaped there
+    html = render_to_string("results/_ranking_filters.html", {"form": form, "period": period, "periods": periods})
+    if key is not None:
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by our template, escaped there
+
+
 class CountedPaginator(Paginator):
     """A paginator told its count (read together with another count in one query)."""
 

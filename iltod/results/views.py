@@ -260,9 +260,8 @@ def ranking_table(request):
         request,
         "results/ranking.html",
         {
-            "form": form,
+            "filters": dashboards.ranking_filters(form, period, periods),
             "period": period,
-            "periods": periods,
             "table": table,
             "missing": ranking.missing(),
         },

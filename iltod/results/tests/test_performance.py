@@ -151,3 +151,17 @@ def test_counting_a_period_in_one_batch_gives_the_same_figures_as_metric_by_metr
     [country] = [row for row in one_by_one["feedback.received"] if row[:3] == ("national", "", "")]
     assert country[4] == 16  # the duplicate is left out
     assert one_by_one[("feedback.resolved_on_time", "facility")]
+
+
+def test_the_ranking_filters_are_cached_for_a_valid_choice_and_keep_what_was_chosen(client, computed):
+    _framework, period = computed
+    url = reverse("results:ranking") + f"?period={period.pk}&kind=facility&sector=education"
+    drawn, first = _queries(client, url)
+    cached, again = _queries(client, url)
+    assert cached < drawn and again == first
+    assert '<option value="education" selected>' in again
+    other = client.get(reverse("results:ranking") + f"?period={period.pk}&kind=facility&sector=health")
+    assert '<option value="health" selected>' in other.content.decode()
+    refused = client.get(reverse("results:ranking") + f"?period={period.pk}&sector=nowhere")
+    assert refused.status_code == 200
+    assert "selected>" not in refused.content.decode().split('name="sector"')[1].split("</select>")[0]
