@@ -450,10 +450,12 @@ def _write(
     key_organization = fields.get("organization_id")
     staged: list[_Staged] = []
     corrected = []
+    ratio_ids = {ratio.pk for ratio in ratios}
+    sources = {False: str(source), True: str(Source.COMPUTED)}  # once, not an enum per row
     for cell in [*cells, *computed]:
         key = (cell.facility_id, cell.indicator.pk, cell.period)
         current = existing.get(key)
-        change_source = str(Source.COMPUTED if cell.indicator.is_ratio else source)
+        change_source = sources[key[1] in ratio_ids]  # only the computed cells are ratios
         organization = key_organization or publisher_ids.get(cell.facility_id)
         if current is None:
             staged.append(
