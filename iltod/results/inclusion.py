@@ -11,11 +11,18 @@ hidden, the next smallest aimags are hidden with it until at least two are hidde
 they hold at least ``MINIMUM`` people; where no aimag is left to hide, the national figure is
 hidden instead. What can still be worked out is then the sum of several hidden aimags, never fewer
 than ``MINIMUM`` people, and never which of them is the small one (they all read "hidden").
+
+A share tells a count too: 2 women of 20 people (10 %) says that 2 people are women, 18 of 20 that
+2 are not. So a share is hidden when fewer than ``MINIMUM`` people have the characteristic or fewer
+than ``MINIMUM`` lack it (``_share``), in the aimags' rows and the national one, and each share
+column is protected the same way (``protect_share``): the hidden aimags must be two or more and
+hold, together, at least ``MINIMUM`` people with the characteristic and ``MINIMUM`` without it, or
+the national share goes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
@@ -41,9 +48,13 @@ class Cell:
     total: int | None = None
     women: float | None = None
     marginalised: float | None = None
-    suppressed: bool = False
+    suppressed: bool = False  # the whole cell: its number of people and its shares
     women_recorded: bool = False
     marginalised_recorded: bool = False
+    women_hidden: bool = False  # the share only: too few people on one side of it
+    marginalised_hidden: bool = False
+    # people with each characteristic, for the protection only (never shown)
+    counts: dict[str, float] = field(default_factory=dict, repr=False)
 
 
 def sources() -> list[tuple[str, object, str | None]]:
@@ -57,28 +68,41 @@ def _cell(figures: dict, metric: str, not_marginalised: str | None) -> Cell:
         return Cell()
     total = int(total_row)
     cell = Cell(total=total)
-    if total < MINIMUM:
-        _hide(cell)
-        return cell
     sex = {category: n for (m, dimension, category), n in figures.items() if m == metric and dimension == "sex"}
     if sex:
         cell.women_recorded = True
         # nobody here stated it: "unknown", not 0 %
         if any(n for category, n in sex.items() if category not in NOT_STATED):
-            cell.women = round(100 * float(sex.get("female", 0)) / total, 1)
+            _share(cell, "women", float(sex.get("female", 0)))
     groups = {category: n for (m, dimension, category), n in figures.items() if m == metric and dimension == "group"}
     if groups and not_marginalised is not None:
         cell.marginalised_recorded = True
         # Trainees record "none or not stated" as one answer: the share is of those who said so.
         said = NOT_STATED | {not_marginalised}
-        marginalised = sum(float(n) for category, n in groups.items() if category not in said)
-        cell.marginalised = round(100 * marginalised / total, 1)
+        _share(cell, "marginalised", sum(float(n) for category, n in groups.items() if category not in said))
+    if total < MINIMUM:
+        _hide(cell)
     return cell
+
+
+def _share(cell: Cell, name: str, people: float) -> None:
+    """Set a share of the cell's people, hidden when fewer than ``MINIMUM`` people are on either side
+    of it (2 of 20 would tell of 2 people; 18 of 20 of the other 2)."""
+    cell.counts[name] = people
+    if people < MINIMUM or cell.total - people < MINIMUM:
+        _hide_share(cell, name)
+    else:
+        setattr(cell, name, round(100 * people / cell.total, 1))
 
 
 def _hide(cell: Cell) -> None:
     cell.suppressed = True
     cell.women = cell.marginalised = None
+
+
+def _hide_share(cell: Cell, name: str) -> None:
+    setattr(cell, name, None)
+    setattr(cell, f"{name}_hidden", True)
 
 
 def protect(column: list[Cell], national: Cell) -> None:
@@ -94,6 +118,38 @@ def protect(column: list[Cell], national: Cell) -> None:
             return
         cell = shown.pop(0)
         _hide(cell)
+        hidden.append(cell)
+
+
+def _share_shown(cell: Cell, name: str) -> bool:
+    return not cell.suppressed and getattr(cell, name) is not None
+
+
+def protect_share(column: list[Cell], national: Cell, name: str) -> None:
+    """Complementary suppression of one share column ("women" or "marginalised"), after ``protect``.
+    The national share minus the aimags' shown gives the people with the characteristic in the hidden
+    aimags together (and, with the numbers of people, those without it): they must be two aimags or
+    more, with at least ``MINIMUM`` people on each side, or the next smallest aimags' shares are hidden
+    too, and where none is left the national share. An aimag where nobody stated it ("unknown") adds
+    nothing to either side."""
+    hidden = [cell for cell in column if cell.total and name in cell.counts and not _share_shown(cell, name)]
+    if not hidden or not _share_shown(national, name):
+        return
+    shown = sorted(
+        (cell for cell in column if _share_shown(cell, name)), key=lambda cell: (cell.total, cell.counts[name])
+    )
+
+    def enough() -> bool:
+        having = sum(cell.counts[name] for cell in hidden)
+        lacking = sum(cell.total - cell.counts[name] for cell in hidden)
+        return len(hidden) >= 2 and having >= MINIMUM and lacking >= MINIMUM
+
+    while not enough():
+        if not shown:
+            _hide_share(national, name)
+            return
+        cell = shown.pop(0)
+        _hide_share(cell, name)
         hidden.append(cell)
 
 
@@ -120,6 +176,9 @@ def table(period):
         body.append((code, units[code], [_cell(figures, m, marginalised) for m, _label, marginalised in chosen]))
     national = [_cell(by_scope.get("", {}), m, marginalised) for m, _label, marginalised in chosen]
     for index in range(len(chosen)):
-        protect([cells[index] for _code, _name, cells in body], national[index])
+        column = [cells[index] for _code, _name, cells in body]
+        protect(column, national[index])
+        for name in ("women", "marginalised"):
+            protect_share(column, national[index], name)
     missing = [label for code, label, _m in SOURCES if code not in {c for c, _l, _m2 in chosen}]
     return {"sources": chosen, "rows": body, "national": national, "missing": missing}
