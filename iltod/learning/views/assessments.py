@@ -14,7 +14,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from iltod.lib import webhooks
 from iltod.lib.tabular import XLSX_CONTENT_TYPE
@@ -116,8 +115,6 @@ def round_detail(request, code):
             change=services.change_since_previous(round_, competencies, row=network),
             respondents=services.respondents(round_, row=network) if network else 0,
             bands=range(5),
-            invitees=round_.invitees.select_related("organization").order_by("-invited_at", "-pk")[:50],
-            invite_form=InviteForm(organizations=round_.invited_organizations.order_by("name"), prefix="invite"),
         )
     own = Assessment.objects.filter(round=round_, user=request.user).first()
     context["own"] = own
@@ -186,14 +183,15 @@ def round_answer(request, code):
 
 
 @login_required
-@require_POST
 def round_invite(request, code):
-    """The network administrator invites a person of an invited organisation."""
+    """The network administrator invites people of the invited organisations and sees who was
+    invited and who answered (a page of its own: a round may invite a thousand organisations)."""
     round_ = _round(code)
     if not can_manage_round(request.user, round_):
         raise Http404
-    form = InviteForm(request.POST, organizations=round_.invited_organizations.all(), prefix="invite")
-    if form.is_valid():
+    organizations = round_.invited_organizations.order_by("name", "pk")
+    form = InviteForm(request.POST or None, organizations=organizations, prefix="invite")
+    if request.method == "POST" and form.is_valid():
         try:
             invitee = services.invite_person(
                 actor=request.user,
@@ -204,23 +202,22 @@ def round_invite(request, code):
                 request=request,
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            form.add_error(None, error)
         else:
             link = request.build_absolute_uri(invitee.get_absolute_url())
             messages.success(
                 request,
-                _("%(name)s is invited. Their private link: %(link)s")
-                % {
-                    "name": invitee.full_name,
-                    "link": link,
-                },
+                _("%(name)s is invited. Their private link: %(link)s") % {"name": invitee.full_name, "link": link},
             )
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect(f"{round_.get_absolute_url()}#invitees")
+            return redirect("learning:round_invite", round_.code)
+    invitees = round_.invitees.select_related("organization").order_by("-invited_at", "-pk")
+    page = Paginator(invitees, HEAT_ROWS).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "learning/assessments/invite.html",
+        {"round": round_, "form": form, "page": page},
+        status=400 if form.errors else 200,
+    )
 
 
 def _invitee(token: str) -> RoundInvitee:
