@@ -244,6 +244,10 @@ class MonitoringCaseAdmin(admin.ModelAdmin):
     ]
     inlines = [CaseStepInline]
 
+    def get_queryset(self, request):
+        """The cases the person monitors or moderates: other networks' pending steps stay theirs."""
+        return permissions.cases_in_back_office(request.user)
+
     def has_add_permission(self, request):
         return False
 
@@ -264,6 +268,9 @@ class CaseStepAdmin(admin.ModelAdmin):
         "created_at",
     ]
     actions = ["publish", "reject"]
+
+    def get_queryset(self, request):
+        return CaseStep.objects.filter(case__in=permissions.cases_in_back_office(request.user))
 
     def has_add_permission(self, request):
         return False
@@ -300,6 +307,9 @@ class CaseEvidenceAdmin(admin.ModelAdmin):
 
     list_display = ["code", "step", "content_type", "size"]
     readonly_fields = ["code", "step", "file", "content_type", "size"]
+
+    def get_queryset(self, request):
+        return CaseEvidence.objects.filter(step__case__in=permissions.cases_in_back_office(request.user))
 
     def has_add_permission(self, request):
         return False

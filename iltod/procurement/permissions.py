@@ -122,6 +122,22 @@ def steps_to_moderate(user):
     return pending.filter(_moderated_organizations(networks))
 
 
+def cases_in_back_office(user):
+    """The cases a staff member reads in the back office, pending steps included: those they
+    monitor or moderate (every case for platform superusers)."""
+    if not _active(user):
+        return MonitoringCase.objects.none()
+    if user.is_superuser:
+        return MonitoringCase.objects.all()
+    NetworkMembership = apps.get_model("organizations", "NetworkMembership")
+    networks = moderated_network_ids(user)
+    members = NetworkMembership.objects.current().filter(network_id__in=networks).values("member_id")
+    monitored = monitoring_organizations(user).values("pk")
+    return MonitoringCase.objects.filter(
+        Q(organization_id__in=networks) | Q(organization_id__in=members) | Q(organization_id__in=monitored)
+    )
+
+
 def can_read_evidence(user, evidence: CaseEvidence) -> bool:
     """A published step's evidence is public; a pending or refused one's only for the case's
     monitors and moderators (pages, the file route and the back office alike)."""

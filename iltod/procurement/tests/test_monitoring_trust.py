@@ -332,3 +332,23 @@ def test_the_raw_media_path_is_refused(rf, settings, folder):
     assert public_media_path(f"{folder}/x.png") is None
     with pytest.raises(Http404):
         media(rf.get(f"/media/{folder}/x.png"), f"{folder}/x.png")
+
+
+def test_the_back_office_shows_cases_to_their_monitors_and_moderators_only(client, process, personas):
+    case = open_case(process, personas, files=[SimpleUploadedFile("p.png", PNG, content_type="image/png")])
+    perms = ("view_monitoringcase", "view_casestep", "view_caseevidence")
+    outsider = staff("outsider@example.mn", personas, *perms)
+    for user in (personas.monitor, personas.network_admin):
+        user.is_staff = True
+        user.save()
+        user.user_permissions.add(*Permission.objects.filter(codename__in=perms))
+    lists = ["monitoringcase", "casestep", "caseevidence"]
+    who = [(outsider, False), (personas.monitor, True), (personas.network_admin, True), (personas.admin, True)]
+    for user, sees in who:
+        client.force_login(user)
+        for model in lists:
+            response = client.get(reverse(f"admin:procurement_{model}_changelist"))
+            assert response.status_code == 200
+            assert (response.context["cl"].result_count == 1) is sees, (user, model)
+        change = client.get(reverse("admin:procurement_monitoringcase_change", args=[case.pk]))
+        assert (change.status_code == 200) is sees, user
