@@ -14,7 +14,8 @@ then measures, ``--repeat`` times each:
 (d) the number of queries of each page (the session and the user included).
 
 It prints and writes to ``var/bench/learning.json`` the p50/p95 of each in milliseconds (target:
-page p95 < 150 ms). The database is dropped at the end unless ``--keep``.
+page p95 < 150 ms). The database is dropped at the end unless ``--keep``; ``--reuse`` measures
+again in a kept database without seeding it.
 Environment: ``BENCH_PG`` (server, default ``postgres://postgres@127.0.0.1:5432``),
 ``BENCH_LEARNING_DB``, ``BENCH_LEARNING_PEOPLE`` (default 50 000).
 """
@@ -119,6 +120,14 @@ def seed(people: int, organizations: int):
     return round_, admin
 
 
+def seeded():
+    """The round and the administrator of an earlier run (``--keep``), to measure again."""
+    from iltod.accounts.models import User
+    from iltod.learning.models import AssessmentRound
+
+    return AssessmentRound.objects.get(name="Bench"), User.objects.get(email="bench-network@example.mn")
+
+
 def _percentiles(samples: list[float]) -> dict:
     ordered = sorted(samples)
     return {
@@ -202,10 +211,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--organizations", type=int, default=1_000)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure again in the database a --keep run left (no seeding)"
+    )
     parser.add_argument("--database-url", default="", help="an existing database to use instead")
     parser.add_argument("--output", default=str(OUTPUT))
     args = parser.parse_args(argv)
-    own_database = not args.database_url
+    own_database = not args.database_url and not args.reuse
     if own_database:
         _psql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         _psql(f'CREATE DATABASE "{DATABASE}"')
@@ -218,7 +230,12 @@ def main(argv=None) -> dict:
     try:
         call_command("migrate", verbosity=0, interactive=False)
         start = time.perf_counter()
-        round_, admin = seed(args.people, args.organizations)
+        if args.reuse:
+            round_, admin = seeded()
+            args.people = round_.assessments.count()
+            args.organizations = round_.invited_organizations.count()
+        else:
+            round_, admin = seed(args.people, args.organizations)
         log(f"{args.people} people seeded in {time.perf_counter() - start:.0f} s; measuring")
         from iltod.learning.models import GapSummary, Rating
 

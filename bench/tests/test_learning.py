@@ -11,6 +11,9 @@ def test_a_tiny_run_seeds_a_round_and_measures_the_page_against_the_ratings():
     assert Assessment.objects.filter(round=round_).count() == 40
     assert GapSummary.objects.filter(round=round_, scope="aimag").exists()
     figures = learning.measure(round_, admin, repeat=2)
-    assert set(figures) == {"baseline_from_ratings", "page_by_aimag", "page_by_organization", "submit"}
-    assert all(f["p95_ms"] > 0 for f in figures.values())
+    timed = {"baseline_from_ratings", "page_by_aimag", "page_by_organization", "submit"}
+    assert set(figures) == timed | {"queries_by_aimag", "queries_by_organization"}
+    assert all(figures[name]["p95_ms"] > 0 for name in timed)
+    assert 0 < figures["queries_by_aimag"] <= 14 and 0 < figures["queries_by_organization"] <= 14
+    assert learning.seeded() == (round_, admin)  # what --reuse measures again
     assert Assessment.objects.filter(round=round_).count() == 43  # the measured submissions, warm-up included
