@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -102,6 +103,15 @@ def project_list(request):
         return tabular_response("ldf-projects", PROJECT_COLUMNS, services.project_export_rows(projects), fmt)
     totals = projects.aggregate(approved=Sum("amount_approved"), spent=Sum("amount_spent"), count=Count("pk"))
     page = Paginator(projects, PER_PAGE).get_page(request.GET.get("page"))
+    # Labels and links made once here rather than a choice lookup and a URL reversal per project
+    # in the template.
+    page.object_list = list(page.object_list)
+    categories, statuses = dict(LdfProject.Category.choices), dict(LdfProject.Status.choices)
+    link = reverse("disclosure:project_detail", args=["-"])
+    for project in page.object_list:
+        project.url = link.replace("/-/", f"/{project.code}/")
+        project.category_label = categories.get(project.category, project.category)
+        project.status_label = statuses.get(project.status, project.status)
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     area_map = project_map(_map_area(area), page.object_list) if area is not None else None
     areas = (
