@@ -127,3 +127,19 @@ def test_a_hidden_body_is_left_out_and_a_recount_rewrites_the_bodys_rows(client,
     assert hidden.name not in labels
     assert changed.name in labels
     assert len(labels) == BODIES - 1
+
+
+def test_the_migration_fills_the_yearly_rows_from_the_summary(aimag_of_bodies):
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    columns = ("organization_id", "aimag_id", "year", "on_time", "late", "missing", "upcoming", "due", "on_time_share")
+    counted = sorted(ComplianceYear.objects.values_list(*columns))
+    ComplianceYear.objects.all().delete()
+    migration = import_module("iltod.disclosure.migrations.0005_performance")
+    migration.count_years(apps, SimpleNamespace(connection=connection))
+    assert sorted(ComplianceYear.objects.values_list(*columns)) == counted
+    assert len(counted) == BODIES
