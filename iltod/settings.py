@@ -194,7 +194,8 @@ LANGUAGE_CODE = "mn"
 LANGUAGES = [("mn", "Монгол"), ("en", "English")]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "mn"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("mn", "en")
-LOCALE_PATHS = [BASE_DIR / "iltod" / "locale"]
+# iltod/api/framework/locale: the Mongolian of Django REST framework's own messages (it ships none)
+LOCALE_PATHS = [BASE_DIR / "iltod" / "locale", BASE_DIR / "iltod" / "api" / "framework" / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Ulaanbaatar")
 USE_TZ = True

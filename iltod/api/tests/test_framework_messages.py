@@ -1,6 +1,7 @@
 """The REST framework's own messages (required fields, bad pages, missing keys) answer in Mongolian,
 the API's default language, as the API's own do. Django REST framework ships no Mongolian catalogue:
-Iltod keeps one (iltod/api/locale) and this checks that it covers every message the framework has."""
+Iltod keeps one (iltod/api/framework/locale) and this checks that it covers every message the
+framework has, and that each is listed in iltod/api/framework/messages.py, which makemessages reads."""
 
 import gettext
 from pathlib import Path
@@ -8,6 +9,8 @@ from pathlib import Path
 import pytest
 import rest_framework
 from django.utils import translation
+
+from iltod.api.framework.messages import MESSAGES
 
 # Words of the browsable API and of the token app, which Iltod does not use.
 NOT_SHOWN = {
@@ -30,6 +33,7 @@ def test_every_message_of_the_framework_has_a_mongolian_translation():
     with translation.override("mn"):
         missing = sorted(m for m in messages if translation.gettext(m) == m)
     assert not missing, "Django REST framework messages with no Mongolian translation:\n" + "\n".join(missing)
+    assert messages <= set(MESSAGES), sorted(messages - set(MESSAGES))
 
 
 @pytest.mark.django_db
