@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("procurement", "0003_import_speed")]
+    dependencies = [("procurement", "0002_oversight_bodies")]
 
     operations = [
         migrations.CreateModel(

@@ -31,7 +31,7 @@ def public_state_from_published_steps(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("organizations", "0003_membership_suspension_history"),
-        ("procurement", "0004_skipped_processes"),
+        ("procurement", "0003_skipped_processes"),
     ]
 
     operations = [
