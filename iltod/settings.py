@@ -191,6 +191,7 @@ LOGIN_FAILURES_PER_IP = env_str("LOGIN_FAILURES_PER_IP", "20/15m")
 
 # Languages: Mongolian first, English second; configurable content has _mn/_en fields.
 LANGUAGE_CODE = "mn"
+FORMAT_MODULE_PATH = ["iltod.core.formats"]  # number grouping for Mongolian (iltod/core/formats/mn)
 LANGUAGES = [("mn", "Монгол"), ("en", "English")]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "mn"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("mn", "en")
