@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from iltod.places.models import new_public_code
@@ -134,7 +135,7 @@ class FacilityIndicator(models.Model):
             return str(_("yes") if value else _("no"))
         value = Decimal(value)
         if self.value_type == self.ValueType.INTEGER or value == value.to_integral():
-            return f"{int(value):,}".replace(",", " ")
+            return number_format(int(value), force_grouping=True)  # 15,800 as the page's language groups it
         return f"{value:.2f}".rstrip("0").rstrip(".")
 
 

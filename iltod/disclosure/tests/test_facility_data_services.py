@@ -228,3 +228,11 @@ def test_a_dispute_needs_a_value_or_a_comment(personas):
     with pytest.raises(services.FacilityDataError):
         services.check_value(value, verdict="dispute", user=personas.citizen)
     assert not ValueCheck.objects.exists()
+
+
+def test_a_figure_reads_with_its_thousands_grouped_in_the_pages_language():
+    indicator = FacilityIndicator(value_type=FacilityIndicator.ValueType.INTEGER)
+    for language in ("mn", "en"):
+        with translation.override(language):
+            assert indicator.display(15800) == "15,800"
+    assert FacilityIndicator(value_type=FacilityIndicator.ValueType.DECIMAL).display(Decimal("2.50")) == "2.5"
