@@ -244,7 +244,7 @@ def test_a_dispute_goes_to_the_provider_that_published_the_value(personas, depar
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and concurrent writers need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the indicator catalogue is migration data
 def test_concurrent_deliveries_of_one_submission_record_its_checks_once(settings):
     settings.KOBO_WEBHOOK_SECRET = SECRET
     personas = testing.make_personas()
