@@ -103,6 +103,26 @@ def seed_feedback(scale: int = 1) -> tuple[int, int]:
     return count, len(created)
 
 
+def _backdate_acknowledgement(feedback: Feedback, rng, now):
+    """Acknowledged as an office would have done it, not at the moment the demo was seeded: most
+    items within a working day or two (on time), one in six after the deadline. The status event
+    moves with it. Returns the time."""
+    late = rng.random() < 1 / 6
+    if late and feedback.acknowledge_due is not None:
+        moment = feedback.acknowledge_due + timedelta(days=rng.randint(1, 5), hours=rng.randint(1, 8))
+    else:
+        moment = feedback.received_at + timedelta(hours=rng.randint(2, 40))
+        if feedback.acknowledge_due is not None:
+            moment = min(moment, feedback.acknowledge_due)
+    moment = min(moment, now)
+    Feedback.objects.filter(pk=feedback.pk).update(acknowledged_at=moment)
+    events = Event.objects.filter(feedback=feedback, new_status=Feedback.Status.ACKNOWLEDGED)
+    events.update(created_at=moment)
+    events.filter(published_at__isnull=False).update(published_at=moment)
+    feedback.acknowledged_at = moment
+    return moment
+
+
 def _play(feedback: Feedback, rng, admin, now) -> None:
     """Move an item to its planned state through the services, then back-date what happened."""
     outcome = _outcome(rng)
@@ -121,6 +141,7 @@ def _play(feedback: Feedback, rng, admin, now) -> None:
             services.mark_duplicate(feedback, actor=admin, original=original)
         return
     services.change_status(feedback, Feedback.Status.ACKNOWLEDGED, actor=admin)
+    acknowledged_at = _backdate_acknowledgement(feedback, rng, now)
     if outcome == "acknowledged":
         return
     if outcome == "referred":
@@ -154,7 +175,8 @@ def _play(feedback: Feedback, rng, admin, now) -> None:
     )
     services.change_status(feedback, status, actor=admin, text=text)
     days = min(rng.randint(3, 45), max((now - feedback.received_at).days, 1))
-    resolved_at = feedback.received_at + timedelta(days=days)
+    resolved_at = max(feedback.received_at + timedelta(days=days), acknowledged_at + timedelta(hours=2))
+    resolved_at = min(resolved_at, now)
     Feedback.objects.filter(pk=feedback.pk).update(
         resolved_at=resolved_at, reopen_until=resolved_at + timedelta(days=30)
     )
