@@ -107,6 +107,21 @@ def _prepare(database_url: str) -> None:
     )
 
 
+def open_database(database_url: str | None, name: str) -> bool:
+    """Whether the bench made the database itself: ``name`` is dropped and created unless the caller
+    names an existing database; Django is set up on it either way."""
+    own_database = not database_url
+    database_url = database_url or f"{PG}/{name}"
+    if own_database:
+        _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _psql(f'CREATE DATABASE "{name}"')
+    _prepare(database_url)
+    import django
+
+    django.setup()
+    return own_database
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--releases", type=int, default=RELEASES)
@@ -118,15 +133,7 @@ def main(argv=None) -> dict:
     if not path.exists():
         log(f"writing {args.releases} releases to {path}")
         generate(path, args.releases)
-    own_database = not args.database_url
-    database_url = args.database_url or f"{PG}/{DATABASE}"
-    if own_database:
-        _psql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        _psql(f'CREATE DATABASE "{DATABASE}"')
-    _prepare(database_url)
-    import django
-
-    django.setup()
+    own_database = open_database(args.database_url, DATABASE)
     from django.core.management import call_command
     from django.db import connection
 

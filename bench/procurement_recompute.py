@@ -31,7 +31,7 @@ from pathlib import Path
 
 import orjson
 
-from bench.procurement_import import PG, _prepare, _psql
+from bench.procurement_import import _backend_cpu, _psql, open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = os.environ.get("BENCH_PROCUREMENT_RECOMPUTE_DB", "iltod_bench_procurement_recompute")
@@ -47,15 +47,6 @@ def log(message: str) -> None:
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def _backend_cpu(pid: int) -> float | None:
-    """CPU seconds of a local PostgreSQL backend (None if it is not on this machine)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def store(path: Path) -> int:
@@ -131,15 +122,7 @@ def main(argv=None) -> dict:
 
         log(f"writing {args.processes} compiled releases to {path}")
         generate(path, args.processes)
-    own_database = not args.database_url
-    database_url = args.database_url or f"{PG}/{DATABASE}"
-    if own_database:
-        _psql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        _psql(f'CREATE DATABASE "{DATABASE}"')
-    _prepare(database_url)
-    import django
-
-    django.setup()
+    own_database = open_database(args.database_url, DATABASE)
     from django.core.management import call_command
     from django.db import connection, connections
 
