@@ -147,6 +147,31 @@ class ImportSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False, help_text="Check every row, save nothing.")
 
 
+class ProjectImportSerializer(ImportSerializer):
+    """Projects and their milestones, as the two sheets of the file import; either may be empty."""
+
+    rows = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=5000)),
+        required=False,
+        default=list,
+        max_length=MAX_ROWS,
+        help_text="The project rows, each a dictionary with the CSV import's column names; values as text.",
+    )
+    milestones = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=5000)),
+        required=False,
+        default=list,
+        max_length=MAX_ROWS,
+        help_text="Milestone rows (project, title, planned_on, done_on), upserted by project and title; a "
+        "milestone's project is in ``rows`` or already published.",
+    )
+
+    def validate(self, attrs):
+        if not attrs["rows"] and not attrs["milestones"]:
+            raise serializers.ValidationError({"rows": [_("Send at least one project or milestone row.")]})
+        return attrs
+
+
 class ImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
@@ -154,9 +179,23 @@ class ImportResultSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
 
 
-def _run_import(request, importer, allowed) -> Response:
+class ProjectImportResultSerializer(ImportResultSerializer):
+    milestones_created = serializers.IntegerField()
+    milestones_updated = serializers.IntegerField()
+    milestones_unchanged = serializers.IntegerField()
+
+
+def _rows(values: list[dict]) -> list[Row]:
+    return [
+        Row(number, {str(k).lower().strip(): v.strip() for k, v in row.items()})
+        for number, row in enumerate(values, start=1)
+    ]
+
+
+def _run_import(request, importer, allowed, *, serializer_class=ImportSerializer) -> Response:
     """The import of rows for a publisher: 401 without a caller, 403 for a read-only key, 404 for
-    someone who publishes nothing of the kind, 400 with every row's errors."""
+    someone who publishes nothing of the kind, 400 with every row's errors. Lists other than
+    ``rows`` in the serializer (the projects' ``milestones``) go to the importer by their name."""
     principal = Principal.from_request(request)
     if principal is None:
         raise exceptions.NotAuthenticated()
@@ -164,22 +203,22 @@ def _run_import(request, importer, allowed) -> Response:
         raise exceptions.PermissionDenied(READ_ONLY_KEY)
     if allowed(principal.actor) == []:
         raise exceptions.NotFound()
-    serializer = ImportSerializer(data=request.data)
+    serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
-    rows = [
-        Row(number, {str(k).lower().strip(): v.strip() for k, v in values.items()})
-        for number, values in enumerate(serializer.validated_data["rows"], start=1)
-    ]
-    report = importer(rows, actor=principal.actor, dry_run=serializer.validated_data["dry_run"], source="api")
-    if not report.ok:  # the API's error body; each row's errors under "rows.<row>.<column>"
+    data = serializer.validated_data
+    lists = {name: _rows(values) for name, values in data.items() if name not in {"rows", "dry_run"}}
+    report = importer(_rows(data["rows"]), actor=principal.actor, dry_run=data["dry_run"], source="api", **lists)
+    if not report.ok:  # the API's error body: "rows.<row>.<column>", or "<list>.<row>.<column>"
         fields: dict[str, list[str]] = {}
         for e in report.errors:
-            fields.setdefault(f"rows.{e.row}.{e.column}", []).append(str(e.message))
+            name, _dot, column = e.column.rpartition(".")
+            fields.setdefault(f"{name if name in lists else 'rows'}.{e.row}.{column}", []).append(str(e.message))
         body = error_body("invalid", str(_("Some rows are not valid; nothing was saved. See “fields”.")), fields)
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    return Response(
-        {"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "dry_run": report.dry_run}
-    )
+    counts = {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
+    for name in lists:
+        counts |= {f"{name}_{what}": getattr(report, f"{name}_{what}") for what in ("created", "updated", "unchanged")}
+    return Response(counts | {"dry_run": report.dry_run})
 
 
 class BudgetLineFilter(django_filters.FilterSet):
@@ -282,7 +321,17 @@ class LdfProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_serializer_class(self):
         return LdfProjectDetailSerializer if self.action == "retrieve" else LdfProjectSerializer
 
-    @extend_schema(summary="Import projects (upsert by external id)", tags=["ldf projects"], **IMPORT_SCHEMA)
+    @extend_schema(
+        summary="Import projects and their milestones (upsert by external id, and by project and title)",
+        tags=["ldf projects"],
+        request=ProjectImportSerializer,
+        responses={200: ProjectImportResultSerializer},
+    )
     @action(detail=False, methods=["post"], url_path="import", permission_classes=[KnownCaller])
     def import_rows(self, request):
-        return _run_import(request, project_services.import_projects, guards.managed_ldf_area_ids)
+        return _run_import(
+            request,
+            project_services.import_projects,
+            guards.managed_ldf_area_ids,
+            serializer_class=ProjectImportSerializer,
+        )

@@ -194,7 +194,9 @@ def import_projects(
             and not contains(area.boundary, data["longitude"], data["latitude"])
         ):
             report.add_error(row.number, "latitude", _("The point is outside %(area)s.") % {"area": area.name})
-    milestone_rows, _stored = _check_milestones(report, milestones or [], set(seen), may_manage)
+    # A milestone of a project row that has errors is not reported again: the row's errors stand.
+    named = {str(row.values.get("external_id") or "").strip() for row in rows} - {""}
+    milestone_rows, _stored = _check_milestones(report, milestones or [], set(seen) | named, may_manage)
     if not report.ok:
         transaction.set_rollback(True)
         return report

@@ -185,3 +185,10 @@ def test_a_workbook_whose_milestone_sheet_names_no_columns_is_refused(personas, 
     book.save(buffer)
     with pytest.raises(TabularError):
         read_workbook(buffer.getvalue(), "p.xlsx")
+
+
+def test_a_milestone_of_a_bad_project_row_is_not_reported_again(personas, money):  # noqa: F811
+    data = _workbook([_project(personas, progress="140")], [["BTS-9", "Суурь", "", ""]])
+    report = _import(data, actor=money.governor_officer)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "progress")]
+    assert not LdfProject.objects.filter(external_id="BTS-9").exists()
