@@ -395,6 +395,20 @@ def _store_copy(staged: list[_Staged], *, now, changed_by: int | None, api_key: 
         )
 
 
+def _lock_facilities(facility_ids: Iterable[int]) -> None:
+    """Lock the facilities whose values a writer is about to change (in the caller's transaction),
+    in one order, so that two writers of the same facility take turns: the second reads what the
+    first saved, rather than both inserting the same value and one failing on the unique key."""
+    ids = sorted(set(facility_ids))
+    for start in range(0, len(ids), CHUNK):
+        list(
+            ServiceUnit.objects.filter(pk__in=ids[start : start + CHUNK])
+            .order_by("pk")
+            .select_for_update(of=("self",))
+            .values_list("pk", flat=True)
+        )
+
+
 def _write(
     cells: list[Cell], *, actor, source: str, publisher_ids: dict[int, int | None], medians: set | None = None
 ) -> tuple[int, int, int]:
@@ -527,6 +541,7 @@ def publish_values(facility: ServiceUnit, period: str, raw: dict, *, actor, sour
     if not cells:
         raise FacilityDataError(_("Enter at least one value."))
     publisher = publisher_for(actor, facility)
+    _lock_facilities([facility.pk])
     try:
         result = _write(
             cells, actor=actor, source=source, publisher_ids={facility.pk: publisher.pk if publisher else None}
@@ -635,6 +650,7 @@ def import_values(
             publisher_ids[facility.pk] = publisher.pk if publisher else None
     try:
         with transaction.atomic():
+            _lock_facilities(cell.facility_id for cell in cells)
             created = updated = unchanged = 0
             step = 20000
             pairs: set = set()
@@ -962,6 +978,7 @@ def moderate_check(check: ValueCheck, *, actor, publish: bool, request=None) -> 
 def correct_value(value: FacilityValue, new_value, *, actor, request=None) -> FacilityValue:
     """The publisher's correction after a dispute: the value changes (kept in its history) and
     every open dispute is marked corrected."""
+    _lock_facilities([value.facility_id])  # before the value: the order every writer takes
     value = FacilityValue.objects.select_for_update().select_related("indicator", "facility__sector").get(pk=value.pk)
     if not can_publish_values(actor, value.facility):
         raise FacilityDataError(_("You cannot publish this facility's data."))
