@@ -6,6 +6,7 @@ mandatory secret key, second factor for staff). Every variable is listed in ``.e
 
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -413,6 +414,34 @@ LOGGING = {
 # ?secret=); an empty secret switches the webhook off (404).
 SMS_WEBHOOK_SECRET = env_secret("SMS_WEBHOOK_SECRET")
 KOBO_WEBHOOK_SECRET = env_secret("KOBO_WEBHOOK_SECRET")
+# Photos of KoBo submissions are fetched by a background task with this API token (of an account
+# that can read the forms' submissions); empty: photos stay in KoBoToolbox and a note says where.
+KOBO_API_TOKEN = env_secret("KOBO_API_TOKEN")
+# The only servers (scheme://host[:port]) whose attachment URLs are fetched: a submission could name
+# any address, so anything else is left as a note and never contacted.
+KOBO_SERVER_URLS = env_list(
+    "KOBO_SERVER_URLS",
+    [
+        "https://kf.kobotoolbox.org",
+        "https://kc.kobotoolbox.org",
+        "https://eu.kobotoolbox.org",
+        "https://kc-eu.kobotoolbox.org",
+    ],
+)
+for _url in KOBO_SERVER_URLS:
+    _parts = urlsplit(_url)
+    try:
+        _parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        _parts = None
+    if (
+        not _parts
+        or _parts.scheme not in {"http", "https"}
+        or not _parts.hostname
+        or _parts.path.strip("/") + _parts.query
+    ):
+        raise ImproperlyConfigured(f"KOBO_SERVER_URLS: {_url!r} is not a server address like https://kf.example.org")
+KOBO_FETCH_TIMEOUT = env_int("KOBO_FETCH_TIMEOUT", 20)  # seconds one download may take in all
 # Twilio's auth token: when set, SMS in Twilio's format must carry a valid X-Twilio-Signature.
 TWILIO_AUTH_TOKEN = env_secret("TWILIO_AUTH_TOKEN")
 # Public code of the organisation that handles channel feedback routing finds nobody for (an SMS

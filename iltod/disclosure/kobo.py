@@ -7,7 +7,9 @@ indicator, whether the published value is right (``<indicator>_ok``: yes or no) 
 value seen (``<indicator>_seen``), with an optional ``comment``. Each answered indicator becomes
 one check through ``record_check``, the service of the web form: the same rules, moderation and
 dispute handling (a dispute beyond the tolerance becomes a feedback item to the publisher). All
-the checks of a submission are recorded together or none is, once per submission uuid.
+the checks of a submission are recorded together or none is, once per submission uuid. The photo
+(``photo``) is fetched afterwards by a task (``iltod.disclosure.tasks``) when ``KOBO_API_TOKEN`` is
+set, and put on each of the submission's checks.
 """
 
 from dataclasses import dataclass, field
@@ -18,9 +20,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from iltod.feedback.channels import kobo_photos
 from iltod.lib import kobo
 from iltod.places.models import ServiceUnit
 
+from . import tasks
 from .models import CampaignAssignment, FacilityValue, ValidationCampaign, ValueCheck
 from .services.facility_data import record_check
 
@@ -173,6 +177,10 @@ def receive(payload: dict, *, limited=lambda: False) -> Outcome:
         return Outcome(400, errors=list(error.messages), campaign=campaign)
     except IntegrityError:  # a concurrent delivery of the same submission was recorded first
         return Outcome(200, seen_before(campaign, external_id), campaign=campaign)
+    photo = kobo.text(answers.get("photo"))
+    photo_url = kobo_photos.attachment_url(payload, photo) if photo else ""
+    if kobo_photos.will_fetch(photo_url):
+        tasks.schedule_check_photo([check.pk for check in checks], photo_url, photo)
     return Outcome(201, checks, not_published=not_published, campaign=campaign)
 
 

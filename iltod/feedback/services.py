@@ -33,7 +33,7 @@ from .permissions import (
     may_handle,
     overseeing_organization,
 )
-from .uploads import clean_upload
+from .uploads import CleanedFile, clean_upload
 
 Status = Feedback.Status
 
@@ -365,16 +365,42 @@ def store_feedback(
 
 
 def add_attachment(feedback: Feedback, upload) -> Attachment:
-    cleaned = clean_upload(upload)
+    return _store_attachment(feedback, clean_upload(upload), os.path.basename(upload.name))
+
+
+def _store_attachment(feedback: Feedback, cleaned: CleanedFile, original_name: str) -> Attachment:
     attachment = Attachment(
         feedback=feedback,
-        original_name=os.path.basename(upload.name)[:255],
+        original_name=original_name[:255],
         content_type=cleaned.content_type,
         size=cleaned.size,
     )
     attachment.file.save(cleaned.name, cleaned.file, save=False)
     attachment.save()
     return attachment
+
+
+@transaction.atomic(durable=True)
+def attach_field_photo(feedback_id: int, photo: CleanedFile, *, name: str) -> Attachment | None:
+    """A photo fetched from the channel that collected the item (KoBoToolbox), attached as a photo
+    of the web form is: the same checks, private until a moderator makes it public. Once per file
+    name, so a task that runs twice stores it once (the item's row lock orders concurrent runs)."""
+    feedback = Feedback.objects.select_for_update().filter(pk=feedback_id).first()
+    if feedback is None or feedback.attachments.filter(original_name=name[:255]).exists():
+        return None
+    return _store_attachment(feedback, photo, name)
+
+
+@transaction.atomic(durable=True)
+def note_field_photo_not_fetched(feedback_id: int, reason: str) -> None:
+    """An internal note saying why the field photo stays in KoBoToolbox (the note of the intake
+    says where it is), written once."""
+    feedback = Feedback.objects.select_for_update().filter(pk=feedback_id).first()
+    if feedback is None:
+        return
+    text = _("The photo could not be fetched from KoBoToolbox: %(reason)s") % {"reason": reason}
+    if not feedback.events.filter(type=Event.Type.NOTE, text=text).exists():
+        _event(feedback, Event.Type.NOTE, text=text, channel=feedback.channel)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,15 +38,23 @@ class CleanedFile:
     size: int
 
 
-def clean_upload(upload) -> CleanedFile:
+def clean_upload(upload, *, photos_only: bool = False) -> CleanedFile:
+    """The upload checked and cleaned; ``photos_only`` refuses PDF documents too (field photos)."""
     if upload.size > MAX_BYTES:
         raise ValidationError(_("“%(name)s” is larger than 5 MB.") % {"name": upload.name})
     upload.seek(0)
     head = upload.read(5)
     upload.seek(0)
     if head == b"%PDF-":
+        if photos_only:
+            raise ValidationError(_("Only photos (JPEG, PNG, WebP) can be attached."))
         data = clean_pdf(upload.read(), upload.name)
         return CleanedFile("document.pdf", ContentFile(data), "application/pdf", len(data))
+    refused = (
+        _("Only photos (JPEG, PNG, WebP) can be attached.")
+        if photos_only
+        else _("Only photos (JPEG, PNG, WebP) and PDF documents can be attached.")
+    )
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with warnings.catch_warnings():  # over MAX_PIXELS Pillow warns; the size is checked below
@@ -55,7 +63,7 @@ def clean_upload(upload) -> CleanedFile:
         with original:
             fmt = original.format
             if fmt not in IMAGE_FORMATS:
-                raise ValidationError(_("Only photos (JPEG, PNG, WebP) and PDF documents can be attached."))
+                raise ValidationError(refused)
             width, height = original.size
             if width * height > MAX_PIXELS:  # refused before anything decodes the pixels
                 raise ValidationError(
@@ -71,7 +79,7 @@ def clean_upload(upload) -> CleanedFile:
             else:
                 image.save(buffer, format=fmt, quality=85)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
-        raise ValidationError(_("Only photos (JPEG, PNG, WebP) and PDF documents can be attached.")) from None
+        raise ValidationError(refused) from None
     content_type, ext = IMAGE_FORMATS[fmt]
     data = buffer.getvalue()
     return CleanedFile(f"photo.{ext}", ContentFile(data), content_type, len(data))

@@ -942,6 +942,20 @@ def record_check(
     return check
 
 
+@transaction.atomic(durable=True)
+def attach_check_photo(check_ids: list[int], photo) -> list[ValueCheck]:
+    """A photo fetched from KoBoToolbox (an ``iltod.feedback.uploads.CleanedFile``: checked and
+    cleaned as the web form's photo is) on each check of the submission that has none yet. Each
+    check keeps its own copy, shown once that check is published, as the web form's photo. The
+    checks' row locks order concurrent runs, so a task run twice stores it once."""
+    checks = list(ValueCheck.objects.select_for_update().filter(pk__in=check_ids, photo="").order_by("pk"))
+    for check in checks:
+        photo.file.seek(0)
+        check.photo.save(photo.name, photo.file, save=False)
+        check.save(update_fields=["photo"])
+    return checks
+
+
 def refresh_status(value: FacilityValue) -> FacilityValue:
     """The value's public status from its published checks (confirmations, open disputes) and corrections."""
     published = value.checks.filter(moderation=ValueCheck.Moderation.PUBLISHED)
@@ -1065,7 +1079,7 @@ def campaign_xlsform(campaign: ValidationCampaign) -> bytes:
     """The campaign's checklist as an XLSForm (KoBoToolbox / ODK Collect): the volunteer picks the
     facility, then per indicator says whether the published value is right and, if not, what they saw.
     Field names: ``campaign``, ``facility`` (the facility's public code), ``<indicator>_ok`` (yes/no)
-    ``<indicator>_seen`` (the value observed, required for a "no"), ``comment`` and ``deviceid``;
+    ``<indicator>_seen`` (the value observed, required for a "no"), ``comment``, ``photo`` and ``deviceid``;
     the KoBo webhook (``iltod.disclosure.kobo``) reads them back."""
     from iltod.lib.xlsform import DEFAULT_LANGUAGE, labels, workbook
 
@@ -1105,6 +1119,10 @@ def campaign_xlsform(campaign: ValidationCampaign) -> bytes:
             ]
         )
     survey.append(["text", "comment", *labels("Тайлбар", "Comment"), "", "", "", ""])
+    # fetched by the webhook's task when KOBO_API_TOKEN is set; phones' photos made small enough
+    survey.append(
+        ["image", "photo", *labels("Зураг (заавал биш)", "Photo (optional)"), "", "", "", "", "max-pixels=1280"]
+    )
     choices = [["yes_no", "yes", "Тийм", "Yes"], ["yes_no", "no", "Үгүй", "No"]]
     for assignment in campaign.assignments.select_related("facility").order_by("facility__name"):
         facility = assignment.facility
@@ -1122,7 +1140,7 @@ def campaign_xlsform(campaign: ValidationCampaign) -> bytes:
     ]
     return workbook(
         (
-            ("survey", [*SURVEY_HEADER, "calculation"], survey),
+            ("survey", [*SURVEY_HEADER, "calculation", "parameters"], survey),
             ("choices", ["list_name", "name", "label::Mongolian (mn)", "label::English (en)"], choices),
             ("settings", None, settings_rows),
         )

@@ -22,9 +22,9 @@ from iltod.lib.kobo import text as _text
 from iltod.lib.webhooks import json_object
 from iltod.places.models import AdminUnit, ServiceUnit
 
-from .. import services
+from .. import services, tasks
 from ..models import Category, Feedback, InboundMessage, Kind
-from . import inbound
+from . import inbound, kobo_photos
 from .inbound import Receipt
 
 CHANNEL = InboundMessage.Channel.KOBO
@@ -97,18 +97,14 @@ def _location(answers: dict, payload: dict) -> tuple[float | None, float | None]
 
 
 def _photo_notes(answers: dict, payload: dict) -> list[str]:
-    """Photos stay in KoBoToolbox (fetching them needs an API token): the timeline says where."""
+    """The timeline says where the photo is kept in KoBoToolbox (with KOBO_API_TOKEN set, a task
+    also fetches it: ``iltod.feedback.tasks``)."""
     photo = _text(answers.get("photo"))
     if not photo:
         return []
-    for attachment in payload.get("_attachments") or []:
-        if not isinstance(attachment, dict):
-            continue
-        filename = _text(attachment.get("filename") or attachment.get("media_file_basename"))
-        if filename.rsplit("/", 1)[-1] == photo:
-            url = _text(attachment.get("download_url") or attachment.get("download_large_url"))
-            if url:
-                return [_("Photo taken in the field, kept in KoBoToolbox: %(url)s") % {"url": url}]
+    url = kobo_photos.attachment_url(payload, photo)
+    if url:
+        return [_("Photo taken in the field, kept in KoBoToolbox: %(url)s") % {"url": url}]
     return [_("Photo %(name)s taken in the field is kept in KoBoToolbox.") % {"name": photo}]
 
 
@@ -183,6 +179,10 @@ def handle(message: InboundMessage) -> None:
     message.feedback, message.outcome = feedback, InboundMessage.Outcome.FEEDBACK
     if not created:
         message.status = InboundMessage.Status.DUPLICATE
+    photo = _text(answers.get("photo"))
+    photo_url = kobo_photos.attachment_url(message.payload, photo) if photo and created else ""
+    if kobo_photos.will_fetch(photo_url):
+        tasks.schedule_kobo_photo(feedback.pk, photo_url, photo)  # once the item is committed
     if anonymous:  # anonymous feedback stores nothing about the reporter, here neither
         message.payload = {
             key: value for key, value in message.payload.items() if key.rsplit("/", 1)[-1] not in IDENTITY_FIELDS
