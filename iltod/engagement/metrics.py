@@ -6,7 +6,8 @@
 - ``actions_on_time``: of the action points due in the period (due date passed, not cancelled),
   the share done by their due date; a body's share counts the actions it leads;
 - ``members``: people who were members of a group during the period, with their sex and age band
-  where the group recorded them (``not stated`` otherwise).
+  where the group recorded them (``not stated`` otherwise), and by locality: whether the group's
+  area is an aimag centre (``iltod.places.locality``), the place of the group, not the members' homes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from iltod.core.metrics import Metric, Scope, Value, add_up, aimag_codes, area_ids, register
+from iltod.core.metrics import Metric, Scope, Value, add_up, aimag_codes, area_ids, by_aimag, register
+from iltod.places.locality import localities, locality_of
 
 from .models import Action, ActionPlan, Group, GroupMember, Meeting
 
@@ -142,6 +144,10 @@ def members(scope: Scope) -> Value:
 
 
 def members_by(scope: Scope, dimension: str) -> dict[str, Value]:
+    if dimension == "locality":
+        # in a batch, the country and every aimag are cut from one count of the period
+        found = by_aimag(scope, "engagement.members.locality", _members_by_place)
+        return found if found is not None else add_up(row[1:] for row in _members_by_place(scope))
     people = _members(scope)
     field = {"sex": "sex", "age_group": "age_band", "aimag": "group__admin_unit_id", "sector": "group__sectors__code"}
     if dimension not in field:
@@ -151,6 +157,14 @@ def members_by(scope: Scope, dimension: str) -> dict[str, Value]:
         codes = aimag_codes()
         return add_up((codes.get(row[field[dimension]]), row["n"], None) for row in rows)
     return add_up((row[field[dimension]], row["n"], None) for row in rows)
+
+
+def _members_by_place(scope: Scope) -> list[tuple]:
+    """(the group's area, its locality, members) of the scope's members."""
+    kinds = localities()
+    area = "group__admin_unit_id"
+    rows = _members(scope).values(area).order_by().annotate(n=Count("pk"))
+    return [(row[area], locality_of(row[area], kinds), row["n"], None) for row in rows]
 
 
 def register_metrics() -> None:
@@ -196,7 +210,7 @@ def register_metrics() -> None:
             label=_("Members of multi-stakeholder groups"),
             compute=members,
             breakdown=members_by,
-            dimensions=("sex", "age_group", "aimag", "sector"),
+            dimensions=("sex", "age_group", "aimag", "sector", "locality"),
             unit=_("people"),
             description=_("People who were members of a group during the period."),
         )

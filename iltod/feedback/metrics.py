@@ -13,7 +13,10 @@ left out everywhere):
   period (not additive: recomputed at each level);
 - ``satisfaction``: of the answers citizens rated in the period, those rated 4 or 5 of 5.
 
-Feedback records no characteristics of the person (sex, age…): breakdowns are by aimag and sector.
+Feedback records no characteristics of the person (sex, age…): breakdowns are by aimag and sector,
+and ``received`` also by ``locality``: whether the place the feedback is about (its area, which is
+its facility's area when it names one) is an aimag centre (``iltod.places.locality``). It is the
+place of the service, not the home of the person.
 """
 
 from __future__ import annotations
@@ -32,13 +35,16 @@ from iltod.core.metrics import (
     aimag_codes,
     area_ids,
     batch_memo,
+    by_aimag,
     moments,
     register,
 )
+from iltod.places.locality import localities, locality_of
 
 from .models import Feedback
 
 DIMENSIONS = ("aimag", "sector")
+LOCALITY = "locality"  # of ``received`` only: the inclusion view's "outside aimag centres"
 SATISFIED_FROM = 4  # a rating of 4 or 5 out of 5 counts as satisfied
 
 
@@ -229,7 +235,27 @@ def _counter(query, name: str):
         figures = items.aggregate(n=numerator, **({"d": denominator} if denominator is not None else {}))
         return Value(figures["n"] or 0, figures.get("d", None) if denominator is not None else None)
 
+    def by_place(scope: Scope):
+        """(area, its locality, counts) of the scope's items: for the country in a batch on PostgreSQL
+        from the period's summary rows (no pass of its own), else one query grouped by area."""
+        kinds = localities()
+        summary = _batched(scope, "summary", _count_summary)
+        if summary is not None:
+            for unit_id, _sector, pairs in summary["area"]:
+                counted = _from_summary(pairs, name, ratio)
+                if counted is not None:
+                    yield (unit_id, locality_of(unit_id, kinds), *counted)
+            return
+        items, numerator, denominator = query(scope)
+        extra = {"d": denominator} if denominator is not None else {}
+        for row in items.values("admin_unit_id").order_by().annotate(n=numerator, **extra):
+            yield (row["admin_unit_id"], locality_of(row["admin_unit_id"], kinds), row["n"], row.get("d"))
+
     def breakdown(scope: Scope, dimension: str) -> dict[str, Value]:
+        if dimension == LOCALITY:
+            # in a batch, the country and every aimag are cut from one count of the period
+            found = by_aimag(scope, f"feedback.{name}.locality", by_place)
+            return found if found is not None else add_up(row[1:] for row in by_place(scope))
         summary = _batched(scope, "summary", _count_summary) if dimension in DIMENSIONS else None
         if summary is not None:
             codes = aimag_codes() if dimension == "aimag" else {}
@@ -372,7 +398,7 @@ def register_metrics() -> None:
             compute=received,
             breakdown=received_by,
             by_body=received_bodies,
-            dimensions=DIMENSIONS,
+            dimensions=(*DIMENSIONS, LOCALITY),
             unit=_("items"),
             description=_("Complaints, suggestions, questions and praise received in the period."),
         )

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from iltod.engagement.models import AgeBand, Sex, StakeholderType
+from iltod.places.locality import Locality, localities
 from iltod.places.models import AdminUnit
 
 from . import services
@@ -102,6 +103,24 @@ def _people(rng, members, aimags, count) -> list[Person]:
     return people
 
 
+def _with_soums(people: list[Person]) -> list[Person]:
+    """Most people give their soum or district: half of them live in the aimag centre, the rest
+    anywhere in the aimag; one in four gives none. A stream of its own, so the people drawn above
+    stay the same."""
+    rng = random.Random(SEED + "-soums")
+    known = localities()
+    below: dict[int, list[AdminUnit]] = {}
+    for unit in AdminUnit.objects.current().filter(level__in=["soum", "district"]).order_by("code"):
+        below.setdefault(unit.parent_id, []).append(unit)
+    for person in people:
+        soums = below.get(person.aimag_id)
+        if not soums or rng.random() < 0.25:
+            continue
+        centres = [soum for soum in soums if known.get(soum.pk) == Locality.CENTRE] or soums
+        person.soum = rng.choice(centres) if rng.random() < 0.5 else rng.choice(soums)
+    return people
+
+
 @transaction.atomic
 def seed_trainings() -> int:
     network = national_network()
@@ -114,7 +133,8 @@ def seed_trainings() -> int:
     if not aimags:
         return 0
     today = timezone.localdate()
-    people = Person.objects.bulk_create(_people(rng, members, aimags, 450))
+    people = _with_soums(_people(rng, members, aimags, 450))
+    people = Person.objects.bulk_create(people)
     created = len(people)
     next_new = 0  # people are met in order: people[:next_new] came to an earlier training
     participations, attendances = [], []

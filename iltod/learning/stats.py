@@ -5,6 +5,10 @@ framework as metrics (``register_metrics``).
 Counts come from indexes: ``Person.first_trained_on`` (set when a person first attends a session)
 answers "unique people trained since the start" with one indexed scan of people; a period's
 unique people come from ``Participation(held_on, person)`` of attended participations.
+
+``people_trained`` is also broken down by ``locality``: whether the person's soum or district is an
+aimag centre (``iltod.places.locality``); ``unknown`` when the person gave only an aimag or nothing
+(only the capital, without a district: ``centre``, as every district of the capital is).
 """
 
 from django.db.models import Count, F, Q
@@ -12,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iltod.core import metrics
 from iltod.engagement.models import AgeBand, Sex
+from iltod.places.locality import localities, locality_of
 
 from .models.trainings import FollowUp, MarginalisedGroup, Participation, Person
 
@@ -79,7 +84,19 @@ def people_trained(scope) -> metrics.Value:
 
 
 def people_trained_by(scope, dimension) -> dict[str, metrics.Value]:
+    if dimension == "locality":
+        # in a batch, the country and every aimag are cut from one count of the period
+        found = metrics.by_aimag(scope, "learning.people_trained.locality", _people_by_place)
+        return found if found is not None else metrics.add_up(row[1:] for row in _people_by_place(scope))
     return _breakdown(_people_in(scope), dimension, Count("pk"))
+
+
+def _people_by_place(scope) -> list[tuple]:
+    """(the person's aimag, the locality of their soum or district, people) of the scope's people
+    trained. Without a soum, the aimag's locality: unknown, or centre for the capital."""
+    kinds = localities()
+    rows = _people_in(scope).values("soum_id", "aimag_id").annotate(n=Count("pk")).order_by()
+    return [(row["aimag_id"], locality_of(row["soum_id"] or row["aimag_id"], kinds), row["n"], None) for row in rows]
 
 
 def participations(scope) -> metrics.Value:
@@ -169,7 +186,7 @@ def register_metrics() -> None:
             unit=_("people"),
             description=_("People who attended at least one session of a training in the period, each counted once."),
             breakdown=people_trained_by,
-            dimensions=dims,
+            dimensions=(*dims, "locality"),
             additive=False,  # one person trained in two periods or two aimags counts once
         )
     )

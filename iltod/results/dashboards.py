@@ -37,6 +37,7 @@ DIMENSION_LABELS = {
     "disability": _("disability"),
     "aimag": _("aimag"),
     "sector": _("sector"),
+    "locality": _("aimag centre or outside"),
 }
 
 SEX_LABELS = {"female": _("women and girls"), "male": _("men and boys"), "undisclosed": _("not stated")}
@@ -67,6 +68,10 @@ def category_labels(dimension: str, keys) -> dict[str, str]:
         }
     if dimension == "disability":
         return {key: str(_("people with disabilities")) for key in keys}
+    if dimension == "locality":
+        from iltod.places.locality import Locality
+
+        return {key: str(Locality(key).label if key in Locality.values else Locality.UNKNOWN.label) for key in keys}
     return {key: str(_("other")) for key in keys}
 
 

@@ -2,7 +2,10 @@
 trainees, the share who are women, who belong to a poor or marginalised group, or who live outside
 aimag centres, by aimag. From the counts the modules record (``Figure`` rows per aimag and
 breakdown, written by ``services.recompute``); a module that records no such characteristic is
-shown as "not recorded", and a place where nobody stated it as "unknown".
+shown as "not recorded", and a place where nobody stated it as "unknown". "Outside aimag centres"
+is the ``locality`` breakdown (``iltod.places.locality``): for feedback, score cards and groups the
+place of the service or the group, for trainees their soum; people whose place is not known count
+in the total, as those who do not state their sex do.
 
 **Privacy.** No figure is shown for fewer than ``MINIMUM`` people. Hiding one small aimag is not
 enough: its count would be the national total minus the aimags shown (and its women the national
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from iltod.core import metrics
+from iltod.places.locality import Locality
 
 from .models import Figure
 
@@ -39,7 +43,8 @@ SOURCES = [
     ("engagement.members", _("members of multi-stakeholder groups"), None),
     ("learning.people_trained", _("people trained"), "not_stated"),
 ]
-DIMENSIONS = ("sex", "group")
+DIMENSIONS = ("sex", "group", "locality")
+SHARES = ("women", "marginalised", "outside")  # each share column, protected the same way
 NOT_STATED = {"", "not_stated", "undisclosed"}  # a category that says nothing about the person
 
 
@@ -48,11 +53,14 @@ class Cell:
     total: int | None = None
     women: float | None = None
     marginalised: float | None = None
+    outside: float | None = None  # of aimag centres
     suppressed: bool = False  # the whole cell: its number of people and its shares
     women_recorded: bool = False
     marginalised_recorded: bool = False
+    outside_recorded: bool = False
     women_hidden: bool = False  # the share only: too few people on one side of it
     marginalised_hidden: bool = False
+    outside_hidden: bool = False
     # people with each characteristic, for the protection only (never shown)
     counts: dict[str, float] = field(default_factory=dict, repr=False)
 
@@ -80,6 +88,12 @@ def _cell(figures: dict, metric: str, not_marginalised: str | None) -> Cell:
         # Trainees record "none or not stated" as one answer: the share is of those who said so.
         said = NOT_STATED | {not_marginalised}
         _share(cell, "marginalised", sum(float(n) for category, n in groups.items() if category not in said))
+    places = {category: n for (m, dimension, category), n in figures.items() if m == metric and dimension == "locality"}
+    if places:
+        cell.outside_recorded = True
+        # nowhere known (only aimags, or nothing, recorded): "unknown", not 0 %
+        if any(n for category, n in places.items() if category != Locality.UNKNOWN):
+            _share(cell, "outside", float(places.get(Locality.OUTSIDE, 0)))
     if total < MINIMUM:
         _hide(cell)
     return cell
@@ -97,7 +111,7 @@ def _share(cell: Cell, name: str, people: float) -> None:
 
 def _hide(cell: Cell) -> None:
     cell.suppressed = True
-    cell.women = cell.marginalised = None
+    cell.women = cell.marginalised = cell.outside = None
 
 
 def _hide_share(cell: Cell, name: str) -> None:
@@ -126,7 +140,7 @@ def _share_shown(cell: Cell, name: str) -> bool:
 
 
 def protect_share(column: list[Cell], national: Cell, name: str) -> None:
-    """Complementary suppression of one share column ("women" or "marginalised"), after ``protect``.
+    """Complementary suppression of one share column (one of ``SHARES``), after ``protect``.
     The national share minus the aimags' shown gives the people with the characteristic in the hidden
     aimags together (and, with the numbers of people, those without it): they must be two aimags or
     more, with at least ``MINIMUM`` people on each side, or the next smallest aimags' shares are hidden
@@ -178,7 +192,7 @@ def table(period):
     for index in range(len(chosen)):
         column = [cells[index] for _code, _name, cells in body]
         protect(column, national[index])
-        for name in ("women", "marginalised"):
+        for name in SHARES:
             protect_share(column, national[index], name)
     missing = [label for code, label, _m in SOURCES if code not in {c for c, _l, _m2 in chosen}]
     return {"sources": chosen, "rows": body, "national": national, "missing": missing}

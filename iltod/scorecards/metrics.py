@@ -5,7 +5,9 @@
   facility, the mean change of the community score between the two cycles, in percentage points of
   the scale, over every indicator scored in both (the sum of changes and the number of indicators
   compared are kept, so a level above divides its own sums);
-- ``participants``: people in the community focus groups of the cycles closed in the period, by sex.
+- ``participants``: people in the community focus groups of the cycles closed in the period, by sex,
+  group, disability and locality: whether the score card's facility is in an aimag centre
+  (``iltod.places.locality``), the place of the service, not the participants' homes.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from __future__ import annotations
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from iltod.core.metrics import Metric, Scope, Value, add_up, aimag_codes, area_ids, moments, register
+from iltod.core.metrics import Metric, Scope, Value, add_up, aimag_codes, area_ids, by_aimag, moments, register
+from iltod.places.locality import localities, locality_of
 
 from .aggregation import community_means, percent
 from .models import FocusGroup, ScorecardCycle, Stage
@@ -93,6 +96,10 @@ def participants(scope: Scope) -> Value:
 
 
 def participants_by(scope: Scope, dimension: str) -> dict[str, Value]:
+    if dimension == "locality":
+        # in a batch, the country and every aimag are cut from one count of the period
+        found = by_aimag(scope, "scorecards.participants.locality", _participants_by_place)
+        return found if found is not None else add_up(row[1:] for row in _participants_by_place(scope))
     groups = _community_groups(scope)
     if dimension == "sex":
         figures = groups.aggregate(women=Sum("participants_female"), men=Sum("participants_male"))
@@ -112,6 +119,18 @@ def participants_by(scope: Scope, dimension: str) -> dict[str, Value]:
         rows = groups.values(field).annotate(n=Sum("participants_female") + Sum("participants_male"))
         return add_up(((codes.get(row[field]) if codes else row[field]), row["n"] or 0, None) for row in rows)
     return {}
+
+
+def _participants_by_place(scope: Scope) -> list[tuple]:
+    """(the facility's area, its locality, participants) of the scope's community focus groups."""
+    kinds, field = localities(), "cycle__service_unit__admin_unit_id"
+    rows = (
+        _community_groups(scope)
+        .values(field)
+        .order_by()
+        .annotate(n=Sum("participants_female") + Sum("participants_male"))
+    )
+    return [(row[field], locality_of(row[field], kinds), row["n"] or 0, None) for row in rows]
 
 
 def register_metrics() -> None:
@@ -147,7 +166,7 @@ def register_metrics() -> None:
             label=_("Score card participants"),
             compute=participants,
             breakdown=participants_by,
-            dimensions=("sex", "group", "disability", "aimag", "sector"),
+            dimensions=("sex", "group", "disability", "aimag", "sector", "locality"),
             unit=_("people"),
             description=_("People in the community focus groups of the cycles closed in the period."),
         )

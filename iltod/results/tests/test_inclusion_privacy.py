@@ -105,7 +105,7 @@ def test_the_page_hides_the_pair_and_says_unknown_where_nobody_stated_their_sex(
     )  # fmt: skip
     for language, hidden, unknown in (("en", "hidden", "unknown"), ("mn", "нуусан", "тодорхойгүй")):
         page = client.get(reverse("results:inclusion"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
-        assert page.count(f'colspan="3">{hidden}<') == 2
+        assert page.count(f'colspan="4">{hidden}<') == 2
         assert unknown in page
         assert ">4<" not in page and ">10<" not in page and ">20<" in page
 
@@ -183,3 +183,44 @@ def test_the_methodology_and_the_page_state_the_rule_for_shares_in_both_language
         for name in ("results:methodology", "results:inclusion"):
             page = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE=language).content.decode()
             assert phrase in page, (language, name)
+
+
+def _localities(period, rows):
+    """People, and those outside aimag centres (the rest in centres), per scope of engagement.members."""
+    Figure.objects.filter(period=period, metric=METRIC).delete()
+    for kind, key, people, outside, unknown in rows:
+        categories = (("", "", people), ("locality", "outside", outside), ("locality", "unknown", unknown))
+        for dimension, category, n in (*categories, ("locality", "centre", people - outside - unknown)):
+            Figure.objects.create(
+                period=period, metric=METRIC, scope_kind=kind, scope_key=key, dimension=dimension,
+                category=category, numerator=n,
+            )  # fmt: skip
+    table = inclusion.table(period)
+    column = [code for code, _label, _m in table["sources"]].index(METRIC)
+    return {code: cells[column] for code, _name, cells in table["rows"]}, table["national"][column]
+
+
+def test_the_share_outside_aimag_centres_follows_the_same_rule(period):
+    cells, national = _localities(period, [("national", "", 75, 28, 0), ("aimag", "65", 20, 2, 0),
+                                           ("aimag", "84", 25, 6, 0), ("aimag", "11", 30, 20, 0)])  # fmt: skip
+    assert cells["65"].outside is None and cells["65"].outside_hidden  # 2 of 20 tells of 2 people
+    assert cells["84"].outside_hidden and cells["84"].total == 25  # else 28 - 20 - 6 gives 65's 2
+    assert cells["11"].outside == round(100 * 20 / 30, 1)
+    assert national.outside == round(100 * 28 / 75, 1)
+    assert not cells["84"].women_recorded  # a source that records no sex still shows its places
+
+
+def test_the_national_share_outside_goes_when_no_aimags_share_can(period):
+    cells, national = _localities(period, [("national", "", 30, 8, 0), ("aimag", "65", 20, 2, 0)])
+    assert cells["65"].outside_hidden
+    assert national.outside is None and national.outside_hidden and national.total == 30
+
+
+def test_the_page_shows_the_share_outside_and_unknown_where_no_place_is_known(client, period):
+    _localities(period, [("national", "", 65, 20, 20), ("aimag", "65", 25, 10, 0),
+                         ("aimag", "84", 20, 10, 0), ("aimag", "11", 20, 0, 20)])  # fmt: skip
+    for language, unknown, hidden in (("en", "unknown", "hidden"), ("mn", "тодорхойгүй", "нуусан")):
+        page = client.get(reverse("results:inclusion"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert ">40.0<" in page and ">50.0<" in page and ">30.8<" in page  # 10 of 25, 10 of 20, 20 of 65
+        assert f'<span class="muted">{unknown}</span>' in page  # the capital: nobody's place known
+        assert f'<td class="num">{hidden}</td>' not in page
