@@ -3,12 +3,13 @@ the responses it was given, in order (the last one again and again), and every r
 with its Authorization header, so a test can tell what was asked, how often, and with which token."""
 
 import io
-import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from PIL import Image
+
+from iltod.core.testing.servers import LocalServer
 
 GPS_INFO = 34853  # the EXIF tag that holds the phone's position
 
@@ -53,25 +54,22 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class _Server(ThreadingHTTPServer):
+class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def handle_error(self, request, client_address):
         pass  # a client that stops reading a body too large for it breaks the pipe: expected
 
 
-class FakeKobo:
+class FakeKobo(LocalServer):
     def __init__(self):
         self.routes: dict[str, list[Answer]] = {}
         self.requests: list[tuple[str, str]] = []
-        self.lock = threading.Lock()
-        self.server = _Server(("127.0.0.1", 0), _Handler)
-        self.server.fake = self
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        super().__init__(_HttpServer(("127.0.0.1", 0), _Handler))
 
     @property
     def origin(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
     def url(self, path: str) -> str:
         return self.origin + path
@@ -83,13 +81,3 @@ class FakeKobo:
 
     def asked(self, path: str) -> int:
         return sum(1 for asked, _token in self.requests if asked == path)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-        return False

@@ -7,33 +7,11 @@ from "delivered twice", and both can be told to refuse the next few messages.
 import email
 import json
 import socketserver
-import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-
-class _Server:
-    def __init__(self, server):
-        self.server = server
-        self.server.fake = self
-        self.lock = threading.Lock()
-        self.thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def port(self) -> int:
-        return self.server.server_address[1]
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-        return False
-
+from iltod.core.testing.servers import LocalServer
 
 # --- SMTP ------------------------------------------------------------------------------------
 
@@ -82,7 +60,7 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
             lines.append(line[1:] if line.startswith(b"..") else line)
 
 
-class FakeSmtpServer(_Server):
+class FakeSmtpServer(LocalServer):
     def __init__(self):
         super().__init__(socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SmtpHandler))
         self.server.daemon_threads = True
@@ -128,7 +106,7 @@ class _GatewayHandler(BaseHTTPRequestHandler):
         pass
 
 
-class FakeSmsGateway(_Server):
+class FakeSmsGateway(LocalServer):
     def __init__(self, delay: float = 0.0):
         super().__init__(ThreadingHTTPServer(("127.0.0.1", 0), _GatewayHandler))
         self.server.daemon_threads = True
