@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from iltod.lib.kobo import text
@@ -133,3 +134,29 @@ def fetch(url: str, name: str) -> CleanedFile:
         return clean_upload(ContentFile(data, name=name or "photo"), photos_only=True)
     except ValidationError as error:
         raise PhotoNotFetched(" ".join(error.messages)) from None
+
+
+def fetch_for_task(task, url: str, name: str) -> tuple[CleanedFile | None, str]:
+    """For a bound Celery task: ``(photo, "")``; after a transient failure the task is retried with
+    a growing delay (``task.retry`` raises) until ``RETRIES`` are spent; then, or at once for a
+    final refusal, ``(None, why)``, logged."""
+    try:
+        return fetch(url, name), ""
+    except PhotoNotFetched as exc:
+        if exc.transient and task.request.retries < RETRIES:
+            raise task.retry(countdown=backoff(task.request.retries)) from None
+        log.warning("photo not fetched from %s: %s", url, exc.reason)
+        return None, exc.reason
+
+
+def schedule(task, *args, what: str) -> None:
+    """Queue ``task(*args)`` once the transaction commits, after the webhook has answered; a broker
+    that is down leaves the photo of ``what`` in KoBoToolbox, as the intake's note says."""
+
+    def send():
+        try:
+            task.delay(*args)
+        except Exception:
+            log.warning("could not reach the task broker; the photo of %s stays in KoBoToolbox", what)
+
+    transaction.on_commit(send)
