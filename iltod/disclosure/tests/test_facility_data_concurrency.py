@@ -31,34 +31,35 @@ def _blocked_on_a_lock() -> bool:
         return cursor.fetchone()[0] > 0
 
 
-def test_a_second_import_of_the_same_facility_waits_and_updates_what_the_first_saved():
-    personas = testing.make_personas()
-    code = personas.school.code
+def _second_waits_for_first(first, second) -> tuple[bool, list]:
+    """Run ``first()`` in a transaction held open once it has written, then ``second()`` in another
+    thread; commit the first once the second waits on a lock (or after 20 s). Returns whether the
+    second waited, and the exceptions of either."""
     written, release = threading.Event(), threading.Event()
-    reports, errors = {}, []
+    errors = []
 
-    def first():
+    def hold():
         try:
-            with transaction.atomic():  # the first import is written but not yet committed
-                reports["first"] = services.import_values(_rows(code, "12"))
+            with transaction.atomic():  # written but not yet committed
+                first()
                 written.set()
                 release.wait(30)
-        except Exception as exc:  # raised in the test's thread below
+        except Exception as exc:  # raised in the test's thread
             errors.append(exc)
         finally:
             written.set()
             connections.close_all()
 
-    def second():
+    def follow():
         try:
             written.wait(30)
-            reports["second"] = services.import_values(_rows(code, "14"))
+            second()
         except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads = [threading.Thread(target=hold), threading.Thread(target=follow)]
     for thread in threads:
         thread.start()
     written.wait(30)
@@ -69,6 +70,21 @@ def test_a_second_import_of_the_same_facility_waits_and_updates_what_the_first_s
     release.set()
     for thread in threads:
         thread.join(60)
+    return waited, errors
+
+
+def test_a_second_import_of_the_same_facility_waits_and_updates_what_the_first_saved():
+    personas = testing.make_personas()
+    code = personas.school.code
+    reports = {}
+
+    def first():
+        reports["first"] = services.import_values(_rows(code, "12"))
+
+    def second():
+        reports["second"] = services.import_values(_rows(code, "14"))
+
+    waited, errors = _second_waits_for_first(first, second)
     assert not errors, errors
     assert waited, "the second import did not wait for the first"
     assert (reports["first"].created, reports["second"].created, reports["second"].updated) == (1, 0, 1)
@@ -80,39 +96,14 @@ def test_a_second_import_of_the_same_facility_waits_and_updates_what_the_first_s
 def test_a_form_and_an_import_of_the_same_facility_take_turns_too():
     personas = testing.make_personas()
     code = personas.school.code
-    written, release = threading.Event(), threading.Event()
-    errors = []
 
     def form():
-        try:
-            with transaction.atomic():
-                services.publish_values(personas.school, "2025", {"teachers": "12"}, actor=personas.provider)
-                written.set()
-                release.wait(30)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            written.set()
-            connections.close_all()
+        services.publish_values(personas.school, "2025", {"teachers": "12"}, actor=personas.provider)
 
     def upload():
-        try:
-            written.wait(30)
-            assert services.import_values(_rows(code, "15")).ok
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        assert services.import_values(_rows(code, "15")).ok
 
-    threads = [threading.Thread(target=form), threading.Thread(target=upload)]
-    for thread in threads:
-        thread.start()
-    written.wait(30)
-    deadline = time.monotonic() + 20
-    while not _blocked_on_a_lock() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    release.set()
-    for thread in threads:
-        thread.join(60)
+    waited, errors = _second_waits_for_first(form, upload)
     assert not errors, errors
+    assert waited
     assert FacilityValue.objects.get(facility=personas.school, indicator__code="teachers", period="2025").value == 15

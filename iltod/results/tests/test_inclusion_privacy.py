@@ -34,6 +34,11 @@ def _figures(period, aimags: dict[str, tuple[int, int]], national: tuple[int, in
                 period=period, metric=METRIC, scope_kind=kind, scope_key=key, dimension=dimension,
                 category=category, numerator=n,
             )  # fmt: skip
+    return _column(period)
+
+
+def _column(period):
+    """The inclusion table's cells of METRIC per aimag code, and its national cell."""
     table = inclusion.table(period)
     column = [code for code, _label, _m in table["sources"]].index(METRIC)
     return {code: cells[column] for code, _name, cells in table["rows"]}, table["national"][column]
@@ -195,9 +200,7 @@ def _localities(period, rows):
                 period=period, metric=METRIC, scope_kind=kind, scope_key=key, dimension=dimension,
                 category=category, numerator=n,
             )  # fmt: skip
-    table = inclusion.table(period)
-    column = [code for code, _label, _m in table["sources"]].index(METRIC)
-    return {code: cells[column] for code, _name, cells in table["rows"]}, table["national"][column]
+    return _column(period)
 
 
 def test_the_share_outside_aimag_centres_follows_the_same_rule(period):
