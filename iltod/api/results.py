@@ -8,6 +8,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 
+from iltod.core.replicas import reads_from_replica
 from iltod.results.models import Framework, Indicator, Period, RankingEntry, Result, Target
 from iltod.results.permissions import visible_frameworks
 
@@ -72,14 +73,27 @@ def _frameworks(request):
     return visible_frameworks(request.user)
 
 
+class ReplicaReads:
+    """Lists served from a read replica when one answers (``iltod.core.replicas``). (No ``retrieve``
+    here: the router would give every viewset using this a detail route.)"""
+
+    @reads_from_replica
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
 @extend_schema_view(list=extend_schema(summary="Results frameworks"), retrieve=extend_schema(summary="A framework"))
-class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+class FrameworkViewSet(ReplicaReads, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
     serializer_class = FrameworkSerializer
     lookup_field = "code"
 
     def get_queryset(self):
         return _frameworks(self.request).prefetch_related("periods", "results__parent").order_by("code")
+
+    @reads_from_replica
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
 
 class IndicatorFilter(django_filters.FilterSet):
@@ -93,7 +107,7 @@ class IndicatorFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(summary="Indicators with their targets and actuals"),
 )
-class IndicatorViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class IndicatorViewSet(ReplicaReads, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Lists only: an indicator is addressed by its framework and number, filtered, never by a key."""
 
     permission_classes = [permissions.AllowAny]
@@ -122,7 +136,7 @@ class RankingFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(list=extend_schema(summary="The responsiveness ranking"))
-class RankingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class RankingViewSet(ReplicaReads, mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.AllowAny]
     serializer_class = RankingSerializer
     filterset_class = RankingFilter

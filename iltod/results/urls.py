@@ -1,5 +1,7 @@
 from django.urls import path
 
+from iltod.core.replicas import reads_from_replica
+
 from . import alerts, files, views
 
 app_name = "results"
@@ -14,8 +16,8 @@ urlpatterns = [
     path("alerts/sent/", views.sent, name="sent"),
     path("alerts/confirm/<str:token>/", views.confirm, name="confirm"),
     path("alerts/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("feeds/facility/<str:code>/", alerts.FacilityFeed(), name="facility_feed"),
-    path("feeds/area/<str:code>/", alerts.AreaFeed(), name="area_feed"),
+    path("feeds/facility/<str:code>/", reads_from_replica(alerts.FacilityFeed()), name="facility_feed"),
+    path("feeds/area/<str:code>/", reads_from_replica(alerts.AreaFeed()), name="area_feed"),
     path("files/<path:name>", files.file, name="file"),  # every uploaded file, behind its guard
     path("<slug:code>/", views.overview, name="overview"),
     path("<slug:code>/indicators/<int:pk>/", views.indicator_detail, name="indicator"),

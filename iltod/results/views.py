@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from iltod.core.replicas import reads_from_replica
 from iltod.lib.tabular import tabular_response
 
 from . import charts, dashboards, exports, forms, inclusion, permissions, ranking, services
 from .models import Framework, Indicator, ManualActual, Period, RankingEntry, Subscription, Target
 
 
+@reads_from_replica
 def index(request):
     frameworks = list(Framework.objects.filter(is_public=True))
     if len(frameworks) == 1:
@@ -37,6 +39,7 @@ def _period(request, framework) -> Period | None:
     return dashboards.latest_period(framework)
 
 
+@reads_from_replica
 def overview(request, code):
     """The tree of the framework for a period, drawn from the stored targets and actuals (and kept
     drawn in the cache until one of them changes: ``dashboards.overview_fragment``)."""
@@ -56,6 +59,7 @@ def overview(request, code):
     )
 
 
+@reads_from_replica
 def indicator_detail(request, code, pk):
     framework = permissions.get_framework_for_user(request.user, code)
     indicator = get_object_or_404(Indicator.objects.select_related("result"), pk=pk, result__framework=framework)
@@ -185,6 +189,7 @@ def _messages_of(form) -> list[str]:
     return [message for errors in form.errors.values() for message in errors]
 
 
+@reads_from_replica
 def scope_page(request, code, kind, key):
     framework = permissions.get_framework_for_user(request.user, code)
     from iltod.places.models import AdminUnit, Sector
@@ -234,6 +239,7 @@ def _ranking_period(request, periods: list[Period] | None = None) -> Period | No
     return chosen or (periods[0] if periods else None)
 
 
+@reads_from_replica
 def ranking_table(request):
     """A league table read from the stored ranking: a page of ranked bodies, the counts, the most
     improved. The table is cached, keyed by the time the period's ranking was computed."""
@@ -268,6 +274,7 @@ def ranking_table(request):
     )
 
 
+@reads_from_replica
 def ranking_body(request, body_code):
     entries = list(
         RankingEntry.objects.filter(body_code=body_code, period__framework__is_public=True)
@@ -287,6 +294,7 @@ def ranking_body(request, body_code):
     )
 
 
+@reads_from_replica
 def inclusion_view(request):
     period = _ranking_period(request) or Period.objects.filter(framework__is_public=True).order_by("-start").first()
     table = inclusion.table(period) if period else None
@@ -296,6 +304,7 @@ def inclusion_view(request):
 # --- exports
 
 
+@reads_from_replica
 def export(request, code, fmt):
     if fmt not in {"csv", "xlsx"}:
         raise Http404
@@ -304,6 +313,7 @@ def export(request, code, fmt):
     return tabular_response(f"results-{framework.code}", header, rows, fmt)
 
 
+@reads_from_replica
 def iati(request, code):
     framework = permissions.get_framework_for_user(request.user, code)
     response = HttpResponse(exports.iati_xml(framework), content_type="application/xml; charset=utf-8")
