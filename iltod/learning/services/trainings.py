@@ -43,6 +43,7 @@ __all__ = [
     "create_training",
     "enter_sheet",
     "find_person",
+    "has_people_matching",
     "issue_certificate",
     "merge_people",
     "record_follow_up",
