@@ -2,7 +2,11 @@
 the services); manual actuals, the ranking and subscriptions are read only (approval happens on
 the indicator page, by a second person)."""
 
+import copy
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from . import services
 from .models import Framework, Indicator, ManualActual, Period, RankingEntry, Result, Revision, Subscription
@@ -36,6 +40,39 @@ class ReadOnlyAdmin(ManagedAdmin):
         return False
 
 
+class ServiceCheckedForm(forms.ModelForm):
+    """Runs the service's own checks in ``clean()``, so a refusal shows on the form, not as a 500."""
+
+    def candidate(self):
+        """The row as it would be saved (a copy: the form's instance is only changed on save)."""
+        row = copy.copy(self.instance)
+        for field, value in self.cleaned_data.items():
+            setattr(row, field, value)
+        return row
+
+    def check(self, row) -> None:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                self.check(self.candidate())
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class ResultAdminForm(ServiceCheckedForm):
+    def check(self, row) -> None:
+        services.check_result(row, row.framework)
+
+
+class IndicatorAdminForm(ServiceCheckedForm):
+    def check(self, row) -> None:
+        services.check_indicator(row)
+
+
 class PeriodInline(admin.TabularInline):
     model = Period
     extra = 0
@@ -50,6 +87,7 @@ class FrameworkAdmin(ManagedAdmin):
 
 @admin.register(Result)
 class ResultAdmin(ManagedAdmin):
+    form = ResultAdminForm
     list_display = ["code", "level", "title_mn", "weight", "framework"]
     list_filter = ["framework", "level"]
 
@@ -62,6 +100,7 @@ class ResultAdmin(ManagedAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(ManagedAdmin):
+    form = IndicatorAdminForm
     list_display = ["code", "title_mn", "measure", "ascending", "metric", "weight", "result"]
     list_filter = ["result__framework", "measure"]
     search_fields = ["code", "title_mn", "title_en"]

@@ -71,6 +71,12 @@ def _new_version(framework: Framework, actor, summary: str, obj) -> None:
     )
 
 
+def check_result(result: Result, framework: Framework) -> None:
+    """What a result must be beyond its own fields (the service and the back office's form both ask)."""
+    if result.parent_id and result.parent.framework_id != framework.pk:
+        raise ValidationError({"parent": _("Choose a result of the same framework.")})
+
+
 @transaction.atomic
 def save_result(*, actor, framework: Framework, data: dict, result: Result | None = None, request=None) -> Result:
     """Add or change a goal, outcome or output (a new version of the framework)."""
@@ -79,13 +85,28 @@ def save_result(*, actor, framework: Framework, data: dict, result: Result | Non
     for field in ("parent", "level", "code", "title_mn", "title_en", "weight", "order"):
         if field in data:
             setattr(result, field, data[field])
-    if result.parent_id and result.parent.framework_id != framework.pk:
-        raise ValidationError({"parent": _("Choose a result of the same framework.")})
+    check_result(result, framework)
     result.full_clean(validate_constraints=True)
     result.save()
     _new_version(framework, actor, f"result {result.code}", result)
     log_event(actor, AuditAction.RESULTS_FRAMEWORK_CHANGED, result, request=request, version=framework.version)
     return result
+
+
+def check_indicator(indicator: Indicator) -> None:
+    """What an indicator must be beyond its own fields (the service and the back office's form both
+    ask): a baseline that fits its measure, a registered metric, known breakdowns."""
+    indicator.baseline = _decimal(indicator.baseline, "baseline")
+    check_value(indicator, indicator.baseline, "baseline")
+    if indicator.metric:
+        known = {metric.code for metric in metrics.metrics()}
+        if indicator.metric not in known:
+            raise ValidationError({"metric": _("No metric with this code is registered.")})
+        if indicator.is_qualitative:
+            raise ValidationError({"metric": _("A qualitative indicator is described, not computed.")})
+    unknown = set(indicator.disaggregations or []) - set(metrics.DIMENSIONS)
+    if unknown:
+        raise ValidationError({"disaggregations": _("Unknown breakdown.")})
 
 
 @transaction.atomic
@@ -111,17 +132,7 @@ def save_indicator(*, actor, result: Result, data: dict, indicator: Indicator | 
     ):
         if field in data:
             setattr(indicator, field, data[field])
-    indicator.baseline = _decimal(indicator.baseline, "baseline")
-    check_value(indicator, indicator.baseline, "baseline")
-    if indicator.metric:
-        known = {metric.code for metric in metrics.metrics()}
-        if indicator.metric not in known:
-            raise ValidationError({"metric": _("No metric with this code is registered.")})
-        if indicator.is_qualitative:
-            raise ValidationError({"metric": _("A qualitative indicator is described, not computed.")})
-    unknown = set(indicator.disaggregations or []) - set(metrics.DIMENSIONS)
-    if unknown:
-        raise ValidationError({"disaggregations": _("Unknown breakdown.")})
+    check_indicator(indicator)
     indicator.full_clean(validate_constraints=True)
     indicator.save()
     _new_version(result.framework, actor, f"indicator {indicator.code}", indicator)
