@@ -334,6 +334,37 @@ class PackageResult:
     package_errors: list[str]
 
 
+def _check_model(descriptor: dict) -> None:
+    """The fiscal ``model`` is optional, but when present it must have the specification's shape:
+    objects keyed by name all the way down to each attribute's ``source`` column."""
+    model = descriptor.get("model")
+    if model is None:
+        return
+    message = _(
+        'The package\'s model is not valid: %(where)s must be an object of named entries, each with a "source" column.'
+    )
+    if not isinstance(model, dict):
+        raise PackageError(message % {"where": "model"})
+    for part in ("measures", "dimensions"):
+        entries = model.get(part)
+        if entries is None:
+            continue
+        if not isinstance(entries, dict) or not all(isinstance(entry, dict) for entry in entries.values()):
+            raise PackageError(message % {"where": f"model.{part}"})
+    for name, measure in (model.get("measures") or {}).items():
+        if "source" in measure and not isinstance(measure["source"], str):
+            raise PackageError(message % {"where": f"model.measures.{name}"})
+    for name, dimension in (model.get("dimensions") or {}).items():
+        attributes = dimension.get("attributes")
+        if attributes is None:
+            continue
+        if not isinstance(attributes, dict) or not all(
+            isinstance(attribute, dict) and isinstance(attribute.get("source", ""), str)
+            for attribute in attributes.values()
+        ):
+            raise PackageError(message % {"where": f"model.dimensions.{name}.attributes"})
+
+
 def _column_map(descriptor: dict) -> dict[str, str]:
     """Our column → the package's column, from the package's fiscal model."""
     model = descriptor.get("model") or {}
@@ -405,6 +436,7 @@ def read_fiscal_data_package(data: bytes) -> tuple[list[Row], list[str]]:
         if not isinstance(descriptor, dict):
             raise PackageError(_("datapackage.json is not valid JSON."))
         _safe_descriptor(descriptor, names)
+        _check_model(descriptor)
         with tempfile.TemporaryDirectory() as folder:
             base = Path(folder)
             for resource in descriptor["resources"]:

@@ -7,6 +7,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from iltod.accounts.audit import AuditAction
 from iltod.accounts.models import AuditEvent
@@ -231,3 +232,23 @@ def test_a_package_cannot_point_outside_its_zip(personas, path):
 def test_a_file_that_is_not_a_zip_is_refused(personas):
     result = services.import_fiscal_data_package(b"%PDF-1.4 not a zip", actor=personas.provider)
     assert result.package_errors and not BudgetLine.objects.exists()
+
+
+MALFORMED_MODELS = [
+    {"measures": [{"name": "approved", "source": "amount"}]},
+    {"measures": {"approved": "amount"}},
+    {"dimensions": {"body": {"attributes": [{"name": "code", "source": "org"}]}}},
+    {"dimensions": [{"name": "body"}]},
+    {"dimensions": {"body": {"attributes": {"code": {"source": 7}}}}},
+    "measures: approved",
+]
+
+
+@pytest.mark.parametrize("model", MALFORMED_MODELS)
+def test_a_package_whose_model_has_the_wrong_shape_is_refused_with_a_translated_error(personas, model):
+    with translation.override("mn"):
+        result = services.import_fiscal_data_package(
+            _package(personas, descriptor_extra={"model": model}), actor=personas.provider
+        )
+    assert len(result.package_errors) == 1 and not BudgetLine.objects.exists()
+    assert "Багцын загвар буруу" in result.package_errors[0], result.package_errors

@@ -2,6 +2,10 @@
 only (404 for others), the facility and aimag sections showing where money stopped, and bounded
 queries on the lists."""
 
+import io
+import json
+import zipfile
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -76,6 +80,22 @@ def test_a_provider_uploads_a_file_with_errors_and_sees_them_by_row(client, pers
     upload = SimpleUploadedFile("lines.csv", f"{header}\n{good}\n".encode(), content_type="text/csv")
     response = client.post(reverse("disclosure:budget_import"), {"file": upload})
     assert response.status_code == 302 and BudgetLine.objects.count() == 1
+
+
+def test_a_package_with_a_malformed_model_is_answered_with_an_error_not_a_crash(client, personas):
+    client.force_login(personas.provider)
+    descriptor = {
+        "resources": [{"name": "lines", "path": "lines.csv", "format": "csv"}],
+        "model": {"measures": [{"name": "approved", "source": "amount"}], "dimensions": {}},
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("datapackage.json", json.dumps(descriptor))
+        archive.writestr("lines.csv", "amount\n100\n")
+    upload = SimpleUploadedFile("budget.zip", buffer.getvalue(), content_type="application/zip")
+    response = client.post(reverse("disclosure:budget_package_import"), {"file": upload}, HTTP_ACCEPT_LANGUAGE="mn")
+    assert response.status_code == 400 and not BudgetLine.objects.exists()
+    assert "Багцын загвар буруу" in response.content.decode()
 
 
 def test_a_file_that_is_not_what_its_name_says_is_refused(client, personas):
