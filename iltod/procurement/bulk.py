@@ -238,12 +238,24 @@ class _Ref(msgspec.Struct, gc=False):
     id: Any = None
 
 
+_Refs_ = list[_Ref | list | str | int | float | bool | None] | str | int | float | bool | None
+
+
 class _Tender(msgspec.Struct, gc=False):
     procuringEntity: _Ref | list | str | int | float | bool | None = None  # the OCDS name
+    tenderers: _Refs_ = None
+
+
+class _Bid(msgspec.Struct, gc=False):
+    tenderers: _Refs_ = None
+
+
+class _Bids(msgspec.Struct, gc=False):
+    details: list[_Bid | list | str | int | float | bool | None] | str | int | float | bool | None = None
 
 
 class _Award(msgspec.Struct, gc=False):
-    suppliers: list[_Ref | list | str | int | float | bool | None] | str | int | float | bool | None = None
+    suppliers: _Refs_ = None
 
 
 class _Refs(msgspec.Struct, gc=False):
@@ -251,6 +263,7 @@ class _Refs(msgspec.Struct, gc=False):
 
     buyer: _Ref | list | str | int | float | bool | None = None
     tender: _Tender | list | str | int | float | bool | None = None
+    bids: _Bids | list | str | int | float | bool | None = None
     awards: list[_Award | list | str | int | float | bool | None] | str | int | float | bool | None = None
 
 
@@ -259,7 +272,8 @@ _refs_decoder = msgspec.json.Decoder(_Refs)
 
 def reference_ids(line: bytes) -> list | None:
     """The ids of the organisation references in a compiled release's JSON (buyer, procuring
-    entity, every award's suppliers), read without parsing the rest; None if it cannot tell."""
+    entity, tenderers, every award's suppliers), read without parsing the rest; None if it cannot
+    tell."""
     try:
         refs = _refs_decoder.decode(line)
     except (msgspec.DecodeError, msgspec.ValidationError):
@@ -270,6 +284,12 @@ def reference_ids(line: bytes) -> list | None:
     if type(refs.tender) is _Tender and type(refs.tender.procuringEntity) is _Ref:
         if refs.tender.procuringEntity.id is not None:
             ids.append(refs.tender.procuringEntity.id)
+    if type(refs.tender) is _Tender and type(refs.tender.tenderers) is list:
+        ids.extend(t.id for t in refs.tender.tenderers if type(t) is _Ref and t.id is not None)
+    if type(refs.bids) is _Bids and type(refs.bids.details) is list:
+        for bid in refs.bids.details:
+            if type(bid) is _Bid and type(bid.tenderers) is list:
+                ids.extend(t.id for t in bid.tenderers if type(t) is _Ref and t.id is not None)
     if type(refs.awards) is list:
         for award in refs.awards:
             if type(award) is _Award and type(award.suppliers) is list:

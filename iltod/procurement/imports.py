@@ -412,12 +412,7 @@ def _may_match(identifiers: set[str]) -> set[str]:
 
 
 def _references(data: dict) -> list:
-    tender = data.get("tender") if isinstance(data.get("tender"), dict) else {}
-    refs = [data.get("buyer"), tender.get("procuringEntity")]
-    for award in data.get("awards") or []:
-        if isinstance(award, dict):
-            refs.extend(award.get("suppliers") or [])
-    return refs
+    return matching.references(data)
 
 
 def compile_processes(

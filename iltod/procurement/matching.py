@@ -1,7 +1,9 @@
 """Linking the parties OCDS names to Iltod's organisations and facilities.
 
 A party is known by its identifier (scheme and id, e.g. ``MN-REG`` and the state registration
-number); a party without an identifier is known by its id in the release. It links to the
+number); a party without an identifier is known by its id in the release within its publisher (the
+OCID prefix is the scheme), so two publishers using the same local id name two parties. Buyers,
+procuring entities, tenderers and award suppliers are all parties. It links to the
 organisation whose state registration number is that id, and to a facility whose registry code is
 that id or, failing that, to the one facility the organisation runs. What matches nothing waits in
 the back office's review queue (parties without an organisation), where someone links it by hand.
@@ -14,6 +16,29 @@ from django.apps import apps
 from iltod.places.models import AdminUnit, ServiceUnit
 
 from .models import Party
+
+
+def publisher(data: dict) -> str:
+    """Who published a compiled release: its OCID prefix (``ocds-`` and the registered code)."""
+    ocid = str(data.get("ocid") or "")
+    return "-".join(ocid.split("-", 2)[:2])
+
+
+def references(data: dict) -> list:
+    """Every organisation a compiled release names: buyer, procuring entity, tenderers (of the tender
+    and of each bid) and award suppliers."""
+    tender = data.get("tender") if isinstance(data.get("tender"), dict) else {}
+    refs = [data.get("buyer"), tender.get("procuringEntity")]
+    if isinstance(tender.get("tenderers"), list):
+        refs.extend(tender["tenderers"])
+    bids = data.get("bids") if isinstance(data.get("bids"), dict) else {}
+    for bid in bids.get("details") if isinstance(bids.get("details"), list) else []:
+        if isinstance(bid, dict) and isinstance(bid.get("tenderers"), list):
+            refs.extend(bid["tenderers"])
+    for award in data.get("awards") if isinstance(data.get("awards"), list) else []:
+        if isinstance(award, dict) and isinstance(award.get("suppliers"), list):
+            refs.extend(award["suppliers"])
+    return refs
 
 
 def identity(data: dict, reference) -> tuple[str, str, str] | None:
@@ -31,8 +56,8 @@ def identity(data: dict, reference) -> tuple[str, str, str] | None:
     identifier = identifier if isinstance(identifier, dict) else {}
     if identifier.get("id"):
         scheme, value = str(identifier.get("scheme") or ""), str(identifier["id"])
-    elif ref_id is not None:
-        scheme, value = "", str(ref_id)
+    elif ref_id is not None:  # a local id: unique only within its publisher
+        scheme, value = publisher(data), str(ref_id)
     else:
         return None
     name = name or str((full or {}).get("name") or identifier.get("legalName") or value)
@@ -45,12 +70,7 @@ class PartyIndex:
     def __init__(self, compiled_releases):
         wanted: dict[tuple[str, str], str] = {}
         for data in compiled_releases:
-            tender = data.get("tender") if isinstance(data.get("tender"), dict) else {}
-            refs = [data.get("buyer"), tender.get("procuringEntity")]
-            for award in data.get("awards") or []:
-                if isinstance(award, dict):
-                    refs.extend(award.get("suppliers") or [])
-            for ref in refs:
+            for ref in references(data):
                 found = identity(data, ref)
                 if found:
                     wanted.setdefault(found[:2], found[2])

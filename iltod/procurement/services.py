@@ -200,18 +200,29 @@ def recompute_flags() -> int:
     settings = Settings.from_ini(active_settings_text())
     process_ids: dict[str, int] = {}
     party_ids = {(s, i): pk for pk, s, i in Party.objects.values_list("pk", "scheme", "identifier")}
-    ref_to_party: dict[str, int] = {}
+    # A release's party id names a party only within its publisher: (publisher, id) -> party.
+    ref_to_party: dict[tuple[str, str], int] = {}
+    # A party id as the flags give it -> the parties it names, across publishers.
+    parties_of_key: dict[str, set[int]] = {}
 
     def lines():
         for pk, ocid, line in bulk.stored_compiled():
             process_ids[ocid] = pk
+            source = matching.publisher({"ocid": ocid})
             ids = bulk.reference_ids(line)
-            if ids is None or any(str(ref_id) not in ref_to_party for ref_id in ids):
+            if ids is None or any((source, str(ref_id)) not in ref_to_party for ref_id in ids):
                 data = orjson.loads(line)
+                ids = []
                 for ref in _party_refs(data):
+                    ids.append(ref.get("id"))
                     found = matching.identity(data, ref)
-                    if found and str(ref.get("id")) not in ref_to_party and found[:2] in party_ids:
-                        ref_to_party[str(ref.get("id"))] = party_ids[found[:2]]
+                    ref_key = (source, str(ref.get("id")))
+                    if found and ref_key not in ref_to_party and found[:2] in party_ids:
+                        ref_to_party[ref_key] = party_ids[found[:2]]
+            for ref_id in ids:
+                party = ref_to_party.get((source, str(ref_id)))
+                if party is not None:
+                    parties_of_key.setdefault(str(ref_id), set()).add(party)
             yield line
 
     skipped = Skipped()
@@ -221,9 +232,11 @@ def recompute_flags() -> int:
         process_scope = scope == Flag.Scope.PROCESS
         for key, values in (result.get(scope) or {}).items():
             process_id = process_ids.get(key) if process_scope else None
-            party_id = None if process_scope else ref_to_party.get(str(key))
+            # Cardinal keys a party's flag by its id in the releases: every party that id names
+            parties = [None] if process_scope else sorted(parties_of_key.get(str(key)) or [None], key=str)
             for code, value in values.items():
-                rows.append((scope, str(key)[:160], code, float(value), process_id, party_id))
+                for party_id in parties:
+                    rows.append((scope, str(key)[:160], code, float(value), process_id, party_id))
     with transaction.atomic():
         bulk.replace_flags(rows)
         _store_skipped(skipped, process_ids)
@@ -248,14 +261,9 @@ def _store_skipped(skipped, process_ids: dict[str, int]) -> None:
 
 
 def _party_refs(data: dict):
-    tender = data.get("tender") if isinstance(data.get("tender"), dict) else {}
-    for ref in [data.get("buyer"), tender.get("procuringEntity")]:
+    for ref in matching.references(data):
         if isinstance(ref, dict) and ref.get("id") is not None:
             yield ref
-    for award in data.get("awards") or []:
-        for ref in (award or {}).get("suppliers") or [] if isinstance(award, dict) else []:
-            if isinstance(ref, dict) and ref.get("id") is not None:
-                yield ref
 
 
 # ---------------------------------------------------------------------------------------------
