@@ -1,4 +1,6 @@
-"""Back office of the library (publishing goes through the review page and its service)."""
+"""Back office of the library (publishing goes through the review page and its service). What a
+version holds (text, type, tags, links) is read-only here: changing it on the item would bypass
+the review, the version history and the search index; authors edit on the site."""
 
 from django.contrib import admin
 
@@ -18,6 +20,24 @@ class LibraryItemAdmin(admin.ModelAdmin):
     list_display = ["title_mn", "kind", "status", "sa_tool", "aimag", "updated_at"]
     list_filter = ["kind", "status", "sa_tool"]
     search_fields = ["title_mn", "title_en", "code"]
-    raw_id_fields = ["network", "training", "meeting", "author"]
-    readonly_fields = ["status", "published"]
+    raw_id_fields = ["network", "author"]
+    readonly_fields = [
+        "status",
+        "published",
+        "kind",
+        "title_mn",
+        "title_en",
+        "body_mn",
+        "body_en",
+        "sa_tool",
+        "competency_areas",
+        "sectors",
+        "aimag",
+        "training",
+        "meeting",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # items are written on the site, where each save is a version
+
     inlines = [VersionInline]

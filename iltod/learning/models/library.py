@@ -1,6 +1,7 @@
 """The network's library: pages and documents in Mongolian and English, each save kept as a
-version. A draft goes to the network administrator for review; the version they publish is the
-public one (later edits wait for review again while the published version stays public). Tags:
+version (its text, type, tags and links). A draft goes to the network administrator for review;
+the version they publish is the public one (later edits wait for review again while the published
+version, and the item's type, tags and links, stay as they were). Tags:
 competency areas, an SA tool, sectors and an aimag. Workshop documentation links to a training
 or a meeting."""
 
@@ -130,6 +131,38 @@ class LibraryVersion(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     body_mn = models.TextField(_("text (Mongolian)"), blank=True)
     body_en = models.TextField(_("text (English)"), blank=True)
+    # what the version says about the item: applied to the item only when the version is published,
+    # so a draft changes nothing public
+    kind = models.CharField(_("type"), max_length=16, choices=LibraryItem.Kind.choices, default=LibraryItem.Kind.LESSON)
+    sa_tool = models.CharField(_("SA tool"), max_length=32, choices=SATool.choices, blank=True)
+    aimag = models.ForeignKey(
+        "places.AdminUnit",
+        verbose_name=_("aimag or capital"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    training = models.ForeignKey(
+        "learning.Training",
+        verbose_name=_("training"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    meeting = models.ForeignKey(
+        "engagement.Meeting",
+        verbose_name=_("meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    competency_areas = models.ManyToManyField(
+        "learning.CompetencyArea", verbose_name=_("competency areas"), blank=True, related_name="+"
+    )
+    sectors = models.ManyToManyField("places.Sector", verbose_name=_("sectors"), blank=True, related_name="+")
     note = models.CharField(_("what changed"), max_length=255, blank=True)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("saved by"), on_delete=models.SET_NULL, null=True, related_name="+"

@@ -96,7 +96,12 @@ def library_edit(request, code=None):
     item = get_library_item(request.user, code, edit=True) if code else None
     if item is None and not can_write_library(request.user):
         raise Http404
-    form = LibraryItemForm(request.POST or None, request.FILES or None, instance=item)
+    initial = {}
+    latest = item.versions.order_by("-number").first() if item else None
+    if latest is not None:  # the form continues the latest version, which may be an unpublished draft
+        initial = {name: getattr(latest, name) for name in services.VERSIONED_FIELDS}
+        initial |= {name: list(getattr(latest, name).all()) for name in services.TAG_FIELDS}
+    form = LibraryItemForm(request.POST or None, request.FILES or None, instance=item, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         submit, note, file = data.pop("submit"), data.pop("note"), data.pop("file")
