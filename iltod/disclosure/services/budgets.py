@@ -413,6 +413,100 @@ def _safe_descriptor(descriptor: dict, names: set[str]) -> None:
         item.pop("$schema", None)
 
 
+def _field_types(descriptor: dict) -> dict[tuple[str, str], str]:
+    """(table, field) → the type its table schema declares."""
+    types = {}
+    for resource in descriptor["resources"]:
+        fields = (resource.get("schema") or {}).get("fields")
+        for field in fields if isinstance(fields, list) else []:
+            if isinstance(field, dict) and isinstance(field.get("name"), str):
+                types[(resource.get("name") or "", field["name"])] = str(field.get("type") or "string")
+    return types
+
+
+def _type_name(type_: str) -> str:
+    names = {
+        "integer": _("a whole number"),
+        "number": _("a number"),
+        "date": _("a date (YYYY-MM-DD)"),
+        "datetime": _("a date and time"),
+        "year": _("a year"),
+        "boolean": _("true or false"),
+    }
+    return names.get(type_, _("a value of type %(type)s") % {"type": type_})
+
+
+CONSTRAINT_NOTE = re.compile(r'constraint "(\w+)" is "(.*)"')
+
+
+def _constraint_text(note: str) -> str:
+    match = CONSTRAINT_NOTE.search(note or "")
+    name, value = match.groups() if match else ("", "")
+    if name == "required":
+        return _("a value is required")
+    if name == "unique":
+        return _("the value must be unique in the column")
+    if name in ("minimum", "exclusiveMinimum"):
+        return _("the value must be at least %(limit)s") % {"limit": value}
+    if name in ("maximum", "exclusiveMaximum"):
+        return _("the value must be at most %(limit)s") % {"limit": value}
+    if name == "minLength":
+        return _("the value must have at least %(limit)s characters") % {"limit": value}
+    if name == "maxLength":
+        return _("the value must have at most %(limit)s characters") % {"limit": value}
+    if name == "enum":
+        return _("the value must be one of %(values)s") % {"values": value}
+    if name == "pattern":
+        return _("the value must match the pattern %(pattern)s") % {"pattern": value}
+    return _("the schema's constraint is not met (%(detail)s)") % {"detail": note}
+
+
+def _describe_table_error(error, table: str, types: dict[tuple[str, str], str]) -> str:
+    """One frictionless error as a translated sentence naming the table, the row and the field;
+    the library's own (English) message is kept only for the error types not mapped here."""
+    kind = getattr(error, "type", "")
+    field = getattr(error, "field_name", "") or ""
+    values = {
+        "table": table,
+        "row": getattr(error, "row_number", "") or "",
+        "field": field,
+        "cell": getattr(error, "cell", "") or "",
+        "label": getattr(error, "label", "") or "",
+        "position": getattr(error, "field_number", "") or "",
+    }
+    if kind == "type-error":
+        values["type"] = _type_name(types.get((table, field), ""))
+        return _('Table %(table)s, row %(row)s, field "%(field)s": "%(cell)s" is not %(type)s.') % values
+    if kind == "constraint-error":
+        values["rule"] = _constraint_text(getattr(error, "note", ""))
+        return _('Table %(table)s, row %(row)s, field "%(field)s": %(rule)s ("%(cell)s" given).') % values
+    if kind == "missing-cell":
+        return _('Table %(table)s, row %(row)s: the value of field "%(field)s" is missing.') % values
+    if kind == "extra-cell":
+        return (
+            _("Table %(table)s, row %(row)s: there is a value in column %(position)s, beyond the schema's fields.")
+            % values
+        )
+    if kind == "blank-row":
+        return _("Table %(table)s, row %(row)s is empty.") % values
+    if kind in ("primary-key", "unique-error", "duplicate-row"):
+        return _("Table %(table)s, row %(row)s repeats a row or a value that must be unique.") % values
+    if kind == "missing-label":
+        return _('Table %(table)s: the header has no column for field "%(field)s".') % values
+    if kind == "extra-label":
+        return _('Table %(table)s: the header has a column "%(label)s" that the schema does not list.') % values
+    if kind in ("incorrect-label", "duplicate-label", "blank-label", "blank-header"):
+        return (
+            _("Table %(table)s: the header's column %(position)s (\"%(label)s\") does not match the schema's fields.")
+            % values
+        )
+    if kind in ("encoding-error", "format-error", "source-error", "scheme-error"):
+        return _("Table %(table)s cannot be read as CSV (%(detail)s).") % {**values, "detail": error.message}
+    if values["row"]:
+        return _("Table %(table)s, row %(row)s: %(detail)s") % {**values, "detail": error.message}
+    return _("Table %(table)s: %(detail)s") % {**values, "detail": error.message}
+
+
 def read_fiscal_data_package(data: bytes) -> tuple[list[Row], list[str]]:
     """Rows in the import's columns, and the validation errors of the package (none: valid)."""
     from frictionless import Package, system
@@ -452,15 +546,12 @@ def read_fiscal_data_package(data: bytes) -> tuple[list[Row], list[str]]:
                     report = package.validate()
                 except Exception as exc:  # frictionless raises its own errors for broken descriptors
                     raise PackageError(_("The package is not valid: %(error)s") % {"error": exc}) from exc
+                types = _field_types(descriptor)
                 for task in report.tasks:
                     for error in task.errors:
-                        where = task.name or ""
-                        row = getattr(error, "row_number", None)
-                        field = getattr(error, "field_name", None)
-                        location = ", ".join(str(p) for p in (where, row and f"row {row}", field) if p)
-                        errors.append(f"{location}: {error.message}" if location else error.message)
+                        errors.append(_describe_table_error(error, task.name or "", types))
                 for error in report.errors:
-                    errors.append(error.message)
+                    errors.append(_("The package is not valid: %(error)s") % {"error": error.message})
                 if errors:
                     return [], errors
                 mapping = _column_map(descriptor)

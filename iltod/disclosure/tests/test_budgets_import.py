@@ -252,3 +252,33 @@ def test_a_package_whose_model_has_the_wrong_shape_is_refused_with_a_translated_
         )
     assert len(result.package_errors) == 1 and not BudgetLine.objects.exists()
     assert "Багцын загвар буруу" in result.package_errors[0], result.package_errors
+
+
+def test_package_validation_errors_are_translated_and_name_the_row_and_field(personas):
+    org, unit = personas.school_org.code, personas.school.code
+    rows = [
+        [org, unit, "twenty", "P-1", "09", "E", "2100", 1000, 1],  # row 2: year is not a whole number
+        [org, unit, 2025, "P-2", "09", "E", "2100", -5, 1],  # row 3: amount below its minimum
+        [org, unit, 2025, "P-3", "09", "E", "2100", 10],  # row 4: spent is missing
+        [org, unit, 2025, "P-4", "09", "E", "2100", 10, 1, "surplus"],  # row 5: one value too many
+        [""] * 9,  # row 6: blank
+    ]
+    package = _package(personas, rows=rows)
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        descriptor = json.loads(archive.read("datapackage.json"))
+        table = archive.read("lines.csv")
+    descriptor["resources"][0]["schema"]["fields"][7]["constraints"] = {"minimum": 0}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("datapackage.json", json.dumps(descriptor))
+        archive.writestr("lines.csv", table)
+    with translation.override("mn"):
+        result = services.import_fiscal_data_package(buffer.getvalue(), actor=personas.provider)
+    errors = result.package_errors
+    assert not BudgetLine.objects.exists()
+    assert 'lines хүснэгт, 2-р мөр, "year" талбар: "twenty" нь бүхэл тоо биш байна.' in errors, errors
+    assert 'lines хүснэгт, 3-р мөр, "amount" талбар: утга хамгийн багадаа 0 байх ёстой ("-5" өгсөн).' in errors
+    assert 'lines хүснэгт, 4-р мөр: "spent" талбарын утга дутуу байна.' in errors
+    assert any(error.startswith("lines хүснэгт, 5-р мөр: схемийн талбаруудаас гадна") for error in errors)
+    assert "lines хүснэгт, 6-р мөр хоосон байна." in errors
+    assert not any("row" in error or "position" in error for error in errors), errors
