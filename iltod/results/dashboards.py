@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iltod.core import metrics
 
-from . import charts
+from . import charts, inclusion
 from .models import Figure, Indicator, Period, RankingEntry, Result, Target
 from .progress import indicator_progress, light, roll_up
 from .ranking import most_improved
@@ -271,8 +271,9 @@ def indicator_rows(indicator, periods, targets) -> list[Row]:
     return rows
 
 
-def breakdowns(indicator, period) -> list[tuple[str, list[tuple[str, float | None, object, object]]]]:
-    """For each of the indicator's breakdowns: (dimension label, [(category label, figure, n, d)])."""
+def breakdowns(indicator, period) -> list[tuple[str, list[tuple[str, float | None, object, object, bool]]]]:
+    """For each of the indicator's breakdowns: (dimension label, [(category label, figure, n, d, hidden)]),
+    the figures of a category of too few people hidden (``_private``)."""
     if not indicator.metric or period is None:
         return []
     figures = list(
@@ -289,16 +290,20 @@ def breakdowns(indicator, period) -> list[tuple[str, list[tuple[str, float | Non
         if not rows:
             continue
         labels = category_labels(dimension, [f.category for f in rows])
+        hidden = _private(dimension, rows)
         out.append(
             (
                 DIMENSION_LABELS.get(dimension, dimension),
                 sorted(
                     (
-                        (
+                        (labels.get(f.category, "—"), None, None, None, True)
+                        if f.category in hidden
+                        else (
                             labels.get(f.category, "—"),
                             figure_value(indicator.metric, f.numerator, f.denominator),
                             f.numerator,
                             f.denominator,
+                            False,
                         )
                         for f in rows
                     ),
@@ -307,6 +312,18 @@ def breakdowns(indicator, period) -> list[tuple[str, list[tuple[str, float | Non
             )
         )
     return out
+
+
+def _private(dimension: str, rows) -> set[str]:
+    """The categories of a breakdown of people that the privacy rule of the inclusion view hides
+    (``inclusion.protect_breakdown``). Aimags and sectors are places, not people: always shown."""
+    if dimension not in inclusion.DEMOGRAPHIC:
+        return set()
+    if any(f.denominator is not None for f in rows):  # a share of the category's people
+        return inclusion.protect_breakdown(
+            {f.category: f.denominator or 0 for f in rows}, {f.category: f.numerator for f in rows}
+        )
+    return inclusion.protect_breakdown({f.category: f.numerator for f in rows})
 
 
 def scope_table(framework, scope_kind: str, scope_key: str):

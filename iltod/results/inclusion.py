@@ -61,6 +61,8 @@ class Cell:
     women_hidden: bool = False  # the share only: too few people on one side of it
     marginalised_hidden: bool = False
     outside_hidden: bool = False
+    share: float | None = None  # a breakdown's figure, for ``protect_breakdown``
+    share_hidden: bool = False
     # people with each characteristic, for the protection only (never shown)
     counts: dict[str, float] = field(default_factory=dict, repr=False)
 
@@ -165,6 +167,36 @@ def protect_share(column: list[Cell], national: Cell, name: str) -> None:
         cell = shown.pop(0)
         _hide_share(cell, name)
         hidden.append(cell)
+
+
+DEMOGRAPHIC = ("sex", "age_group", "group", "disability", "locality")  # breakdowns that count people
+
+
+def protect_breakdown(people: dict, having: dict | None = None) -> set:
+    """The categories of one demographic breakdown whose figures must be hidden, by the same rule as
+    the table: a category of fewer than ``MINIMUM`` people, and complementary ones (``protect``), so
+    that the total shown elsewhere minus the categories shown never tells a small one. ``having``,
+    for a figure that is a share of the category's people (satisfied, on time…), is hidden when
+    fewer than ``MINIMUM`` are on either side of it (``_share``), protected the same way
+    (``protect_share``); where even the national share would have to go, every category goes."""
+    cells = {}
+    for key, total in people.items():
+        cell = Cell(total=int(total or 0))
+        if having is not None and cell.total:
+            _share(cell, "share", float(having.get(key) or 0))
+        if cell.total < MINIMUM:
+            _hide(cell)
+        cells[key] = cell
+    national = Cell(total=sum(cell.total for cell in cells.values()))
+    if having is not None and national.total:
+        _share(national, "share", sum(float(n or 0) for n in having.values()))
+    column = list(cells.values())
+    protect(column, national)
+    if having is not None:
+        protect_share(column, national, "share")
+        if not _share_shown(national, "share"):
+            return set(cells)
+    return {key for key, cell in cells.items() if cell.suppressed or (having is not None and cell.share_hidden)}
 
 
 def table(period):

@@ -80,6 +80,7 @@ def indicator_detail(request, code, pk):
             percentage=indicator.is_percentage,
         ),
         "breakdowns": dashboards.breakdowns(indicator, period),
+        "minimum": inclusion.MINIMUM,
         "metric": _metric(indicator.metric),
         "narratives": [
             (r.period, targets[r.period.pk].narrative)
