@@ -83,6 +83,16 @@ def figure_value(metric_code: str, numerator, denominator):
     return metrics.Value(numerator, denominator).figure(metric.factor)
 
 
+def is_sum(metric_code: str, denominator) -> bool:
+    """A figure that adds up over places (a count): a part of the country's, not comparable with its
+    target. A share or a ratio (it has a denominator) and a median (not additive) are comparable."""
+    try:
+        metric = metrics.get(metric_code)
+    except KeyError:
+        return False
+    return denominator is None and metric.additive
+
+
 def latest_period(framework) -> Period | None:
     """The latest period that has an actual, else the first one."""
     with_actual = (
@@ -327,7 +337,12 @@ def _private(dimension: str, rows) -> set[str]:
 
 
 def scope_table(framework, scope_kind: str, scope_key: str):
-    """The figures of one aimag or one sector: per computed indicator, its figure in each period."""
+    """The figures of one aimag or one sector: per computed indicator, its figure in each period.
+
+    The targets are the programme's national ones, so the traffic light and the target are shown
+    only where an aimag's figure is comparable with them: a share, a ratio or a median, never a sum
+    (10 participants in an aimag against a national 180 says nothing). A sum is shown as it is, with
+    ``no_target`` set."""
     periods = list(Period.objects.filter(framework=framework).order_by("start"))
     indicators = list(
         Indicator.objects.filter(result__framework=framework).exclude(metric="").select_related("result__framework")
@@ -346,7 +361,8 @@ def scope_table(framework, scope_kind: str, scope_key: str):
             figure = figures.get((period.pk, indicator.metric))
             value = figure_value(indicator.metric, figure.numerator, figure.denominator) if figure else None
             target = targets.get((indicator.pk, period.pk))
-            target_value = target.target if target else None
+            no_target = figure is not None and is_sum(indicator.metric, figure.denominator)
+            target_value = target.target if target and not no_target else None
             progress = (
                 indicator_progress(
                     actual=value, target=target_value, baseline=indicator.baseline, ascending=indicator.ascending
@@ -360,6 +376,7 @@ def scope_table(framework, scope_kind: str, scope_key: str):
                     "n": figure.numerator if figure else None,
                     "d": figure.denominator if figure else None,
                     "target": target_value,
+                    "no_target": no_target,
                     "light": light(actual=value, target=target_value, progress=progress, ascending=indicator.ascending),
                 }
             )
