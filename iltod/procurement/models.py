@@ -56,7 +56,9 @@ class Party(models.Model):
 
 class ContractingProcessQuerySet(models.QuerySet):
     def with_flag(self, code: str):
-        return self.filter(flags__code=code, flags__scope=Flag.Scope.PROCESS)
+        """Processes flagged for ``code``: by the process's own flag, or one of its parties' flagged
+        in it (a party's flag is stored once more with each process it was flagged in)."""
+        return self.filter(models.Exists(Flag.objects.filter(process=models.OuterRef("pk"), code=code)))
 
     def for_facility(self, facility):
         return self.filter(Q(buyer__facility=facility) | Q(procuring_entity__facility=facility))

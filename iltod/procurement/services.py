@@ -183,7 +183,12 @@ def save_flag_settings(settings_obj: FlagSettings, *, actor=None, activate: bool
 
 def recompute_flags() -> int:
     """Run every red flag over every stored process with the active settings and store the results
-    (per process and per party), replacing the previous ones. Returns how many results were stored.
+    (per process and per party), replacing the previous ones. Returns how many results the engine
+    gave (a party's result stored once more per process counts once).
+
+    A party's flag is stored once for the party (no process: its profile), and once more for every
+    process it was flagged in (process and party: the process "has" the flag, for the search filter,
+    the badge and the rates).
 
     The compiled releases are read as JSON text and handed to the engine as lines (it decodes only
     the fields it needs); a release is parsed whole only when it names an organisation not yet
@@ -226,22 +231,55 @@ def recompute_flags() -> int:
             yield line
 
     skipped = Skipped()
-    result = run_lines(lines(), settings, meta=True, maps=False, skipped=skipped)
+    result = run_lines(lines(), settings, meta=True, maps=True, skipped=skipped)
+    processes_of = _processes_of_party_flags(result.pop("Maps", {}))
     rows = []
+    results = 0
     for scope in Flag.Scope.values:
         process_scope = scope == Flag.Scope.PROCESS
         for key, values in (result.get(scope) or {}).items():
+            results += len(values)
             process_id = process_ids.get(key) if process_scope else None
             # Cardinal keys a party's flag by its id in the releases: every party that id names
             parties = [None] if process_scope else sorted(parties_of_key.get(str(key)) or [None], key=str)
             for code, value in values.items():
                 for party_id in parties:
                     rows.append((scope, str(key)[:160], code, float(value), process_id, party_id))
+                if process_scope:
+                    continue
+                # and once per process it was flagged in, with the party the id names there
+                for ocid in processes_of.get((scope, code), {}).get(key, ()):
+                    if ocid in process_ids:
+                        party_id = ref_to_party.get((matching.publisher({"ocid": ocid}), str(key)))
+                        rows.append((scope, str(key)[:160], code, float(value), process_ids[ocid], party_id))
     with transaction.atomic():
         bulk.replace_flags(rows)
         _store_skipped(skipped, process_ids)
     cache.set("procurement:flags:meta", result.get("Meta") or {}, timeout=None)
-    return len(rows)
+    return results
+
+
+# Which of the engine's maps (OCID -> party ids) says in which processes a party was flagged: the
+# processes where the flagged bids were, or, for a flag on a party's whole record, every process it
+# bid in (a buyer's or procuring entity's R038: the processes with disqualified bids).
+_FLAG_MAPS = {
+    **{("Tenderer", code): f"ocid_tenderer_{code.lower()}" for code in ("R024", "R028", "R030", "R035", "R058")},
+    **{("Tenderer", code): "ocid_tenderer" for code in ("R025", "R038", "R048")},
+    ("Buyer", "R038"): "ocid_buyer_r038",
+    ("ProcuringEntity", "R038"): "ocid_procuringentity_r038",
+}
+
+
+def _processes_of_party_flags(maps: dict) -> dict[tuple[str, str], dict[str, list[str]]]:
+    """(scope, code) -> party id -> the OCIDs it was flagged in."""
+    inverted: dict[str, dict[str, list[str]]] = {}
+    for name in set(_FLAG_MAPS.values()):
+        by_key: dict[str, list[str]] = {}
+        for ocid, keys in (maps.get(name) or {}).items():
+            for key in [keys] if isinstance(keys, str) else keys:
+                by_key.setdefault(key, []).append(ocid)
+        inverted[name] = by_key
+    return {flag: inverted[name] for flag, name in _FLAG_MAPS.items()}
 
 
 def _store_skipped(skipped, process_ids: dict[str, int]) -> None:

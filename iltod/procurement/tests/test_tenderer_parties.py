@@ -34,7 +34,7 @@ def test_a_losing_tenderer_becomes_a_party_and_its_flag_shows_on_its_profile(db,
 
     loser = Party.objects.get(identifier="T9")
     assert loser.name == "Ялагдсан ХХК"
-    flag = Flag.objects.get(party=loser, code="R028")
+    flag = Flag.objects.get(party=loser, code="R028", process__isnull=True)
     assert flag.scope == Flag.Scope.TENDERER
     page = client.get(loser.get_absolute_url())
     assert page.status_code == 200
@@ -51,7 +51,10 @@ def test_two_publishers_using_the_same_local_id_name_two_parties(db, tmp_path):
     losers = Party.objects.filter(identifier="T9").order_by("scheme")
     assert [(p.scheme, p.name) for p in losers] == [("ocds-aaaaaa", "Нэгдүгээр ХХК"), ("ocds-bbbbbb", "Хоёрдугаар ХХК")]
     # Cardinal gives one result for the id "T9"; each party it names carries it.
-    assert sorted(Flag.objects.filter(code="R028", key="T9").values_list("party__scheme", flat=True)) == [
-        "ocds-aaaaaa",
-        "ocds-bbbbbb",
-    ]
+    assert sorted(
+        Flag.objects.filter(code="R028", key="T9", process__isnull=True).values_list("party__scheme", flat=True)
+    ) == ["ocds-aaaaaa", "ocds-bbbbbb"]
+    # In each process, the id names that publisher's party.
+    assert sorted(
+        Flag.objects.filter(code="R028", key="T9", process__isnull=False).values_list("process__ocid", "party__scheme")
+    ) == [("ocds-aaaaaa-1", "ocds-aaaaaa"), ("ocds-bbbbbb-1", "ocds-bbbbbb")]

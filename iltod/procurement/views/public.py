@@ -81,9 +81,7 @@ def search_processes(data) -> tuple[forms.SearchForm, object]:
         if d["max_amount"] is not None:
             processes = processes.filter(tender_value__lte=d["max_amount"])
         if d["flag"]:
-            processes = processes.filter(
-                Exists(Flag.objects.filter(process=OuterRef("pk"), scope=Flag.Scope.PROCESS, code=d["flag"]))
-            )
+            processes = processes.filter(Exists(Flag.objects.filter(process=OuterRef("pk"), code=d["flag"])))
         if d["skipped"]:
             processes = processes.filter(
                 Exists(SkippedCheck.objects.filter(process=OuterRef("pk"), reason=d["skipped"]))
@@ -100,11 +98,7 @@ def process_list(request):
         return _export(processes, export)
     processes = processes.select_related(*LIST_RELATED).order_by("-date", "ocid")
     page = Paginator(processes, PER_PAGE).get_page(request.GET.get("page"))
-    flagged = set(
-        Flag.objects.filter(process__in=[p.pk for p in page], scope=Flag.Scope.PROCESS)
-        .values_list("process_id", flat=True)
-        .distinct()
-    )
+    flagged = set(Flag.objects.filter(process__in=[p.pk for p in page]).values_list("process_id", flat=True).distinct())
     query = urlencode({k: v for k, v in request.GET.items() if k not in ("page", "export") and v})
     return render(
         request,
@@ -153,7 +147,11 @@ def process_detail(request, code):
     process = get_object_or_404(
         ContractingProcess.objects.select_related("buyer", "procuring_entity", "aimag", "sector"), code=code
     )
-    flags = list(process.flags.filter(scope=Flag.Scope.PROCESS).order_by("code"))
+    # the process's own flags, then its parties' flags raised in it
+    flags = sorted(
+        process.flags.select_related("party").order_by("code", "party__name"),
+        key=lambda f: f.scope != Flag.Scope.PROCESS,
+    )
     texts = explanations([f.code for f in flags])
     flag_rows = [(f, *texts.get(f.code, ("", ""))) for f in flags]
     skipped = [
@@ -196,7 +194,7 @@ def party_profile(party: Party) -> dict:
     for row in methods:
         row["label"] = method_labels.get(row["method"], row["method"])
         row["percent"] = _rate(row["count"], totals["count"])
-    flagged = bought.filter(Exists(Flag.objects.filter(process=OuterRef("pk"), scope=Flag.Scope.PROCESS))).count()
+    flagged = bought.filter(Exists(Flag.objects.filter(process=OuterRef("pk")))).count()
     peers = None
     if party.organization_id:
         peer_parties = Party.objects.filter(organization__kind=party.organization.kind).exclude(pk=party.pk)
@@ -205,16 +203,14 @@ def party_profile(party: Party) -> dict:
             peer_parties = peer_parties.filter(organization__sectors__in=sector_ids)
         peer_processes = ContractingProcess.objects.filter(buyer__in=peer_parties.values("pk"))
         peer_count = peer_processes.count()
-        peer_flagged = peer_processes.filter(
-            Exists(Flag.objects.filter(process=OuterRef("pk"), scope=Flag.Scope.PROCESS))
-        ).count()
+        peer_flagged = peer_processes.filter(Exists(Flag.objects.filter(process=OuterRef("pk")))).count()
         peers = {"count": peer_count, "flagged": peer_flagged, "percent": _rate(peer_flagged, peer_count)}
     supplied = ContractingProcess.objects.filter(suppliers=party)
     supplied_totals = supplied.aggregate(count=Count("pk"), awarded=Sum("awarded_amount"))
     cases = MonitoringCase.objects.public().filter(Q(process__buyer=party) | Q(process__suppliers=party)).distinct()
     closed = cases.filter(state=MonitoringCase.State.CLOSED)
     outcomes = {row["outcome"]: row["count"] for row in closed.values("outcome").annotate(count=Count("pk"))}
-    party_flags = list(Flag.objects.filter(party=party).order_by("code"))
+    party_flags = list(Flag.objects.filter(party=party, process__isnull=True).order_by("code"))
     texts = explanations({f.code for f in party_flags})
     return {
         "bought": totals,
@@ -365,7 +361,7 @@ def facility_panel(request, facility):
     totals = processes.aggregate(count=Count("pk"), value=Sum("tender_value"))
     if not totals["count"]:
         return ""
-    flagged = processes.filter(Exists(Flag.objects.filter(process=OuterRef("pk"), scope=Flag.Scope.PROCESS))).count()
+    flagged = processes.filter(Exists(Flag.objects.filter(process=OuterRef("pk")))).count()
     recent = list(processes.select_related("buyer").order_by("-date")[:5])
     party = Party.objects.filter(facility=facility).first()
     return render_to_string(
@@ -383,7 +379,7 @@ def admin_unit_panel(request, unit):
     totals = processes.aggregate(count=Count("pk"), value=Sum("tender_value"))
     if not totals["count"]:
         return ""
-    flagged = processes.filter(Exists(Flag.objects.filter(process=OuterRef("pk"), scope=Flag.Scope.PROCESS))).count()
+    flagged = processes.filter(Exists(Flag.objects.filter(process=OuterRef("pk")))).count()
     cases = MonitoringCase.objects.filter(process__in=processes.values("pk")).aggregate(
         closed=Count("pk", filter=Q(state=MonitoringCase.State.CLOSED)),
         fixed=Count("pk", filter=Q(state=MonitoringCase.State.CLOSED, outcome=MonitoringCase.Outcome.SUCCESS)),
