@@ -5,13 +5,17 @@ queries on the lists."""
 import io
 import json
 import zipfile
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from iltod.core.testing import make_org
 from iltod.disclosure.forms.budgets import BUDGET_COLUMNS
-from iltod.disclosure.models import BudgetLine
+from iltod.disclosure.models import BudgetLine, Transfer
+from iltod.organizations.models import Organization
 
 from .money_fixtures import money  # noqa: F401
 
@@ -118,6 +122,35 @@ def test_the_aimag_page_lists_the_steps_that_lost_money(client, personas, money)
     html = client.get(personas.geo.aimag.get_absolute_url()).content.decode()
     assert 'id="money-area-h"' in html
     assert personas.school.name in html
+
+
+def test_the_aimag_panel_counts_every_step_and_finds_the_largest_losses_beyond_the_first_200(client, personas):
+    p = personas
+    far = make_org(Organization.Kind.OTHER, "Алсын сургууль", "Far School")
+    late = make_org(Organization.Kind.OTHER, "Хоцорсон сургууль", "Late School")
+
+    def step(code, **extra):
+        values = {"allocated": Decimal(1000), "received": Decimal(1000), "to_organization": p.school_org}
+        values.update(extra)
+        return Transfer(
+            code=code, fiscal_year=2025, from_organization=p.education_dept, admin_unit=p.geo.soum, **values
+        )
+
+    steps = [step(f"A{index:03}") for index in range(240)]
+    steps += [step(f"P{index}", received=None) for index in range(8)]  # not received yet
+    steps.append(step("Z-LOSS", allocated=Decimal(9000), received=Decimal(1000), to_organization=far))
+    steps.append(step("Z-LATE", expected_on=date(2025, 1, 1), received_on=date(2025, 3, 2), to_organization=late))
+    Transfer.objects.bulk_create(steps)
+    html = client.get(p.geo.aimag.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    panel = html[html.index('id="money-area-h"') :]
+    panel = panel[: panel.index("</section>")]
+    allocated = 249 * 1000 + 9000
+    received = 241 * 1000 + 1000
+    assert "250 transfer steps into the area" in panel, panel
+    assert f"{allocated:,} MNT allocated, {received:,} MNT received, 8 not received yet" in panel, panel
+    losses = panel[panel.index("Steps that lost money") :]
+    assert "Far School" in losses and "8,000" in losses
+    assert "Late School" in panel[panel.index("Late steps") :] and ">60<" in panel
 
 
 def test_the_lists_read_a_bounded_number_of_rows(client, personas, money, django_assert_max_num_queries):  # noqa: F811

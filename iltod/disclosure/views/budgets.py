@@ -1,16 +1,19 @@
 """Budgets and transfers: the public lists with their exports, the imports for publishers, and the
 sections of the facility and aimag pages that show where money stopped."""
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import Count, DateField, DurationField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -234,25 +237,41 @@ def admin_unit_panel(request, unit):
     latest = steps.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
     if latest is None:
         return ""
-    rows = list(
-        steps.filter(fiscal_year=latest)
-        .select_related(*TRANSFER_RELATED)
-        .defer(*TRANSFER_DEFERRED)
-        .order_by("code")[:200]
+    year_steps = steps.filter(fiscal_year=latest)
+    # Totals and the count over every step of the year, in SQL; the tables are the top ten by loss
+    # and by delay, ordered by the database, so the panel is right however many steps there are.
+    sums = year_steps.aggregate(
+        steps=Count("pk"),
+        allocated_total=Coalesce(Sum("allocated"), Decimal(0)),
+        received_total=Coalesce(Sum("received"), Decimal(0)),
+        not_received=Count("pk", filter=Q(received__isnull=True)),
     )
-    totals = {
-        "allocated": sum(s.allocated for s in rows),
-        "received": sum(s.received or 0 for s in rows if s.received is not None),
-        "pending": sum(1 for s in rows if s.received is None),
-    }
-    leaking = sorted((s for s in rows if s.leakage), key=lambda s: s.leakage, reverse=True)[:10]
-    late = sorted((s for s in rows if s.delay_days()), key=lambda s: s.delay_days(), reverse=True)[:10]
+    totals = {"allocated": sums["allocated_total"], "received": sums["received_total"], "pending": sums["not_received"]}
+    shown = year_steps.select_related(*TRANSFER_RELATED).defer(*TRANSFER_DEFERRED)
+    leaking = list(
+        shown.filter(received__isnull=False)
+        .annotate(loss=F("allocated") - F("received"))
+        .filter(loss__gt=0)
+        .order_by("-loss", "code")[:10]
+    )
+    today = timezone.localdate()
+    late = list(
+        shown.filter(expected_on__isnull=False)
+        .filter(Q(received_on__gt=F("expected_on")) | Q(received_on__isnull=True, expected_on__lt=today))
+        .annotate(
+            delay=ExpressionWrapper(
+                Coalesce("received_on", Value(today, output_field=DateField())) - F("expected_on"),
+                output_field=DurationField(),
+            )
+        )
+        .order_by("-delay", "code")[:10]
+    )
     return render_to_string(
         "disclosure/budgets/panel_area.html",
         {
             "unit": unit,
             "year": latest,
-            "count": len(rows),
+            "count": sums["steps"],
             "totals": totals,
             "leaking": leaking,
             "late": late,
