@@ -3,10 +3,11 @@ validated profiles, the competency frameworks, trainings (public fields only: no
 the published library, the figures of people trained and, for a network's administrators or its
 key, an assessment round's heat map.
 
-Two writes, where a network's own systems need them, through learning's services and guards only:
-the attendance of a training's session from its sign-in sheet (the organiser's read and write key,
-or a person who manages trainings) and one person's assessment in a round, as a KoBo form would
-send it (an invited organisation's key for its own people, or the network's). Objects are named
+Three writes, where a network's own systems need them, through learning's services and guards
+only: the registration of people before a training and the attendance of its session from the
+sign-in sheet (the organiser's read and write key, or a person who manages trainings), and one
+person's assessment in a round, as a KoBo form would send it (an invited organisation's key for
+its own people, or the network's). Objects are named
 by their public codes; a key acts as its organisation (``iltod.api.access.Principal``)."""
 
 import django_filters
@@ -291,6 +292,16 @@ class AttendanceSerializer(serializers.Serializer):
     rows = SheetRowSerializer(many=True, allow_empty=False, max_length=MAX_SHEET_ROWS)
 
 
+class RegistrationSerializer(serializers.Serializer):
+    rows = SheetRowSerializer(many=True, allow_empty=False, max_length=MAX_SHEET_ROWS)
+
+
+class RegistrationResultSerializer(serializers.Serializer):
+    new_people = serializers.IntegerField()
+    known_people = serializers.IntegerField(help_text="Rows that found a person already known (deduplicated).")
+    registered = serializers.IntegerField(help_text="People newly registered (the others already were).")
+
+
 class AttendanceResultSerializer(serializers.Serializer):
     new_people = serializers.IntegerField()
     known_people = serializers.IntegerField(help_text="Rows that found a person already known (deduplicated).")
@@ -321,6 +332,51 @@ class TrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             .order_by("-starts_on", "-pk")
         )
 
+    def _rows(self, training, rows):
+        """Each row through the same checks as the typed sheet on the site."""
+        details, errors = [], {}
+        for number, values in enumerate(rows):
+            form = PersonRowForm(values)
+            if form.is_valid():
+                details.append(form.details(training.aimag))
+            else:
+                for name, messages in form.errors.items():
+                    errors[f"rows.{number}.{name}"] = messages
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return details
+
+    def _organisers_training(self, request, code):
+        principal = Principal.from_request(request)
+        training = Training.objects.select_related("aimag").filter(code=code).first()
+        if training is None or not can_take_attendance(principal.actor, training, write=False):
+            raise Http404
+        if not can_take_attendance(principal.actor, training):
+            raise exceptions.PermissionDenied(READ_ONLY_KEY)
+        return principal, training
+
+    @extend_schema(
+        summary="Register people before a training (the organiser's system)",
+        tags=[TAG],
+        request=RegistrationSerializer,
+        responses={200: RegistrationResultSerializer},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[KnownCaller])
+    def registrations(self, request, code=None):
+        """Each row is a person registered for the training before it: found again by phone, e-mail
+        or name and organisation, or created. The sign-in sheet then lists them and the reminder
+        before the training reaches them. People already registered are counted, not registered
+        twice; nothing is saved unless every row is valid."""
+        principal, training = self._organisers_training(request, code)
+        serializer = RegistrationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        details = self._rows(training, serializer.validated_data["rows"])
+        try:
+            result = training_services.register_people(training, details, actor=principal.actor, request=request)
+        except ValidationError as error:
+            raise _invalid(error) from None
+        return Response(RegistrationResultSerializer(result).data)
+
     @extend_schema(
         summary="Enter a session's sign-in sheet (the organiser's system)",
         tags=[TAG],
@@ -332,28 +388,14 @@ class TrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         """Each row is a person present at the session: found again by phone, e-mail or name and
         organisation, or created; registered for the training if they were not. Nothing is saved
         unless every row is valid."""
-        principal = Principal.from_request(request)
-        training = Training.objects.select_related("aimag").filter(code=code).first()
-        if training is None or not can_take_attendance(principal.actor, training, write=False):
-            raise Http404
-        if not can_take_attendance(principal.actor, training):
-            raise exceptions.PermissionDenied(READ_ONLY_KEY)
+        principal, training = self._organisers_training(request, code)
         serializer = AttendanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         sessions = list(training.sessions.order_by("held_on", "order", "pk"))
         if data["session"] > len(sessions):
             raise exceptions.ValidationError({"session": [_("The training has no session with this number.")]})
-        details, errors = [], {}
-        for number, values in enumerate(data["rows"]):
-            form = PersonRowForm(values)  # the same checks as the typed sheet on the site
-            if form.is_valid():
-                details.append(form.details(training.aimag))
-            else:
-                for name, messages in form.errors.items():
-                    errors[f"rows.{number}.{name}"] = messages
-        if errors:
-            raise exceptions.ValidationError(errors)
+        details = self._rows(training, data["rows"])
         try:
             result = training_services.enter_sheet(
                 sessions[data["session"] - 1], details, actor=principal.actor, request=request

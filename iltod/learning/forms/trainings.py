@@ -242,6 +242,18 @@ class AttendanceForm(forms.Form):
         )
 
 
+class RegisterPeopleForm(forms.Form):
+    """People already known, picked from a search on the registration page."""
+
+    people = forms.ModelMultipleChoiceField(
+        label=_("People"), queryset=Person.objects.none(), to_field_name="code", widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = Person.objects.active()
+
+
 class ScoresForm(forms.Form):
     """Pre- and post-test scores of every participant, in one grid."""
 

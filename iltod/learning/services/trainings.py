@@ -49,6 +49,7 @@ __all__ = [
     "record_follow_up",
     "record_scores",
     "register",
+    "register_people",
     "remind_before_trainings",
     "remind_follow_ups",
     "send_reminders",
@@ -288,6 +289,50 @@ def register(training: Training, details: PersonDetails, *, actor, request=None)
     return participation
 
 
+@dataclass
+class SheetResult:
+    new_people: int = 0
+    known_people: int = 0
+    registered: int = 0
+    present: int = 0
+    names: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def register_people(training: Training, rows: list[PersonDetails], *, actor, people=(), request=None) -> SheetResult:
+    """Register people before the training, so the sign-in sheet lists them and the reminder before
+    it reaches them: ``rows`` typed or uploaded like a sign-in sheet (people found again or
+    created), ``people`` picked from those already known. People already registered are counted,
+    not registered twice; two rows for one person are refused and nothing is saved."""
+    _lock(training)
+    _check_rows(rows)
+    result = SheetResult()
+    for details in rows:
+        participation, new_person, new_participation = _register(training, details, allow_existing=True)
+        result.new_people += new_person
+        result.known_people += not new_person
+        result.registered += new_participation
+        result.names.append(participation.person.full_name)
+    for person in people:
+        _participation, created = Participation.objects.get_or_create(
+            training=training, person=person, defaults={"held_on": training.starts_on}
+        )
+        result.known_people += 1
+        result.registered += created
+        result.names.append(person.full_name)
+    log_event(
+        actor,
+        AuditAction.TRAINING_REGISTERED,
+        training,
+        request=request,
+        rows=len(rows),
+        picked=len(people),
+        new_people=result.new_people,
+        registered=result.registered,
+    )
+    return result
+
+
 def _recount(participation_ids) -> None:
     """Sessions attended per participation, and each person's first training date."""
     participations = list(Participation.objects.filter(pk__in=list(participation_ids)))
@@ -344,23 +389,8 @@ def set_session_attendance(session: TrainingSession, *, actor, participations, r
     return len(added), len(removed)
 
 
-@dataclass
-class SheetResult:
-    new_people: int = 0
-    known_people: int = 0
-    registered: int = 0
-    present: int = 0
-    names: list[str] = field(default_factory=list)
-
-
-@transaction.atomic
-def enter_sheet(session: TrainingSession, rows: list[PersonDetails], *, actor, request=None) -> SheetResult:
-    """Enter a sign-in sheet: each row is a person present at ``session``. People are found again
-    or created, registered for the training if they were not, and marked present. Two rows for the
-    same person are refused with both row numbers; nothing is saved unless every row is valid."""
-    training = session.training
-    _lock(training)
-    result = SheetResult()
+def _check_rows(rows: list[PersonDetails]) -> None:
+    """Every row names someone, and no two rows are the same person (both row numbers are told)."""
     seen: dict[object, int] = {}
     errors = []
     for number, details in enumerate(rows, start=1):
@@ -380,6 +410,17 @@ def enter_sheet(session: TrainingSession, rows: list[PersonDetails], *, actor, r
                 seen[key] = number
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def enter_sheet(session: TrainingSession, rows: list[PersonDetails], *, actor, request=None) -> SheetResult:
+    """Enter a sign-in sheet: each row is a person present at ``session``. People are found again
+    or created, registered for the training if they were not, and marked present. Two rows for the
+    same person are refused with both row numbers; nothing is saved unless every row is valid."""
+    training = session.training
+    _lock(training)
+    _check_rows(rows)
+    result = SheetResult()
     attended = set(session.attendances.values_list("participation_id", flat=True))
     touched = set()
     for details in rows:

@@ -26,6 +26,7 @@ from ..forms.trainings import (
     PeopleFilterForm,
     PersonForm,
     PublicFollowUpForm,
+    RegisterPeopleForm,
     ScoresForm,
     SessionForm,
     SheetFormSet,
@@ -254,6 +255,76 @@ def session_attendance(request, code, session_id):
             "training": training,
             "session": session,
             "tick_form": tick_form,
+            "sheet": sheet,
+            "upload_form": upload_form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+REGISTER_SEARCH_LIMIT = 30  # people shown for a search on the registration page: narrow it to see others
+
+
+@login_required
+def training_register(request, code):
+    """Register people before the training (the sign-in sheet then lists them, and the reminder
+    before the training reaches them): pick people already known, type rows as on a sign-in
+    sheet, or upload one."""
+    training = get_training(request.user, code, manage=True)
+    pick_form = RegisterPeopleForm()
+    sheet = SheetFormSet(prefix="row")
+    upload_form = SheetUploadForm()
+    back = reverse("learning:training_register", args=[training.code])
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            rows, people = None, ()
+            if action == "pick":
+                pick_form = RegisterPeopleForm(request.POST)
+                if pick_form.is_valid():
+                    rows, people = [], pick_form.cleaned_data["people"]
+            elif action == "sheet":
+                sheet = SheetFormSet(request.POST, prefix="row")
+                if sheet.is_valid():
+                    rows = [form.details(training.aimag) for form in sheet.forms if form.has_changed()]
+            elif action == "upload":
+                upload_form = SheetUploadForm(request.POST, request.FILES)
+                if upload_form.is_valid():
+                    rows = [form.details(training.aimag) for form in upload_form.row_forms]
+            else:
+                messages.error(request, _("Choose what to save."))
+            if rows is not None:
+                result = services.register_people(training, rows, people=people, actor=request.user, request=request)
+                return _done(
+                    request,
+                    _("%(registered)s people newly registered (%(new)s new, %(known)s found again).")
+                    % {"registered": result.registered, "new": result.new_people, "known": result.known_people},
+                    back,
+                )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    search = PeopleFilterForm(request.GET or None)
+    found = []
+    if search.is_valid() and search.cleaned_data["q"]:
+        found = list(
+            services.has_people_matching(search.cleaned_data["q"])
+            .exclude(participations__training=training)
+            .select_related("organization")
+            .order_by("full_name", "pk")[:REGISTER_SEARCH_LIMIT]
+        )
+    registered = training.participations.select_related("person", "person__organization").order_by(
+        "person__full_name", "pk"
+    )
+    return render(
+        request,
+        "learning/training_register.html",
+        {
+            "training": training,
+            "sessions": training.sessions.all(),
+            "registered": registered,
+            "search": search,
+            "found": found,
+            "pick_form": pick_form,
             "sheet": sheet,
             "upload_form": upload_form,
         },
@@ -513,6 +584,7 @@ urlpatterns = [
     path("trainings/new/", training_create, name="training_create"),
     path("trainings/<str:code>/", training_detail, name="training_detail"),
     path("trainings/<str:code>/edit/", training_edit, name="training_edit"),
+    path("trainings/<str:code>/register/", training_register, name="training_register"),
     path("trainings/<str:code>/sessions/", session_add, name="session_add"),
     path("trainings/<str:code>/sessions/<int:session_id>/sign-in/", sign_in_sheet, name="sign_in_sheet"),
     path("trainings/<str:code>/sessions/<int:session_id>/attendance/", session_attendance, name="session_attendance"),
