@@ -39,6 +39,7 @@ MAX_CODE_ATTEMPTS = 5
 CODE_VALID = datetime.timedelta(minutes=30)
 MAX_PENDING_PER_ADDRESS = 3  # unconfirmed subscriptions of one address in a day
 PENDING_WINDOW = datetime.timedelta(days=1)
+MESSAGE_ITEMS = 20  # of each kind in one message (the rest are counted, with a link to them all)
 
 
 def target_of(kind: str, code: str) -> tuple[str, object]:
@@ -59,6 +60,15 @@ def target_of(kind: str, code: str) -> tuple[str, object]:
     if found is None:
         raise ValidationError(_("There is nothing to follow with this code."))
     return str(found), found
+
+
+def target_url(subscription: Subscription) -> str:
+    """The followed thing's own page (where everything about it is listed), or the site's home."""
+    try:
+        _name, found = target_of(subscription.target_kind, subscription.target_code)
+    except ValidationError:  # gone since the subscription
+        return "/"
+    return found.get_absolute_url()
 
 
 def clean_address(channel: str, address: str) -> str:
@@ -249,17 +259,17 @@ def observe_buyer(buyer_code: str, now=None) -> int:
     return len(new)
 
 
+def _buyer_notice_rows(subscription: Subscription, since, until):
+    return BuyerNotice.objects.filter(buyer_code=subscription.target_code, seen_at__gt=since, seen_at__lte=until)
+
+
 def _buyer_notices(subscription: Subscription, since, until) -> list[dict]:
     """What is new about a followed buyer, each with the process it is about, for the message."""
     if not buyer_followed(subscription):
         return []
     from iltod.procurement.models import ContractingProcess, MonitoringCase
 
-    notices = list(
-        BuyerNotice.objects.filter(buyer_code=subscription.target_code, seen_at__gt=since, seen_at__lte=until).order_by(
-            "seen_at", "kind", "key"
-        )[:20]
-    )
+    notices = list(_buyer_notice_rows(subscription, since, until).order_by("seen_at", "kind", "key")[:MESSAGE_ITEMS])
     processes = {
         p.code: p
         for p in ContractingProcess.objects.filter(code__in={n.process_code for n in notices}).only(
@@ -315,10 +325,20 @@ def send_due(now=None) -> int:
         since = subscription.sent_until or subscription.confirmed_at
         if subscription.frequency == Subscription.Frequency.WEEKLY and now - since < WEEK:
             continue
-        events = list(_public_events(subscription, since, now).select_related("feedback").order_by("published_at")[:20])
-        plans = list(_plans(subscription, since, now)[:20])
+        events_all = _public_events(subscription, since, now)
+        events = list(events_all.select_related("feedback").order_by("published_at")[:MESSAGE_ITEMS])
+        plans_all = _plans(subscription, since, now)
+        plans = list(plans_all[:MESSAGE_ITEMS])
         with translation.override(subscription.language):  # the notices' labels, in the subscriber's language
             procurement = _buyer_notices(subscription, since, now)
+        # The message lists at most MESSAGE_ITEMS of each kind but counts them all, and links to the
+        # followed thing's page for the rest: everything up to now is marked sent below.
+        total = (
+            (events_all.count() if len(events) == MESSAGE_ITEMS else len(events))
+            + (plans_all.count() if len(plans) == MESSAGE_ITEMS else len(plans))
+            + (_buyer_notice_rows(subscription, since, now).count() if buyer_followed(subscription) else 0)
+        )
+        shown = len(events) + len(plans) + len(procurement)
         with transaction.atomic():
             claimed = Subscription.objects.filter(pk=subscription.pk, sent_until=subscription.sent_until).update(
                 sent_until=now
@@ -334,7 +354,9 @@ def send_due(now=None) -> int:
                     "events": events,
                     "plans": plans,
                     "procurement": procurement,
-                    "count": len(events) + len(plans) + len(procurement),
+                    "count": total,
+                    "more": total - shown,
+                    "more_url": settings.SITE_URL.rstrip("/") + target_url(subscription) if total > shown else "",
                     "site_url": settings.SITE_URL.rstrip("/"),
                     "unsubscribe_url": unsubscribe_url(subscription),
                 },
