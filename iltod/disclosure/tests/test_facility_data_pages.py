@@ -257,3 +257,34 @@ def test_the_back_office_does_not_name_who_checked_a_value(client, personas, pub
     assert personas.citizen.full_name not in page
     listing = client.get(reverse("admin:disclosure_valuecheck_changelist")).content.decode()
     assert personas.citizen.email not in listing
+
+
+def test_an_aimag_department_downloads_its_facilities_and_uploads_the_file_back_unchanged(client, personas, published):
+    services.publish_values(personas.clinic, "2025", {"doctors": "3"}, actor=personas.other_officer)
+    login(client, personas.other_officer)
+    page = client.get(reverse("disclosure:values_upload")).content.decode()
+    link = reverse("disclosure:values_export") + "?mine=1&amp;format=xlsx"
+    assert link in page
+    export = client.get(link.replace("&amp;", "&"))
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=2, values_only=True))
+    assert rows and {row[0] for row in rows} == {personas.clinic.code}  # not the Arkhangai school
+    response = client.post(
+        reverse("disclosure:values_upload"),
+        {"file": SimpleUploadedFile("values.xlsx", export.content)},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert 'class="errorlist' not in response.content.decode()
+    assert f"0 values added, 0 changed, {len(rows)} unchanged." in response.content.decode()
+
+
+def test_a_download_above_the_limit_says_so_instead_of_cutting_the_file(client, personas, published, monkeypatch):
+    from iltod.disclosure.views import facility_data as views
+
+    monkeypatch.setattr(views, "EXPORT_LIMIT", 2)
+    response = client.get(reverse("disclosure:values_export"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "more than the 2 one file can hold" in response.content.decode()
+    narrower = client.get(reverse("disclosure:values_export"), {"period": "2025", "facility": personas.clinic.code})
+    assert narrower.status_code == 200 and narrower["Content-Type"].startswith("text/csv")
+    assert client.get(reverse("disclosure:values_export") + "?mine=1").status_code == 302  # to the login page

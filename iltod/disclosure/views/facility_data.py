@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -244,10 +245,18 @@ def value_detail(request, code):
 
 
 def export(request):
-    """Every published value (of a facility, or all) as CSV or XLSX: the file the upload reads back."""
+    """Every published value (of a facility, of the caller's facilities with ``mine``, or all) as
+    CSV or XLSX: the file the upload reads back. Above ``EXPORT_LIMIT`` values nothing is cut: a
+    page says so and offers the narrower downloads."""
     values = FacilityValue.objects.filter(facility__is_active=True)
     facility_code = request.GET.get("facility", "")
     name = "facility-values"
+    if request.GET.get("mine"):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        # Only the facilities the caller publishes: the upload refuses rows of any other.
+        values = values.filter(facility__in=publishable_facilities(request.user).values("pk"))
+        name = "facility-values-mine"
     if facility_code:
         facility = _facility(facility_code)
         values = values.filter(facility=facility)
@@ -256,7 +265,15 @@ def export(request):
     if period:
         values = values.filter(period=period)
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    return tabular_response(name, services.EXPORT_HEADER, services.export_rows(values, EXPORT_LIMIT), fmt)
+    count = values.count()
+    if count > EXPORT_LIMIT:
+        return render(
+            request,
+            "disclosure/facility_data/export_too_large.html",
+            {"count": count, "limit": EXPORT_LIMIT, "period": period, "mine": bool(request.GET.get("mine"))},
+            status=400,
+        )
+    return tabular_response(name, services.EXPORT_HEADER, services.export_rows(values), fmt)
 
 
 # --- publishers -----------------------------------------------------------------------------------
