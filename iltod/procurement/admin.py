@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin
@@ -154,8 +156,20 @@ class FlagSettingsForm(django_forms.ModelForm):
 @admin.register(FlagSettings)
 class FlagSettingsAdmin(admin.ModelAdmin):
     form = FlagSettingsForm
-    list_display = ["name", "is_active", "updated_at"]
+    list_display = ["name", "is_active", "updated_at", "recompute_state"]
+    readonly_fields = ["recompute_queued_at"]
     change_list_template = "admin/procurement/flagsettings/change_list.html"
+
+    @admin.display(description=gettext_lazy("red flags"))
+    def recompute_state(self, obj):
+        if obj.recompute_queued_at is None:
+            return "" if not obj.is_active else _("computed")
+        since = date_format(localtime(obj.recompute_queued_at), "DATETIME_FORMAT")
+        return _("recomputing (since %(time)s)") % {"time": since}
+
+    def changelist_view(self, request, extra_context=None):
+        recomputing = FlagSettings.objects.filter(recompute_queued_at__isnull=False).exists()
+        return super().changelist_view(request, {**(extra_context or {}), "recomputing": recomputing})
 
     def get_urls(self):
         return [

@@ -234,6 +234,8 @@ class FlagSettings(models.Model):
     ini = models.TextField(_("settings (INI)"), blank=True)
     is_active = models.BooleanField(_("active"), default=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # set when a change to the active settings queued a recomputation of the flags, emptied when done
+    recompute_queued_at = models.DateTimeField(_("flags being recomputed since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("red flag settings")

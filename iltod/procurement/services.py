@@ -172,13 +172,40 @@ def check_ini(text: str) -> None:
 
 @transaction.atomic
 def save_flag_settings(settings_obj: FlagSettings, *, actor=None, activate: bool = False) -> FlagSettings:
+    """Save red flag settings; when the flags' active settings change (the active set is edited,
+    another set is activated or the active one is deactivated), recompute the flags in the
+    background."""
     check_ini(settings_obj.ini)
+    was_active = bool(settings_obj.pk) and FlagSettings.objects.filter(pk=settings_obj.pk, is_active=True).exists()
     if activate:
         FlagSettings.objects.exclude(pk=settings_obj.pk).filter(is_active=True).update(is_active=False)
         settings_obj.is_active = True
     settings_obj.save()
     log_event(actor, AuditAction.FLAG_SETTINGS_CHANGED, settings_obj, active=settings_obj.is_active)
+    if settings_obj.is_active or was_active:
+        queue_recompute(settings_obj)
     return settings_obj
+
+
+def queue_recompute(settings_obj: FlagSettings) -> None:
+    """Mark the flags as being recomputed (the back office shows it) and queue the job after the
+    commit (run at once when Celery is eager)."""
+    from .tasks import recompute_flags_job
+
+    settings_obj.recompute_queued_at = timezone.now()
+    FlagSettings.objects.filter(pk=settings_obj.pk).update(recompute_queued_at=settings_obj.recompute_queued_at)
+    transaction.on_commit(lambda: recompute_flags_job.delay(settings_obj.pk))
+
+
+def run_queued_recompute(settings_id: int) -> int | None:
+    """The queued recomputation: nothing if it was done already; the mark is emptied only if no
+    newer change queued another one meanwhile."""
+    queued = FlagSettings.objects.filter(pk=settings_id).values_list("recompute_queued_at", flat=True).first()
+    if queued is None:
+        return None
+    stored = recompute_flags()
+    FlagSettings.objects.filter(pk=settings_id, recompute_queued_at=queued).update(recompute_queued_at=None)
+    return stored
 
 
 def recompute_flags() -> int:

@@ -13,3 +13,12 @@ def run_import_job(job_id: int):
     )
     if claimed:
         run_import(ImportJob.objects.get(pk=job_id))
+
+
+@shared_task(ignore_result=True)
+def recompute_flags_job(settings_id: int):
+    """Recompute the red flags after a change to the active settings. Safe to run twice: a change
+    already recomputed is not computed again."""
+    from .services import run_queued_recompute
+
+    run_queued_recompute(settings_id)
