@@ -55,7 +55,11 @@ class MonitoringReportAdmin(admin.ModelAdmin):
     list_display = ["project", "visited_on", "rating", "progress_seen", "moderation", "feedback", "created_at"]
     list_filter = ["moderation", "rating"]
     search_fields = ["code", "project__title_mn", "problems", "comment"]
-    raw_id_fields = ["project", "submitted_by", "moderated_by", "feedback"]
+    raw_id_fields = ["project", "moderated_by", "feedback"]
     readonly_fields = ["code", "moderation", "moderated_by", "moderated_at", "feedback", "created_at"]
     list_select_related = ["project", "feedback"]
+    # Who submitted is a citizen's identity: the back office never shows or edits it, not even for
+    # superusers (the rule of the value checks' admin and of feedback's reporters). The report's
+    # "name" is what the citizen chose to have shown with it.
+    exclude = ["submitted_by"]
     actions = [publish_reports, reject_reports]

@@ -171,3 +171,22 @@ def test_the_list_reads_a_bounded_number_of_rows(client, personas, money, django
 def test_the_soum_page_lists_its_projects(client, personas, money):  # noqa: F811
     html = client.get(personas.geo.soum.get_absolute_url()).content.decode()
     assert 'id="ldf-area-h"' in html and money.project.title_mn in html
+
+
+def test_the_back_office_does_not_name_who_submitted_a_report(client, personas, money):  # noqa: F811
+    """A platform administrator holds no membership that lets them see reporters."""
+    report = MonitoringReport.objects.create(
+        project=money.project, submitted_by=personas.citizen, visited_on="2025-06-01", progress_seen=40, rating=4
+    )
+    client.force_login(personas.admin)
+    url = reverse("admin:disclosure_monitoringreport_change", args=[report.pk])
+    page = client.get(url).content.decode()
+    assert report.code in page
+    assert personas.citizen.email not in page and personas.citizen.full_name not in page
+    assert 'name="submitted_by"' not in page
+    listing = client.get(reverse("admin:disclosure_monitoringreport_changelist")).content.decode()
+    assert personas.citizen.email not in listing and personas.citizen.full_name not in listing
+    # Saving the page keeps the identity, which staff can neither see nor change.
+    client.post(url, {"project": money.project.pk, "visited_on": "2025-06-02", "progress_seen": 50, "rating": 3})
+    report.refresh_from_db()
+    assert report.submitted_by == personas.citizen
