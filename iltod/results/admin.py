@@ -14,7 +14,15 @@ from .permissions import can_manage_results
 
 
 class ManagedAdmin(admin.ModelAdmin):
-    """Open to results managers only (the one guard of ``permissions``)."""
+    """Open to results managers only (the one guard of ``permissions``). Every delete goes through
+    the services: a new version of the framework, so nothing cached under the old one is shown."""
+
+    def delete_model(self, request, obj):
+        services.delete_from_framework(actor=request.user, obj=obj, request=request)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.delete_from_framework(actor=request.user, obj=obj, request=request)
 
     def has_module_permission(self, request):
         return can_manage_results(request.user)
@@ -83,6 +91,20 @@ class FrameworkAdmin(ManagedAdmin):
     list_display = ["code", "title_mn", "version", "is_public", "updated_at"]
     readonly_fields = ["version", "updated_at"]
     inlines = [PeriodInline]
+
+    def save_model(self, request, obj, form, change):
+        services.save_framework(actor=request.user, framework=obj, request=request)
+
+    def save_formset(self, request, form, formset, change):
+        formset.save()
+        if formset.new_objects or formset.changed_objects or formset.deleted_objects:
+            services.record_change(actor=request.user, obj=form.instance, summary="periods", request=request)
+
+    def delete_model(self, request, obj):
+        admin.ModelAdmin.delete_model(self, request, obj)  # its versions go with it
+
+    def delete_queryset(self, request, queryset):
+        admin.ModelAdmin.delete_queryset(self, request, queryset)
 
 
 @admin.register(Result)

@@ -58,7 +58,7 @@ def _snapshot(obj) -> dict:
     }
 
 
-def _new_version(framework: Framework, actor, summary: str, obj) -> None:
+def _new_version(framework: Framework, actor, summary: str, obj, snapshot: dict | None = None) -> None:
     framework.version += 1
     framework.updated_at = timezone.now()
     framework.save(update_fields=["version", "updated_at"])
@@ -67,14 +67,67 @@ def _new_version(framework: Framework, actor, summary: str, obj) -> None:
         version=framework.version,
         changed_by=actor if getattr(actor, "is_authenticated", False) else None,
         summary=summary[:255],
-        snapshot={"model": obj._meta.model_name, "pk": obj.pk, **_snapshot(obj)},
+        snapshot=snapshot or {"model": obj._meta.model_name, "pk": obj.pk, **_snapshot(obj)},
     )
+
+
+def _framework_of(obj) -> Framework:
+    if isinstance(obj, Framework):
+        return obj
+    if isinstance(obj, Indicator):
+        return obj.result.framework
+    return obj.framework  # a result or a period
+
+
+@transaction.atomic
+def save_framework(*, actor, framework: Framework, request=None) -> Framework:
+    """Add or change a framework's own fields (a new version)."""
+    _require_manager(actor)
+    framework.full_clean(validate_constraints=True)
+    framework.save()
+    _new_version(framework, actor, f"framework {framework.code}", framework)
+    log_event(actor, AuditAction.RESULTS_FRAMEWORK_CHANGED, framework, request=request, version=framework.version)
+    return framework
+
+
+@transaction.atomic
+def record_change(*, actor, obj, summary: str, request=None) -> None:
+    """A new version for a change saved elsewhere (the back office's period rows)."""
+    _require_manager(actor)
+    framework = Framework.objects.select_for_update().get(pk=_framework_of(obj).pk)
+    _new_version(framework, actor, summary, obj)
+    log_event(actor, AuditAction.RESULTS_FRAMEWORK_CHANGED, framework, request=request, version=framework.version)
+
+
+@transaction.atomic
+def delete_from_framework(*, actor, obj, request=None) -> None:
+    """Delete a result (with its parts), an indicator or a period: a new version recording what went."""
+    _require_manager(actor)
+    framework = Framework.objects.select_for_update().get(pk=_framework_of(obj).pk)
+    snapshot = {"model": obj._meta.model_name, "pk": obj.pk, "deleted": True, **_snapshot(obj)}
+    summary = f"deleted {obj._meta.model_name} {getattr(obj, 'code', '') or obj}"
+    obj.delete()
+    _new_version(framework, actor, summary, obj, snapshot=snapshot)
+    log_event(actor, AuditAction.RESULTS_FRAMEWORK_CHANGED, framework, request=request, version=framework.version)
 
 
 def check_result(result: Result, framework: Framework) -> None:
     """What a result must be beyond its own fields (the service and the back office's form both ask)."""
     if result.parent_id and result.parent.framework_id != framework.pk:
         raise ValidationError({"parent": _("Choose a result of the same framework.")})
+    # The tree's shape: goal → outcomes → outputs (a result without a parent is allowed below the
+    # goal while the tree is being built).
+    level = result.level
+    if level == Result.Level.GOAL and result.parent_id:
+        raise ValidationError({"parent": _("A goal is the top of the tree: it is part of nothing.")})
+    if level == Result.Level.OUTCOME and result.parent_id and result.parent.level != Result.Level.GOAL:
+        raise ValidationError({"parent": _("An outcome is part of a goal.")})
+    if level == Result.Level.OUTPUT and result.parent_id and result.parent.level != Result.Level.OUTCOME:
+        raise ValidationError({"parent": _("An output is part of an outcome.")})
+    if result.pk:
+        fits = {Result.Level.GOAL: Result.Level.OUTCOME, Result.Level.OUTCOME: Result.Level.OUTPUT}.get(level)
+        if Result.objects.filter(parent_id=result.pk).exclude(level=fits or "").exists():
+            raise ValidationError({"level": _("This result has parts that would not fit under this level.")})
 
 
 @transaction.atomic
