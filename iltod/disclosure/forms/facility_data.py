@@ -4,6 +4,7 @@ a correction, a campaign's volunteer."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from iltod.core.forms import HoneypotMixin
 from iltod.feedback.uploads import clean_upload
 from iltod.lib.tabular import MAX_IMPORT_BYTES
 
@@ -63,7 +64,7 @@ class UploadForm(forms.Form):
         return upload
 
 
-class CheckForm(forms.Form):
+class CheckForm(HoneypotMixin, forms.Form):
     verdict = forms.ChoiceField(
         label=_("What did you see?"),
         choices=[
@@ -84,12 +85,6 @@ class CheckForm(forms.Form):
         label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     photo = forms.FileField(label=_("Photo"), required=False, help_text=_("A photo of what you saw (JPEG, PNG, WebP)."))
-    # Honeypot, as on the feedback form: hidden from people by CSS and out of the tab order; bots fill it in.
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")
@@ -100,8 +95,6 @@ class CheckForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("website"):
-            raise forms.ValidationError(_("Leave the last field empty."))
         if (
             data.get("verdict") == ValueCheck.Verdict.DISPUTE
             and data.get("observed_value") is None

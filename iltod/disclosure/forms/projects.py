@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iltod.core.forms import HoneypotMixin
 from iltod.places.forms import DATE_FORMATS
 
 from ..models import LdfProject, MonitoringReport
@@ -133,8 +134,8 @@ class MilestoneForm(forms.Form):
         return done
 
 
-class MonitoringReportForm(forms.ModelForm):
-    """What a citizen saw of a project."""
+class MonitoringReportForm(HoneypotMixin, forms.ModelForm):
+    """What a citizen saw of a project; the honeypot is the feedback form's."""
 
     photo = forms.FileField(
         required=False, label=_("photo"), help_text=_("A photo of the work (JPEG, PNG or WebP, up to 5 MB).")

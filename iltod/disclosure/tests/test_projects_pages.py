@@ -127,6 +127,17 @@ def test_bad_reports_are_refused_and_nothing_is_saved(client, personas, money, d
     assert not MonitoringReport.objects.exists() and not Feedback.objects.exists()
 
 
+def test_a_report_with_the_honeypot_filled_in_is_refused(client, personas, money):  # noqa: F811
+    url = reverse("disclosure:project_report", args=[money.project.code])
+    page = client.get(url).content.decode()
+    assert '<p class="hp" aria-hidden="true">' in page and 'name="website"' in page
+    data = {"visited_on": "2025-06-01", "progress_seen": "10", "rating": "2", "problems": "Зогссон"}
+    response = client.post(url, {**data, "website": "https://spam.example"})
+    assert response.status_code == 200 and not MonitoringReport.objects.exists()
+    assert not Feedback.objects.exists()
+    assert client.post(url, data).status_code == 302  # the same report from a person is taken
+
+
 def test_a_document_named_as_a_photo_is_refused(client, personas, money):  # noqa: F811
     fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 this is a program", content_type="image/jpeg")
     data = {"visited_on": "2025-06-01", "progress_seen": "10", "rating": "3", "problems": "x", "photo": fake}
