@@ -64,6 +64,8 @@ class OutboundMessage(models.Model):
         unique=True,
         help_text=_("Queuing twice with the same key sends once."),
     )
+    # e.g. List-Unsubscribe (RFC 8058) on alert e-mails; Message-ID is always set by delivery
+    headers = models.JSONField(_("extra e-mail headers"), default=dict, blank=True)
     related_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
     related_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)

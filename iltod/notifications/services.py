@@ -21,12 +21,15 @@ log = logging.getLogger("iltod.outbox")
 SMS_MAX_CHARS = 320
 
 
-def queue_message(*, channel, recipient, body, subject="", language="mn", related=None, dedupe_key=None, new_key=False):
+def queue_message(
+    *, channel, recipient, body, subject="", language="mn", related=None, dedupe_key=None, new_key=False, headers=None
+):
     """Add a message to the outbox inside the caller's transaction; delivery starts on commit.
 
     With ``dedupe_key``, queuing the same key again returns the existing message. ``new_key``: the
     caller knows that no message has the key yet (it names a row created in this transaction), so
     the message is written without looking first; the key still guards any later queuing.
+    ``headers``: extra e-mail headers (name → value), e.g. ``List-Unsubscribe``.
     """
     if not recipient:
         return None
@@ -37,6 +40,7 @@ def queue_message(*, channel, recipient, body, subject="", language="mn", relate
         subject=subject[:255],
         language=language,
         dedupe_key=dedupe_key,
+        headers=dict(headers or {}) if channel == OutboundMessage.Channel.EMAIL else {},
     )
     if related is not None:
         message.related_type = ContentType.objects.get_for_model(related)
@@ -67,7 +71,7 @@ def _schedule_once():
 
 
 def queue_templated(
-    *, channel, recipient, template, context, language="mn", related=None, dedupe_key=None, new_key=False
+    *, channel, recipient, template, context, language="mn", related=None, dedupe_key=None, new_key=False, headers=None
 ):
     """Render ``notifications/<template>.<channel>.txt`` (first line of e-mails is the subject)
     in the recipient's language and queue it."""
@@ -86,6 +90,7 @@ def queue_templated(
         related=related,
         dedupe_key=dedupe_key,
         new_key=new_key,
+        headers=headers,
     )
 
 
@@ -137,7 +142,7 @@ def _send(message: OutboundMessage) -> str:
             subject=message.subject,
             body=message.body,
             to=[message.recipient],
-            headers={"Message-ID": f"<{message.message_id}@iltod>"},
+            headers={**(message.headers or {}), "Message-ID": f"<{message.message_id}@iltod>"},
         )
         email.send(fail_silently=False)
         return str(message.message_id)

@@ -90,6 +90,19 @@ def unsubscribe_url(subscription: Subscription) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("results:unsubscribe", args=[token])
 
 
+def one_click_url(subscription: Subscription) -> str:
+    """Where a mail client POSTs ``List-Unsubscribe=One-Click`` (RFC 8058): no page, no button."""
+    token = signing.dumps(subscription.token, salt=UNSUBSCRIBE_SALT)
+    return settings.SITE_URL.rstrip("/") + reverse("results:one_click_unsubscribe", args=[token])
+
+
+def list_unsubscribe_headers(subscription: Subscription) -> dict[str, str]:
+    return {
+        "List-Unsubscribe": f"<{one_click_url(subscription)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def confirm_url(subscription: Subscription) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("results:confirm", args=[subscription.token])
 
@@ -363,6 +376,7 @@ def send_due(now=None) -> int:
                 language=subscription.language,
                 related=subscription,
                 dedupe_key=f"results-alert-{subscription.pk}-{now.isoformat()}",
+                headers=list_unsubscribe_headers(subscription),
             )
             sent += 1
     return sent

@@ -16,6 +16,7 @@ urlpatterns = [
     path("alerts/sent/", views.sent, name="sent"),
     path("alerts/confirm/<str:token>/", views.confirm, name="confirm"),
     path("alerts/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("alerts/one-click/<str:token>/", views.one_click_unsubscribe, name="one_click_unsubscribe"),
     path("feeds/facility/<str:code>/", reads_from_replica(alerts.FacilityFeed()), name="facility_feed"),
     path("feeds/area/<str:code>/", reads_from_replica(alerts.AreaFeed()), name="area_feed"),
     path("files/<path:name>", files.file, name="file"),  # every uploaded file, behind its guard

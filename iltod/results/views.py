@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -423,3 +424,21 @@ def unsubscribe(request, token):
     except signing.BadSignature:
         raise Http404 from None
     return render(request, "results/unsubscribe.html", {"token": token})
+
+
+@csrf_exempt  # a mail client's POST carries no CSRF token; the signed token in the address is the proof
+@require_POST
+def one_click_unsubscribe(request, token):
+    """RFC 8058 one-click unsubscribe: only the exact body ``List-Unsubscribe=One-Click`` unsubscribes
+    (a scanner following links sends GET, refused here; people use the page with the button)."""
+    from . import alerts
+
+    if request.POST.get("List-Unsubscribe") != "One-Click":
+        return HttpResponse(
+            _("This address only accepts a one-click unsubscribe."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    if alerts.unsubscribe(token) is None:
+        raise Http404
+    return HttpResponse(_("You are unsubscribed."), content_type="text/plain; charset=utf-8")
