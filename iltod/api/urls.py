@@ -61,6 +61,7 @@ urlpatterns = [
         name="statistics-organization",
     ),
     path("v1/procurement/ocds/", procurement.OcdsImportView.as_view(), name="procurement-ocds"),
+    path("v1/procurement/ocds/jobs/<str:code>/", procurement.OcdsImportJobView.as_view(), name="procurement-ocds-job"),
     path("v1/learning/", include("iltod.api.learning")),  # the learning network (its own router)
     path("v1/", include(router.urls)),
     re_path(r"^v1/", not_found),  # anything else under v1/: a 404 in the API's format

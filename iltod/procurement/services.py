@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 
 from django.apps import apps
 from django.core.cache import cache
@@ -126,17 +125,6 @@ def import_path(
         organization=organization,
     )
     return job, run_import(job, path=path, on_progress=on_progress)
-
-
-def import_bytes(data: bytes, *, name: str, organization=None) -> tuple[ImportJob, imports.ImportReport]:
-    """Import a body posted to the API (JSON): written to a temporary file, imported at once."""
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
-        handle.write(data)
-    try:
-        job = ImportJob.objects.create(filename=name, total_bytes=len(data), organization=organization)
-        return job, run_import(job, path=handle.name)
-    finally:
-        os.unlink(handle.name)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,14 +22,43 @@ def post(client, body, key=None):
     return client.post("/api/v1/procurement/ocds/", body, content_type="application/json", **headers)
 
 
-def test_a_government_key_publishes_ocds(client, personas):
-    response = post(client, package([release()]), key_for(personas, personas.education_dept))
-    assert response.status_code == 201, response.content
-    assert response.json()["releases_new"] == 1
+def job_status(client, url, key=None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+    return client.get(url, **headers)
+
+
+def test_a_government_key_publishes_ocds_through_an_import_job(client, personas, django_capture_on_commit_callbacks):
+    key = key_for(personas, personas.education_dept)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = post(client, package([release()]), key)
+    # answered before the import runs: the job is queued, nothing is stored yet
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert (body["status"], body["accepted"]) == ("queued", None)
+    assert not Release.objects.exists()
+    job = ImportJob.objects.get(code=body["job"])
+    assert (job.organization, job.filename) == (personas.education_dept, "api.json")
+    for callback in callbacks:
+        callback()  # the worker (eager here) imports it
+    done = job_status(client, body["url"], key)
+    assert done.status_code == 200
+    assert (done.json()["status"], done.json()["accepted"], done.json()["releases_new"]) == ("done", True, 1)
     assert ContractingProcess.objects.count() == 1
     # one release alone is accepted too, and seen before changes nothing
-    again = post(client, release(), key_for(personas, personas.education_dept))
-    assert (again.status_code, again.json()["releases_seen"]) == (201, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = post(client, release(), key)
+    assert again.status_code == 202
+    assert job_status(client, again.json()["url"], key).json()["releases_seen"] == 1
+
+
+def test_only_the_publishers_keys_and_the_uploader_see_a_jobs_status(client, personas):
+    key = key_for(personas, personas.education_dept)
+    url = post(client, package([release()]), key).json()["url"]
+    assert job_status(client, url, key_for(personas, personas.education_dept, ApiKey.Scope.READ)).status_code == 200
+    assert job_status(client, url, key_for(personas, personas.cso)).status_code == 404
+    assert job_status(client, url).status_code in (401, 403)
+    client.force_login(personas.officer)
+    assert job_status(client, url).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["anonymous", "read_key", "cso_key", "session"])
@@ -44,15 +73,25 @@ def test_others_cannot_publish(client, personas, who):
     response = post(client, package([release()]), key)
     assert response.status_code in (401, 403)
     assert not Release.objects.exists()
+    assert not ImportJob.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "body",
-    ['{"releases": [', "[1, 2]", '{"hello": 1}', '{"releases": [{"ocid": "x", "id": "1", "tag": ["tender"]}]}'],
-)
-def test_bad_bodies_are_a_400_with_a_report(client, personas, body):
+@pytest.mark.parametrize("body", ['{"releases": [', "[1, 2]", '{"hello": 1}', '{"releases": {"ocid": "x"}}'])
+def test_bodies_of_the_wrong_shape_are_a_400_at_once(client, personas, body):
     response = post(client, body, key_for(personas, personas.education_dept))
     assert response.status_code == 400
+    assert response.json()["error"]["message"]
+    assert not ImportJob.objects.exists()
+
+
+def test_a_release_ocds_refuses_is_reported_in_the_jobs_status(client, personas, django_capture_on_commit_callbacks):
+    key = key_for(personas, personas.education_dept)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, '{"releases": [{"ocid": "x", "id": "1", "tag": ["tender"]}]}', key)
+    assert response.status_code == 202
+    report = job_status(client, response.json()["url"], key).json()
+    assert (report["status"], report["accepted"]) == ("failed", False)
+    assert report["error_count"] >= 1 and report["errors"][0]["message"]
     assert not Release.objects.exists()
 
 

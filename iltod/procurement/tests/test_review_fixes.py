@@ -67,4 +67,4 @@ def test_a_government_key_publishes_only_its_own_purchases(client, process, pers
     assert Release.objects.count() == before
     # its own new process with its own buyer is published
     own = release("ocds-test-10", "1", buyer=("E", "MN-REG", "7777777", "Боловсролын газар"))
-    assert _post(client, personas, personas.education_dept, package([own])).status_code == 201
+    assert _post(client, personas, personas.education_dept, package([own])).status_code == 202
