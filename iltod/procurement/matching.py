@@ -3,7 +3,8 @@
 A party is known by its identifier (scheme and id, e.g. ``MN-REG`` and the state registration
 number); a party without an identifier is known by its id in the release within its publisher (the
 OCID prefix is the scheme), so two publishers using the same local id name two parties. Buyers,
-procuring entities, tenderers and award suppliers are all parties. It links to the
+procuring entities, tenderers and award suppliers are all parties. Only the Mongolian registry
+schemes link (``match``). It links to the
 organisation whose state registration number is that id, and to a facility whose registry code is
 that id or, failing that, to the one facility the organisation runs. What matches nothing waits in
 the back office's review queue (parties without an organisation), where someone links it by hand.
@@ -16,6 +17,12 @@ from django.apps import apps
 from iltod.places.models import AdminUnit, ServiceUnit
 
 from .models import Party
+
+# The identifier schemes a party links by: Mongolia's state registration number (of an
+# organisation), and Iltod's facility registry code. Any other scheme (a foreign registry, a
+# publisher's local id) links to nothing, even with an equal number.
+ORGANIZATION_SCHEME = "MN-REG"
+FACILITY_SCHEME = "MN-FACILITY"
 
 
 def publisher(data: dict) -> str:
@@ -130,16 +137,21 @@ class Places:
 
 
 def match(parties: list[Party]) -> int:
-    """Link parties by identifier: organisation by state registration number, facility by
-    registry code or as the organisation's only facility. Returns how many were linked."""
+    """Link parties by identifier: an ``MN-REG`` one to the organisation with that state registration
+    number (and the one facility it runs), an ``MN-FACILITY`` one to the facility with that registry
+    code (and the organisation running it). Returns how many were linked."""
     Organization = apps.get_model("organizations", "Organization")
-    ids = {p.identifier for p in parties}
-    orgs = {o.registration_number: o for o in Organization.objects.filter(registration_number__in=ids)}
-    facilities = {f.registry_code: f for f in ServiceUnit.objects.filter(registry_code__in=ids)}
+    by_number = {p.identifier for p in parties if p.scheme == ORGANIZATION_SCHEME}
+    by_code = {p.identifier for p in parties if p.scheme == FACILITY_SCHEME}
+    orgs = {o.registration_number: o for o in Organization.objects.filter(registration_number__in=by_number)}
+    facilities = {f.registry_code: f for f in ServiceUnit.objects.filter(registry_code__in=by_code)}
     linked = []
     for party in parties:
-        facility = facilities.get(party.identifier)
-        org = orgs.get(party.identifier) or (facility.operator if facility and facility.operator_id else None)
+        facility = facilities.get(party.identifier) if party.scheme == FACILITY_SCHEME else None
+        if party.scheme == ORGANIZATION_SCHEME:
+            org = orgs.get(party.identifier)
+        else:
+            org = facility.operator if facility and facility.operator_id else None
         if org is None:
             continue
         if facility is None:

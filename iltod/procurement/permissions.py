@@ -181,14 +181,14 @@ def foreign_ocids(organization, data: dict) -> list[str]:
     """The OCIDs an organisation's key may not publish: processes whose buyer is another
     organisation in Iltod, known already or named by the release's buyer identifier. A body
     publishes its own purchases; the back office imports anyone's."""
-    from .matching import identity
+    from .matching import ORGANIZATION_SCHEME, identity
 
     Organization = apps.get_model("organizations", "Organization")
-    by_ocid: dict[str, set[str]] = {}
+    by_ocid: dict[str, set[tuple[str, str]]] = {}
     for item in _releases_in(data):
         ocid = str(item.get("ocid") or "")
         found = identity(item, item.get("buyer"))
-        by_ocid.setdefault(ocid, set()).update({found[1]} if found else set())
+        by_ocid.setdefault(ocid, set()).update({found[:2]} if found else set())
     if not by_ocid:
         return []
     refused = set(
@@ -196,16 +196,19 @@ def foreign_ocids(organization, data: dict) -> list[str]:
         .exclude(buyer__organization=organization)
         .values_list("ocid", flat=True)
     )
-    identifiers = {i for ids in by_ocid.values() for i in ids}
+    identifiers = {i for ids in by_ocid.values() for _s, i in ids}
     if identifiers:
-        others = set(
-            Organization.objects.filter(registration_number__in=identifiers)
+        # a state registration number only under its own scheme; a known party by its whole identity
+        numbers = {i for ids in by_ocid.values() for s, i in ids if s == ORGANIZATION_SCHEME}
+        others = {
+            (ORGANIZATION_SCHEME, number)
+            for number in Organization.objects.filter(registration_number__in=numbers)
             .exclude(pk=organization.pk)
             .values_list("registration_number", flat=True)
-        ) | set(
+        } | set(
             Party.objects.filter(identifier__in=identifiers, organization__isnull=False)
             .exclude(organization=organization)
-            .values_list("identifier", flat=True)
+            .values_list("scheme", "identifier")
         )
         refused |= {ocid for ocid, ids in by_ocid.items() if ids & others}
     return sorted(refused)
