@@ -288,3 +288,36 @@ def test_a_download_above_the_limit_says_so_instead_of_cutting_the_file(client, 
     narrower = client.get(reverse("disclosure:values_export"), {"period": "2025", "facility": personas.clinic.code})
     assert narrower.status_code == 200 and narrower["Content-Type"].startswith("text/csv")
     assert client.get(reverse("disclosure:values_export") + "?mine=1").status_code == 302  # to the login page
+
+
+def test_a_values_history_and_checks_are_paginated_each_on_its_own(client, personas, published):
+    from iltod.disclosure.models import FacilityValueChange
+
+    start = NOW - datetime.timedelta(days=200)
+    FacilityValueChange.objects.bulk_create(
+        FacilityValueChange(
+            value=published, new_value=7000 + i, source="form", changed_at=start + datetime.timedelta(days=i)
+        )
+        for i in range(60)
+    )
+    ValueCheck.objects.bulk_create(
+        ValueCheck(
+            value=published,
+            verdict="dispute",
+            comment=f"check-{i:02}",
+            moderation=ValueCheck.Moderation.PUBLISHED,
+            created_at=start + datetime.timedelta(days=i),
+        )
+        for i in range(55)
+    )
+    url = reverse("disclosure:facility_value", args=[published.code])
+    first = client.get(url).content.decode()
+    assert ">7059<" in first and ">7000<" not in first
+    assert "check-54" in first and "check-00" not in first
+    assert "?checks=2" in first and "?history=2" in first
+    second = client.get(url, {"checks": "2"}).content.decode()
+    assert "check-00" in second and "check-54" not in second
+    assert ">7059<" in second  # the history stays on its first page
+    assert "?checks=2&amp;history=2" in second  # the other list's page is kept in the links
+    older = client.get(url, {"history": "2", "checks": "2"}).content.decode()
+    assert ">7000<" in older and "check-00" in older

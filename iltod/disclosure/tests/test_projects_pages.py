@@ -201,3 +201,25 @@ def test_the_back_office_does_not_name_who_submitted_a_report(client, personas, 
     client.post(url, {"project": money.project.pk, "visited_on": "2025-06-02", "progress_seen": 50, "rating": 3})
     report.refresh_from_db()
     assert report.submitted_by == personas.citizen
+
+
+def test_a_projects_reports_are_paginated_and_rated_over_all_of_them(client, personas, money):  # noqa: F811
+    import datetime
+
+    MonitoringReport.objects.bulk_create(
+        MonitoringReport(
+            project=money.project,
+            visited_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=i),
+            progress_seen=10,
+            rating=5 if i < 5 else 3,  # the five oldest rated 5, the fifty newer 3
+            comment=f"report-{i:02}",
+            moderation=MonitoringReport.Moderation.PUBLISHED,
+        )
+        for i in range(55)
+    )
+    url = money.project.get_absolute_url()
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "report-54" in first and "report-04" not in first and "?page=2" in first
+    assert "3.2 of 5, from 55 reports" in first  # (5*5 + 50*3) / 55
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert "report-04" in second and "report-54" not in second

@@ -40,6 +40,7 @@ from ..permissions import can_moderate_checks, can_publish_values, moderated_fac
 from ..services import facility_data as services
 
 PER_PAGE = 25
+HISTORY_PER_PAGE = 50  # a value's checks and changes, a project's reports
 EXPORT_LIMIT = 200_000
 PROGRESS_TTL = 3600
 
@@ -183,6 +184,15 @@ def _limited(request) -> bool:
     )
 
 
+def _paged(request, queryset, param: str, per_page: int = HISTORY_PER_PAGE):
+    """One page of a list read from ``?<param>=``, with the page's other GET parameters (the
+    other list's page, the campaign) to keep in its links."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get(param))
+    others = request.GET.copy()
+    others.pop(param, None)
+    return page, others.urlencode()
+
+
 def value_detail(request, code):
     """One value: its history, the published checks, and the form to confirm or dispute it."""
     value = _public_value(code)
@@ -216,12 +226,16 @@ def value_detail(request, code):
                 else:
                     messages.success(request, _("Thank you. Your check will be public once it is moderated."))
                 return redirect("disclosure:facility_value", code=value.code)
-    checks = (
+    checks, checks_query = _paged(
+        request,
         value.checks.filter(moderation=ValueCheck.Moderation.PUBLISHED)
         .select_related("feedback")
-        .order_by("-created_at")[:50]
+        .order_by("-created_at", "-id"),
+        "checks",
     )
-    history = value.changes.select_related("organization").order_by("-changed_at", "-id")[:50]
+    history, history_query = _paged(
+        request, value.changes.select_related("organization").order_by("-changed_at", "-id"), "history"
+    )
     can_publish = can_publish_values(request.user, value.facility) if request.user.is_authenticated else False
     disputes = []
     if can_publish:  # the publisher sees every open dispute, moderated or not, to answer it
@@ -236,7 +250,9 @@ def value_detail(request, code):
             "display": value.indicator.display(value.value),
             "form": form,
             "checks": checks,
+            "checks_query": checks_query,
             "history": history,
+            "history_query": history_query,
             "can_publish": can_publish,
             "disputes": disputes,
             "correction": CorrectionForm() if can_publish else None,

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -41,6 +41,7 @@ from ..models import LdfProject, MonitoringReport
 from ..services import projects as services
 
 PER_PAGE = 25
+REPORTS_PER_PAGE = 50  # a project's published reports, a page of its timeline
 PROJECT_RELATED = ("admin_unit__parent", "contractor")
 
 
@@ -151,7 +152,11 @@ def _timeline(project: LdfProject, reports) -> list[dict]:
 
 def project_detail(request, code):
     project = _project(code)
-    reports = list(project.reports.public().select_related("feedback").order_by("-visited_on")[:50])
+    public_reports = project.reports.public()
+    reports = Paginator(
+        public_reports.select_related("feedback").order_by("-visited_on", "-id"), REPORTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    rating = public_reports.aggregate(average=Avg("rating"), count=Count("pk"))
     can_manage = (
         permissions.can_manage_ldf_projects(request.user, project.admin_unit)
         if request.user.is_authenticated
@@ -162,7 +167,7 @@ def project_detail(request, code):
     context = {
         "project": project,
         "reports": reports,
-        "timeline": _timeline(project, reports),
+        "timeline": _timeline(project, reports.object_list),
         "map": project_map(_map_area(project.admin_unit), [project]),
         "can_manage": can_manage,
         "can_moderate": can_moderate,
@@ -170,15 +175,10 @@ def project_detail(request, code):
         "progress_form": ProgressForm(instance=project) if can_manage else None,
         "milestone_form": MilestoneForm() if can_manage else None,
         "moderation_form": ModerationForm() if can_moderate else None,
-        "average_rating": _average_rating(reports),
+        "average_rating": rating["average"],
+        "rated_reports": rating["count"],
     }
     return render(request, "disclosure/projects/detail.html", context)
-
-
-def _average_rating(reports) -> float | None:
-    """The mean of the citizens' ratings (1–5), from the ratings themselves, not from shares."""
-    ratings = [r.rating for r in reports]
-    return sum(ratings) / len(ratings) if ratings else None
 
 
 def project_report(request, code):
