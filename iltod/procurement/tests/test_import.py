@@ -163,10 +163,21 @@ def test_errors_are_translated(tmp_path, settings):
 
 def test_the_command_imports_with_a_report(tmp_path, capsys):
     path = write(tmp_path, package(two_releases()))
-    call_command("import_ocds", path, "--no-progress")
+    with translation.override("en"):
+        call_command("import_ocds", path, "--no-progress")
     assert "2 new" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("import_ocds", write(tmp_path, b"{", "bad.json"), "--no-progress")
+
+
+def test_the_commands_messages_are_in_the_active_language(tmp_path, capsys):
+    with translation.override("mn"):
+        call_command("import_ocds", write(tmp_path, package(two_releases())), "--no-progress")
+        assert "2 шинэ" in capsys.readouterr().out
+        with pytest.raises(CommandError, match="алдаа: энэ файлаас юу ч хадгалсангүй"):
+            call_command("import_ocds", write(tmp_path, b"{", "bad.json"), "--no-progress")
+        with pytest.raises(CommandError, match="ийм файл алга"):
+            call_command("import_ocds", str(tmp_path / "missing.json"), "--no-progress")
 
 
 def test_a_spreadsheet_in_the_flattened_layout(tmp_path):

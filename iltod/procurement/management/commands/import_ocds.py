@@ -4,6 +4,7 @@ import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from iltod.procurement import services
 
@@ -18,16 +19,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = options["path"]
         if not os.path.isfile(path):
-            raise CommandError(f"No such file: {path}")
+            raise CommandError(_("%(path)s: no such file.") % {"path": path})
         total = os.path.getsize(path) or 1
         show = not options["no_progress"] and options["verbosity"] > 0
 
         def progress(bytes_read, releases):
             if show:
                 done = min(40, bytes_read * 40 // total)
-                sys.stderr.write(
-                    f"\r[{'#' * done}{'.' * (40 - done)}] {bytes_read * 100 // total:3d} % {releases} releases"
-                )
+                read = _("%(n)s releases read") % {"n": releases}
+                sys.stderr.write(f"\r[{'#' * done}{'.' * (40 - done)}] {bytes_read * 100 // total:3d} % {read}")
                 sys.stderr.flush()
 
         _job, report = services.import_path(path, on_progress=progress)
@@ -37,10 +37,13 @@ class Command(BaseCommand):
             where = " ".join(part for part in (error["ocid"], error["release"], error["path"]) if part)
             self.stderr.write(f"{where}: {error['message']}" if where else error["message"])
         if not report.ok:
-            raise CommandError(f"{report.error_count} errors: nothing from this file was stored.")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{report.releases_read} releases read, {report.releases_new} new, {report.releases_seen} seen before; "
-                f"{report.processes} processes compiled."
+            raise CommandError(
+                _("%(count)d errors: nothing from this file was stored.") % {"count": report.error_count}
             )
-        )
+        summary = _("%(read)d releases read, %(new)d new, %(seen)d seen before; %(processes)d processes compiled.") % {
+            "read": report.releases_read,
+            "new": report.releases_new,
+            "seen": report.releases_seen,
+            "processes": report.processes,
+        }
+        self.stdout.write(self.style.SUCCESS(summary))
