@@ -4,6 +4,7 @@ A network administrator (Capability.MANAGE_NETWORK in a network) manages that ne
 subnetworks and its member networks; a member organisation's people with
 Capability.EDIT_PROFILE fill in its profile."""
 
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from iltod.accounts.capabilities import Capability
@@ -24,10 +25,15 @@ def networks_under(network_ids, *, active_only: bool = False) -> set[int]:
     frontier = set(network_ids)
     while frontier:
         seen |= frontier
+        # a removed subnetwork (or, for the public, a suspended one) is no longer below its parent
+        condition = Q(left_on__isnull=False)
+        if active_only:
+            condition |= Q(suspended_on__isnull=False)
+        set_apart = NetworkMembership.objects.filter(condition)
         children = set(
-            Organization.objects.filter(parent_id__in=frontier, kind=Organization.Kind.NETWORK).values_list(
-                "pk", flat=True
-            )
+            Organization.objects.filter(parent_id__in=frontier, kind=Organization.Kind.NETWORK)
+            .exclude(Exists(set_apart.filter(network_id=OuterRef("parent_id"), member_id=OuterRef("pk"))))
+            .values_list("pk", flat=True)
         )
         member_networks = set(
             memberships.filter(network_id__in=frontier, member__kind=Organization.Kind.NETWORK).values_list(

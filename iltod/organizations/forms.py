@@ -60,11 +60,24 @@ class NetworkMemberSearchForm(forms.Form):
     )
 
 
-class NetworkMemberAddForm(forms.Form):
+class MembershipReasonForm(forms.Form):
+    """Adding, suspending, reinstating or removing a member or a subnetwork: the reason is kept in
+    the membership's history."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give a reason.")},  # blank or only spaces
+    )
+
+
+class NetworkMemberAddForm(MembershipReasonForm):
     """Add one organisation, named by its public code, to ``network``."""
 
     member = forms.CharField(max_length=12)
     is_focal_point = forms.BooleanField(label=_("focal point"), required=False)
+    field_order = ["member", "is_focal_point", "reason"]
 
     def __init__(self, *args, network, **kwargs):
         self.network = network

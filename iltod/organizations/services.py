@@ -157,6 +157,18 @@ def create_subnetwork(
     return subnetwork
 
 
+@transaction.atomic
+def subnetwork_membership(*, network: Organization, subnetwork: Organization) -> NetworkMembership:
+    """The row that keeps a subnetwork's standing in its parent network (suspended, removed) and its
+    history, the same as a member's; made the first time the administrator changes it."""
+    if subnetwork.parent_id != network.pk or subnetwork.kind != Organization.Kind.NETWORK:
+        raise ValueError("not a subnetwork of this network")
+    membership, _created = NetworkMembership.objects.select_for_update().get_or_create(
+        network=network, member=subnetwork, defaults={"joined_on": timezone.localdate(subnetwork.created_at)}
+    )
+    return membership
+
+
 def _record_change(membership, kind, actor, reason):
     NetworkMembershipChange.objects.create(
         membership=membership,

@@ -13,7 +13,13 @@ from iltod.accounts.services import revoke_membership
 from iltod.core.panels import render_panels
 from iltod.places.models import AdminUnit
 
-from .forms import MemberForm, NetworkMemberAddForm, NetworkMemberSearchForm, OrganizationSearchForm
+from .forms import (
+    MemberForm,
+    MembershipReasonForm,
+    NetworkMemberAddForm,
+    NetworkMemberSearchForm,
+    OrganizationSearchForm,
+)
 from .models import NetworkMembership, Organization
 from .permissions import get_network_for_management, get_organization_for_member_management, grantable_roles
 from .services import add_member, add_network_member, remove_network_member
@@ -199,6 +205,7 @@ def network_member_add(request, code):
         network=network,
         member=member,
         is_focal_point=form.cleaned_data["is_focal_point"],
+        reason=form.cleaned_data["reason"],
         request=request,
     )
     messages.success(request, _("%(name)s is now a member of the network.") % {"name": member.name})
@@ -212,6 +219,13 @@ def network_member_remove(request, code, member_code):
     membership = get_object_or_404(
         network.network_memberships.current().select_related("member", "network"), member__code=member_code
     )
-    remove_network_member(actor=request.user, membership=membership, request=request)
+    form = MembershipReasonForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("reason", []):
+            messages.error(request, error)
+        return redirect("organizations:network_members", code=network.code)
+    remove_network_member(
+        actor=request.user, membership=membership, reason=form.cleaned_data["reason"], request=request
+    )
     messages.success(request, _("%(name)s is no longer a member of the network.") % {"name": membership.member.name})
     return redirect("organizations:network_members", code=network.code)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from iltod.organizations.forms import MembershipReasonForm
 from iltod.organizations.models import Organization
 from iltod.places.models import AdminUnit, Sector
 
@@ -41,16 +42,7 @@ class DirectoryForm(forms.Form):
         self.fields["subnetwork"].queryset = subnetworks
 
 
-class ReasonForm(forms.Form):
-    """Suspending, reinstating or removing a member: the reason is kept in its history."""
-
-    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give a reason."), code="required")
-        return reason
+ReasonForm = MembershipReasonForm  # one rule for a membership change's reason, on both pages
 
 
 class SubnetworkForm(forms.Form):

@@ -4,6 +4,7 @@ subnetworks."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,12 +15,13 @@ from iltod.organizations.services import (
     create_subnetwork,
     reinstate_network_member,
     remove_network_member,
+    subnetwork_membership,
     suspend_network_member,
 )
 
 from ..forms.members import DirectoryForm, ReasonForm, SubnetworkForm
 from ..permissions import can_manage_network, get_network_to_manage
-from ..services.members import directory, management_rows, subnetworks_of
+from ..services.members import directory, management_rows, subnetwork_rows, subnetworks_of
 
 PER_PAGE = 30
 
@@ -99,7 +101,7 @@ def members_manage(request, code):
             "page": page,
             "reason_form": ReasonForm(),
             "subnetwork_form": SubnetworkForm(),
-            "subnetworks": subnetworks_of(network),
+            "subnetworks": subnetwork_rows(network),
         },
     )
 
@@ -118,17 +120,25 @@ def member_change(request, code, member_code, action):
     if action not in ACTIONS:
         return redirect("learning:members_manage", code=network.code)
     service, allowed = ACTIONS[action]
-    membership = get_object_or_404(
-        NetworkMembership.objects.select_related("member", "network"), network=network, member__code=member_code
+    membership = (
+        NetworkMembership.objects.select_related("member", "network")
+        .filter(network=network, member__code=member_code)
+        .first()
     )
+    subnetwork = None
+    if membership is None:  # a subnetwork never changed before: in good standing, no row yet
+        subnetwork = get_object_or_404(subnetworks_of(network), code=member_code)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("reason", []):
             messages.error(request, error)
-    elif not allowed(membership):
+    elif not allowed(membership or NetworkMembership(network=network, member=subnetwork)):
         messages.error(request, _("This change does not apply to the membership as it is now."))
     else:
-        service(actor=request.user, membership=membership, reason=form.cleaned_data["reason"], request=request)
+        with transaction.atomic():
+            if membership is None:  # the row that keeps the subnetwork's standing and history
+                membership = subnetwork_membership(network=network, subnetwork=subnetwork)
+            service(actor=request.user, membership=membership, reason=form.cleaned_data["reason"], request=request)
         messages.success(request, _("The membership of %(name)s was changed.") % {"name": membership.member.name})
     return redirect("learning:members_manage", code=network.code)
 

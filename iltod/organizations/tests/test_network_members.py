@@ -6,7 +6,7 @@ from django.urls import reverse
 from iltod.accounts.capabilities import Role
 from iltod.accounts.models import AuditEvent
 from iltod.core.testing import make_org
-from iltod.organizations.models import NetworkMembership, Organization
+from iltod.organizations.models import NetworkMembership, NetworkMembershipChange, Organization
 
 NOT_ALLOWED = [
     "citizen",
@@ -84,7 +84,9 @@ def test_searching_offers_organisations_that_are_not_members_yet(client, persona
 
 def test_adding_an_organisation_makes_it_a_member_and_is_audited(client, personas, newcomer):
     client.force_login(personas.network_admin)
-    response = client.post(add_url(personas.network), {"member": newcomer.code, "is_focal_point": "on"})
+    response = client.post(
+        add_url(personas.network), {"member": newcomer.code, "is_focal_point": "on", "reason": "Шалтгаан"}
+    )
     assert response.status_code == 302
     assert current_members(personas.network) == {personas.cso.pk, newcomer.pk}
     membership = NetworkMembership.objects.get(network=personas.network, member=newcomer)
@@ -98,7 +100,7 @@ def test_adding_an_organisation_makes_it_a_member_and_is_audited(client, persona
 
 def test_removing_a_member_ends_its_membership_keeps_the_row_and_is_audited(client, personas):
     client.force_login(personas.network_admin)
-    response = client.post(remove_url(personas.network, personas.cso))
+    response = client.post(remove_url(personas.network, personas.cso), {"reason": "Шалтгаан"})
     assert response.status_code == 302
     assert current_members(personas.network) == set()
     membership = NetworkMembership.objects.get(network=personas.network, member=personas.cso)
@@ -110,8 +112,8 @@ def test_removing_a_member_ends_its_membership_keeps_the_row_and_is_audited(clie
 
 def test_an_organisation_that_left_can_join_again(client, personas):
     client.force_login(personas.network_admin)
-    client.post(remove_url(personas.network, personas.cso))
-    client.post(add_url(personas.network), {"member": personas.cso.code})
+    client.post(remove_url(personas.network, personas.cso), {"reason": "Шалтгаан"})
+    client.post(add_url(personas.network), {"member": personas.cso.code, "reason": "Шалтгаан"})
     membership = NetworkMembership.objects.get(network=personas.network, member=personas.cso)
     assert membership.left_on is None
     assert AuditEvent.objects.filter(action="network.member_added").get().data["previous"]["left_on"]
@@ -196,3 +198,28 @@ def test_an_organisation_without_a_public_profile_is_neither_offered_nor_added(c
     assert list(client.get(page_url(personas.network), {"q": "khovsgol"}).context["candidates"]) == []
     assert client.post(add_url(personas.network), {"member": newcomer.code}).status_code == 400
     assert current_members(personas.network) == {personas.cso.pk}
+
+
+def test_adding_and_removing_a_member_need_a_reason_kept_in_its_history(client, personas, newcomer):
+    client.force_login(personas.network_admin)
+    refused = client.post(
+        add_url(personas.network), {"member": newcomer.code, "reason": " "}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert refused.status_code == 400
+    assert "Give a reason." in refused.content.decode()
+    assert newcomer.pk not in current_members(personas.network)
+
+    client.post(add_url(personas.network), {"member": newcomer.code, "reason": "Гишүүнээр элсэх хүсэлт гаргасан"})
+    assert newcomer.pk in current_members(personas.network)
+
+    kept = client.post(remove_url(personas.network, newcomer), {"reason": ""}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Give a reason." in kept.content.decode()
+    assert newcomer.pk in current_members(personas.network)
+
+    client.post(remove_url(personas.network, newcomer), {"reason": "Үйл ажиллагаагаа зогсоосон"})
+    assert newcomer.pk not in current_members(personas.network)
+    changes = NetworkMembershipChange.objects.filter(membership__member=newcomer).order_by("pk")
+    assert list(changes.values_list("kind", "reason")) == [
+        ("added", "Гишүүнээр элсэх хүсэлт гаргасан"),
+        ("removed", "Үйл ажиллагаагаа зогсоосон"),
+    ]
