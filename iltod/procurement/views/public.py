@@ -18,6 +18,7 @@ from .. import forms, permissions, timeline
 from ..models import ContractingProcess, Flag, MonitoringCase, Party, ProcessFeedback, SkippedCheck
 
 PER_PAGE = 25
+MAIN_CURRENCY = "MNT"  # amounts are summed and filtered in tögrög; other currencies apart
 EXPORT_LIMIT = 10_000
 LIST_RELATED = ("buyer", "aimag", "sector")
 
@@ -76,10 +77,11 @@ def search_processes(data) -> tuple[forms.SearchForm, object]:
             processes = processes.filter(status=d["status"])
         if d["year"]:
             processes = processes.filter(year=d["year"])
+        # the amounts are in tögrög: a process in another currency cannot be compared with them
         if d["min_amount"] is not None:
-            processes = processes.filter(tender_value__gte=d["min_amount"])
+            processes = processes.filter(currency=MAIN_CURRENCY, tender_value__gte=d["min_amount"])
         if d["max_amount"] is not None:
-            processes = processes.filter(tender_value__lte=d["max_amount"])
+            processes = processes.filter(currency=MAIN_CURRENCY, tender_value__lte=d["max_amount"])
         if d["flag"]:
             processes = processes.filter(Exists(Flag.objects.filter(process=OuterRef("pk"), code=d["flag"])))
         if d["skipped"]:
@@ -184,11 +186,29 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return numerator * 100 / denominator if denominator else None
 
 
+def amounts(processes, **sums) -> tuple[dict, list[dict]]:
+    """Sums of amounts in tögrög, and the same sums per other currency (each with its code; an
+    amount whose currency is not given is listed apart, with an empty code)."""
+    mnt = Q(currency=MAIN_CURRENCY)
+    main = processes.aggregate(**{name: Sum(field, filter=mnt) for name, field in sums.items()})
+    others = [
+        row
+        for row in processes.exclude(mnt)
+        .values("currency")
+        .annotate(**{name: Sum(field) for name, field in sums.items()})
+        .order_by("currency")
+        if any(row[name] is not None for name in sums)
+    ]
+    return main, others
+
+
 def party_profile(party: Party) -> dict:
     """Volumes, methods, the share of processes with a red flag (against peers: buyers linked to
     organisations of the same kind and sector), monitoring cases and their outcomes."""
     bought = ContractingProcess.objects.filter(buyer=party)
-    totals = bought.aggregate(count=Count("pk"), value=Sum("tender_value"), awarded=Sum("awarded_amount"))
+    totals = bought.aggregate(count=Count("pk"))
+    in_mnt, bought_other = amounts(bought, value="tender_value", awarded="awarded_amount")
+    totals.update(in_mnt)
     methods = list(bought.values("method").annotate(count=Count("pk")).order_by("-count"))
     method_labels = dict(ContractingProcess.Method.choices)
     for row in methods:
@@ -206,7 +226,9 @@ def party_profile(party: Party) -> dict:
         peer_flagged = peer_processes.filter(Exists(Flag.objects.filter(process=OuterRef("pk")))).count()
         peers = {"count": peer_count, "flagged": peer_flagged, "percent": _rate(peer_flagged, peer_count)}
     supplied = ContractingProcess.objects.filter(suppliers=party)
-    supplied_totals = supplied.aggregate(count=Count("pk"), awarded=Sum("awarded_amount"))
+    supplied_totals = supplied.aggregate(count=Count("pk"))
+    in_mnt, supplied_other = amounts(supplied, awarded="awarded_amount")
+    supplied_totals.update(in_mnt)
     cases = MonitoringCase.objects.public().filter(Q(process__buyer=party) | Q(process__suppliers=party)).distinct()
     closed = cases.filter(state=MonitoringCase.State.CLOSED)
     outcomes = {row["outcome"]: row["count"] for row in closed.values("outcome").annotate(count=Count("pk"))}
@@ -214,11 +236,13 @@ def party_profile(party: Party) -> dict:
     texts = explanations({f.code for f in party_flags})
     return {
         "bought": totals,
+        "bought_other": bought_other,
         "methods": methods,
         "flagged": flagged,
         "flag_percent": _rate(flagged, totals["count"]),
         "peers": peers,
         "supplied": supplied_totals,
+        "supplied_other": supplied_other,
         "cases": list(cases.select_related("process", "organization")[:20]),
         "closed": closed.count(),
         "fixed": outcomes.get(MonitoringCase.Outcome.SUCCESS, 0),
