@@ -210,6 +210,8 @@ class FlagSettingsAdmin(admin.ModelAdmin):
         return render(request, "admin/procurement/flagsettings/import.html", context)
 
     def export_view(self, request, object_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         settings_obj = get_object_or_404(FlagSettings, pk=object_id)
         response = HttpResponse(settings_obj.ini, content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="settings.ini"'
