@@ -139,6 +139,10 @@ def training_detail(request, code):
         "manager": manager,
         "trained": training.participations.trained().count(),
         "registered": training.participations.count(),
+        # workshop documentation and other published library items tied to the training
+        "documents": training.library_items.filter(published__isnull=False)
+        .select_related("published")
+        .order_by("-published__published_at", "-pk"),
     }
     if manager:
         context["participations"] = training.participations.select_related(
