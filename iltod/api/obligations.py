@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from iltod.disclosure.models import ComplianceSummary, Disclosure, DisclosureReq
 from iltod.disclosure.opendata import get_dataset
 from iltod.disclosure.permissions import can_publish_for, public_disclosures
 from iltod.disclosure.services import obligations as services
+from iltod.organizations.models import Organization
 
 from .access import Principal
 from .fields import CODE_PATTERN
@@ -96,6 +97,24 @@ class PublishSerializer(serializers.Serializer):
             message = _("Say which period of the dataset holds the data.")
             raise serializers.ValidationError({"dataset_period": [message]})
         return data
+
+
+class EventSerializer(serializers.Serializer):
+    requirement = serializers.CharField(max_length=64, help_text="The code of a requirement per event.")
+    organization = serializers.RegexField(CODE_PATTERN, max_length=12, help_text="The body's public code.")
+    event_date = serializers.DateField()
+    description = serializers.CharField(max_length=255, help_text="What happened.")
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True)
+
+    def validate_requirement(self, code):
+        requirement = (
+            DisclosureRequirement.objects.active()
+            .filter(code=code, frequency=DisclosureRequirement.Frequency.PER_EVENT)
+            .first()
+        )
+        if requirement is None:
+            raise serializers.ValidationError(_("No active requirement per event has this code."))
+        return requirement
 
 
 class ExplainSerializer(serializers.Serializer):
@@ -206,6 +225,46 @@ class DisclosureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         except ValidationError as error:
             raise exceptions.ValidationError({"non_field_errors": error.messages}) from None
         return self._done(disclosure)
+
+    @extend_schema(
+        summary="Record an event a requirement per event covers (it becomes a disclosure due)",
+        tags=["disclosure"],
+        request=EventSerializer,
+        responses={201: DisclosureSerializer},
+    )
+    @action(detail=False, methods=["post"], permission_classes=[KnownCaller])
+    def events(self, request):
+        """As the publisher's page "record an event": a transaction above a requirement's threshold
+        becomes an item due ``deadline_days`` after it, for the body named."""
+        principal = Principal.from_request(request)
+        if principal is None:
+            raise exceptions.NotAuthenticated()
+        serializer = EventSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        organization = Organization.objects.filter(is_active=True, code__iexact=data["organization"]).first()
+        if organization is None or not can_publish_for(principal.actor, organization.pk):
+            key = principal.api_key
+            if key is not None and organization is not None and key.organization_id == organization.pk:
+                raise exceptions.PermissionDenied(READ_ONLY_KEY)
+            raise Http404
+        try:
+            disclosure = services.record_event(
+                data["requirement"],
+                organization,
+                actor=principal.actor,
+                event_date=data["event_date"],
+                description=data["description"],
+                amount=data.get("amount"),
+            )
+        except ValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            raise exceptions.ValidationError(detail) from None
+        disclosure = Disclosure.objects.select_related("requirement", "organization", "aimag", "sector").get(
+            pk=disclosure.pk
+        )
+        data = DisclosureSerializer(disclosure, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Explain a late or missing disclosure (public)",

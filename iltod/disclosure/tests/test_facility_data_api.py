@@ -102,3 +102,52 @@ def test_anonymous_and_other_personas_cannot_publish(client, personas):
 def test_the_endpoints_are_in_the_openapi_schema(client, db):
     schema = client.get(reverse("api:schema")).content.decode()
     assert "/api/v1/facility-values/publish/" in schema and "/api/v1/facility-indicators/" in schema
+
+
+def test_a_period_filter_that_is_not_a_period_is_a_translated_400(client, personas):
+    response = client.get("/api/v1/facility-values/", {"period": "zzz"}, HTTP_ACCEPT_LANGUAGE="mn")
+    assert response.status_code == 400
+    assert "хугацаа биш байна" in str(response.json()["error"]["fields"]["period"])
+    assert client.get("/api/v1/facility-values/", {"period": "2025-q3"}).status_code == 200
+
+
+def _disputed(personas):
+    services.publish_values(personas.school, "2025", {"pupils": "300"}, actor=personas.provider)
+    value = FacilityValue.objects.get(indicator__code="pupils")
+    services.check_value(value, verdict="dispute", observed_value=250, user=personas.citizen)
+    return value
+
+
+def test_a_publishers_write_key_corrects_a_disputed_value_and_others_cannot(client, personas):
+    value = _disputed(personas)
+    url = f"/api/v1/facility-values/{value.code}/correct/"
+    read = key_for(personas, personas.school_org, write=False)
+    other = key_for(personas, personas.other_dept, write=True)
+    assert client.post(url, {"value": "250"}, content_type="application/json").status_code in (401, 403)
+    assert client.post(url, {"value": "250"}, content_type="application/json", **read).status_code == 403
+    assert client.post(url, {"value": "250"}, content_type="application/json", **other).status_code == 404
+    write = key_for(personas, personas.school_org, write=True)
+    bad = client.post(url, {"value": "-3"}, content_type="application/json", **write)
+    assert bad.status_code == 400 and "value" in bad.json()["error"]["fields"]
+    assert FacilityValue.objects.get(pk=value.pk).value == 300
+    response = client.post(url, {"value": "250"}, content_type="application/json", **write)
+    assert response.status_code == 200, response.content
+    assert response.json()["value"].startswith("250") and response.json()["open_disputes"] == 0
+    value.refresh_from_db()
+    assert value.value == 250 and value.checks.get().outcome == "corrected"
+    assert value.changes.order_by("-changed_at", "-id").first().source == "correction"
+
+
+def test_anyone_reads_a_values_history_and_published_checks_without_identities(client, personas):
+    value = _disputed(personas)
+    services.correct_value(value, "250", actor=personas.provider)
+    history = client.get(f"/api/v1/facility-values/{value.code}/history/").json()
+    assert [row["new_value"][:3] for row in history["results"]] == ["250", "300"]
+    assert history["results"][0]["source"] == "correction"
+    assert client.get(f"/api/v1/facility-values/{value.code}/checks/").json()["count"] == 0  # not moderated yet
+    value.checks.update(moderation="published")
+    checks = client.get(f"/api/v1/facility-values/{value.code}/checks/").json()
+    assert checks["count"] == 1 and checks["results"][0]["verdict"] == "dispute"
+    text = str(checks) + str(history)
+    assert personas.citizen.email not in text and "checked_by" not in text and "changed_by" not in text
+    assert client.get("/api/v1/facility-values/NOPE1234/history/").status_code == 404

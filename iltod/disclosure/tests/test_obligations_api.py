@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from iltod.accounts.audit import AuditAction
 from iltod.accounts.models import ApiKey, AuditEvent
 from iltod.accounts.services import create_api_key
 from iltod.core.testing.files import pdf_bytes
@@ -164,3 +165,67 @@ def test_lists_keep_their_query_count(client, world, django_assert_max_num_queri
         client.get("/api/v1/disclosure-compliance/")
     with django_assert_max_num_queries(6):
         client.get("/api/v1/disclosure-requirements/")
+
+
+def test_a_bodys_write_key_records_an_event_and_others_cannot(client, world):
+    make_requirement(
+        code="large-transactions",
+        frequency="per_event",
+        threshold=5_000_000,
+        deadline_days=7,
+        title_en="Large transactions",
+    )
+    url = "/api/v1/disclosures/events/"
+    body = {
+        "requirement": "large-transactions",
+        "organization": world.school_org.code,
+        "event_date": "2026-02-02",
+        "description": "Халаалтын зуух худалдан авсан",
+        "amount": "12000000",
+    }
+    assert client.post(url, body, content_type="application/json").status_code in (401, 403)
+    assert client.post(url, body, content_type="application/json", **world.keys["school_read"]).status_code == 403
+    assert client.post(url, body, content_type="application/json", **world.keys["dept_write"]).status_code == 404
+    client.force_login(world.citizen)
+    assert client.post(url, body, content_type="application/json").status_code == 404
+    client.logout()
+    assert not Disclosure.objects.filter(requirement__code="large-transactions").exists()
+    response = client.post(url, body, content_type="application/json", **world.keys["school_write"])
+    assert response.status_code == 201, response.content
+    item = response.json()
+    assert item["requirement"] == "large-transactions" and item["due_on"] == "2026-02-09"
+    assert item["event_description"] == body["description"] and item["organization"] == world.school_org.code
+    disclosure = Disclosure.objects.get(code=item["code"])
+    assert AuditEvent.objects.filter(target_id=disclosure.pk, action=AuditAction.DISCLOSURE_EVENT_RECORDED).exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"amount": "100"}, "amount"),  # below the threshold
+        ({"event_date": "2999-01-01"}, "event_date"),
+        ({"requirement": "monthly-report"}, "requirement"),  # not a requirement per event
+        ({"event_date": "yesterday"}, "event_date"),
+        ({"description": ""}, "description"),
+    ],
+)
+def test_bad_events_are_a_translated_400_and_record_nothing(client, world, change, field):
+    make_requirement(code="large-transactions", frequency="per_event", threshold=5_000_000, deadline_days=7)
+    body = {
+        "requirement": "large-transactions",
+        "organization": world.school_org.code,
+        "event_date": "2026-02-02",
+        "description": "Зуух",
+        "amount": "12000000",
+        **change,
+    }
+    response = client.post(
+        "/api/v1/disclosures/events/",
+        body,
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="mn",
+        **world.keys["school_write"],
+    )
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]
+    assert not Disclosure.objects.filter(requirement__code="large-transactions").exists()
