@@ -177,10 +177,17 @@ def read_releases(ocids: list[str]):
             yield ocid, orjson.loads(text)
 
 
-def store_processes(writer: Writer, rows: list[dict], columns: list[str], suppliers: dict[str, list[int]]) -> None:
+def store_processes(
+    writer: Writer,
+    rows: list[dict],
+    columns: list[str],
+    suppliers: dict[str, list[int]],
+    tenderers: dict[str, list[int]] | None = None,
+) -> None:
     """Insert new processes and update the columns of those that exist (by OCID), and replace
-    their suppliers. ``rows``: the model's fields by attribute name (``compiled`` a dict,
-    ``compiled_text`` the same as JSON); ``suppliers``: OCID -> party ids."""
+    their suppliers and tenderers. ``rows``: the model's fields by attribute name (``compiled`` a
+    dict, ``compiled_text`` the same as JSON); ``suppliers``, ``tenderers``: OCID -> party ids."""
+    tenderers = tenderers or {}
     if not on_postgresql():
         attnames = [ContractingProcess._meta.get_field(name).attname for name in columns]
         ContractingProcess.objects.bulk_create(
@@ -195,6 +202,11 @@ def store_processes(writer: Writer, rows: list[dict], columns: list[str], suppli
         through.objects.bulk_create(
             [through(contractingprocess_id=ids[ocid], party_id=p) for ocid, found in suppliers.items() for p in found]
         )
+        bidders = ContractingProcess.tenderers.through
+        bidders.objects.filter(contractingprocess_id__in=ids.values()).delete()
+        bidders.objects.bulk_create(
+            [bidders(contractingprocess_id=ids[ocid], party_id=p) for ocid, found in tenderers.items() for p in found]
+        )
         return
     names = ["ocid", "code", *columns]
     fields = [ContractingProcess._meta.get_field(name) for name in names]
@@ -203,13 +215,18 @@ def store_processes(writer: Writer, rows: list[dict], columns: list[str], suppli
         row["code"] = code
     values = [[row[key] for key in keys] for row in rows]
     quote = connection.ops.quote_name
-    tables = (quote(ContractingProcess._meta.db_table), quote(ContractingProcess.suppliers.through._meta.db_table))
-    writer.submit(_copy_processes, tables, [quote(f.column) for f in fields], values, suppliers)
+    tables = (
+        quote(ContractingProcess._meta.db_table),
+        quote(ContractingProcess.suppliers.through._meta.db_table),
+        quote(ContractingProcess.tenderers.through._meta.db_table),
+    )
+    writer.submit(_copy_processes, tables, [quote(f.column) for f in fields], values, (suppliers, tenderers))
 
 
-def _copy_processes(cursor, tables, quoted: list[str], values: list[list], suppliers: dict[str, list[int]]) -> None:
+def _copy_processes(cursor, tables, quoted: list[str], values: list[list], links: tuple[dict, dict]) -> None:
     """(Runs in the writer's thread: no Django connection here.)"""
-    table, through = tables
+    table, through, bidders = tables
+    suppliers, tenderers = links
     columns = ", ".join(quoted)
     cursor.execute(
         f"CREATE TEMP TABLE procurement_process_load ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608 - names from the model
@@ -225,10 +242,12 @@ def _copy_processes(cursor, tables, quoted: list[str], values: list[list], suppl
     ids = dict(cursor.fetchall())
     cursor.execute("DROP TABLE procurement_process_load")
     cursor.execute(f"DELETE FROM {through} WHERE contractingprocess_id = ANY(%s)", [list(ids.values())])  # noqa: S608
-    with cursor.copy(f"COPY {through} (contractingprocess_id, party_id) FROM STDIN") as copy:
-        for ocid, found in suppliers.items():
-            for party in found:
-                copy.write_row((ids[ocid], party))
+    cursor.execute(f"DELETE FROM {bidders} WHERE contractingprocess_id = ANY(%s)", [list(ids.values())])  # noqa: S608
+    for link_table, found_by_ocid in ((through, suppliers), (bidders, tenderers)):
+        with cursor.copy(f"COPY {link_table} (contractingprocess_id, party_id) FROM STDIN") as copy:
+            for ocid, found in found_by_ocid.items():
+                for party in found:
+                    copy.write_row((ids[ocid], party))
 
 
 # --- Recomputing the red flags ------------------------------------------------------------------

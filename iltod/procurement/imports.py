@@ -447,14 +447,16 @@ def compile_processes(
             parties.add(compiled.values())
         rows = []
         suppliers = {}
+        tenderers = {}
         for ocid, data in compiled.items():
             row, suppliers[ocid] = _process_row(ocid, data, parties)
+            tenderers[ocid] = _tenderer_ids(data, parties)
             text = orjson.dumps(data)
             row["compiled_text"] = text.decode()
             if coverage is not None:
                 coverage.write(text)
             rows.append(row)
-        bulk.store_processes(writer, rows, PROCESS_COLUMNS, suppliers)
+        bulk.store_processes(writer, rows, PROCESS_COLUMNS, suppliers, tenderers)
         count += len(rows)
     return count
 
@@ -492,6 +494,22 @@ def _compile(releases: list[dict], text: str | None = None) -> dict:
 
 STATUSES = frozenset(ContractingProcess.Status.values)
 METHODS = frozenset(ContractingProcess.Method.values)
+
+
+def _tenderer_ids(data: dict, parties: PartyCache) -> list[int]:
+    """The parties that bid in the process (the tender's tenderers and every bid's)."""
+    tender = data.get("tender") if isinstance(data.get("tender"), dict) else {}
+    refs = list(tender.get("tenderers") or []) if isinstance(tender.get("tenderers"), list) else []
+    bids = data.get("bids") if isinstance(data.get("bids"), dict) else {}
+    for bid in bids.get("details") if isinstance(bids.get("details"), list) else []:
+        if isinstance(bid, dict) and isinstance(bid.get("tenderers"), list):
+            refs.extend(bid["tenderers"])
+    found: list[int] = []
+    for ref in refs:
+        party = parties.get(data, ref)
+        if party is not None and party[0] not in found:
+            found.append(party[0])
+    return found
 
 
 def _process_row(ocid: str, data: dict, parties: PartyCache) -> tuple[dict, list[int]]:

@@ -103,6 +103,8 @@ class ContractingProcess(models.Model):
         related_name="procured",
     )
     suppliers = models.ManyToManyField(Party, verbose_name=_("suppliers"), blank=True, related_name="supplied")
+    # who bid (tender.tenderers and bids.details[].tenderers): a supplier's profile counts them
+    tenderers = models.ManyToManyField(Party, verbose_name=_("tenderers"), blank=True, related_name="tendered")
     method = models.CharField(_("procurement method"), max_length=16, choices=Method.choices, blank=True, db_index=True)
     method_details = models.CharField(_("method details"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, blank=True, db_index=True)

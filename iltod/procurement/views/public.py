@@ -202,6 +202,40 @@ def amounts(processes, **sums) -> tuple[dict, list[dict]]:
     return main, others
 
 
+def _took_part(parties):
+    """Processes these parties bid in or won (subqueries: no duplicate rows to count)."""
+    links = (ContractingProcess.suppliers.through, ContractingProcess.tenderers.through)
+    return ContractingProcess.objects.filter(
+        Q(pk__in=links[0].objects.filter(party__in=parties).values("contractingprocess_id"))
+        | Q(pk__in=links[1].objects.filter(party__in=parties).values("contractingprocess_id"))
+    )
+
+
+def supplier_flag_rate(party: Party) -> dict:
+    """As a supplier: the processes it bid in or won and how many have a red flag, against its peers
+    (the processes other suppliers bid in or won in the same sectors: its organisation's, else its
+    processes'). Rates are counts divided once, never averages of percentages."""
+    mine = _took_part([party.pk])
+    flagged = Exists(Flag.objects.filter(process=OuterRef("pk")))
+    count = mine.count()
+    result = {"count": count, "flagged": mine.filter(flagged).count(), "peers": None}
+    result["percent"] = _rate(result["flagged"], count)
+    if not count:
+        return result
+    if party.organization_id:
+        sector_ids = list(party.organization.sectors.values_list("pk", flat=True))
+    else:
+        sector_ids = []
+    sector_ids = sector_ids or list(mine.exclude(sector=None).values_list("sector", flat=True).distinct())
+    if sector_ids:
+        others = Party.objects.exclude(pk=party.pk).values("pk")
+        peers = _took_part(others).filter(sector__in=sector_ids)
+        peer_count = peers.count()
+        peer_flagged = peers.filter(flagged).count()
+        result["peers"] = {"count": peer_count, "flagged": peer_flagged, "percent": _rate(peer_flagged, peer_count)}
+    return result
+
+
 def party_profile(party: Party) -> dict:
     """Volumes, methods, the share of processes with a red flag (against peers: buyers linked to
     organisations of the same kind and sector), monitoring cases and their outcomes."""
@@ -226,6 +260,7 @@ def party_profile(party: Party) -> dict:
         peer_flagged = peer_processes.filter(Exists(Flag.objects.filter(process=OuterRef("pk")))).count()
         peers = {"count": peer_count, "flagged": peer_flagged, "percent": _rate(peer_flagged, peer_count)}
     supplied = ContractingProcess.objects.filter(suppliers=party)
+    supplier = supplier_flag_rate(party)
     supplied_totals = supplied.aggregate(count=Count("pk"))
     in_mnt, supplied_other = amounts(supplied, awarded="awarded_amount")
     supplied_totals.update(in_mnt)
@@ -243,6 +278,7 @@ def party_profile(party: Party) -> dict:
         "peers": peers,
         "supplied": supplied_totals,
         "supplied_other": supplied_other,
+        "supplier": supplier,
         "cases": list(cases.select_related("process", "organization")[:20]),
         "closed": closed.count(),
         "fixed": outcomes.get(MonitoringCase.Outcome.SUCCESS, 0),
@@ -258,11 +294,24 @@ def profile_charts(profile: dict) -> dict:
     flags = [(_("This buyer"), [profile["flag_percent"]])]
     if profile["peers"]:
         flags.append((_("Peers of the same kind and sector"), [profile["peers"]["percent"]]))
+    supplier = profile["supplier"]
+    supplier_rows = [(_("This supplier"), [supplier["percent"]])]
+    if supplier["peers"]:
+        supplier_rows.append((_("Suppliers of the same sector"), [supplier["peers"]["percent"]]))
     return {
         "flags": bar_chart(
             flags, [(_("processes with a red flag, %"), "s-provider")], low=0, high=100, title=_("Red flag rate")
         )
         if profile["bought"]["count"]
+        else "",
+        "supplier_flags": bar_chart(
+            supplier_rows,
+            [(_("processes bid in or won with a red flag, %"), "s-provider")],
+            low=0,
+            high=100,
+            title=_("Red flag rate as a supplier"),
+        )
+        if supplier["count"]
         else "",
         "methods": bar_chart(
             [(str(row["label"] or _("unknown")), [row["percent"]]) for row in profile["methods"]],
