@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import LearnerRole, ProficiencyLevel
+from ..models import LearnerRole, Pillar, ProficiencyLevel
 
 
 class CompetencyForm(forms.Form):
@@ -45,3 +45,12 @@ class CompetencyForm(forms.Form):
         for r in competency.required_levels.all():
             initial[f"required_{r.role}"] = r.level
         return initial
+
+
+class AreaForm(forms.Form):
+    """A competency area: its names, the pillar it belongs to and its place in the framework."""
+
+    name_mn = forms.CharField(label=_("Name in Mongolian"), max_length=200)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    pillar = forms.ChoiceField(label=_("Pillar"), choices=Pillar.choices)
+    position = forms.IntegerField(label=_("Position"), min_value=1, max_value=99)

@@ -144,3 +144,40 @@ def save_competency(*, actor, area: CompetencyArea, data: dict, competency: Comp
         )
     log_event(actor, AuditAction.FRAMEWORK_CHANGED, framework.network, request=request, competency=competency.code)
     return competency
+
+
+@transaction.atomic
+def adopt_framework(*, actor, framework: Framework, request=None) -> Framework:
+    """The network adopts this version: it is no longer a proposal (and its next versions are not).
+    Adopting changes no competency, so a version already used by a round may be adopted too."""
+    if not can_manage_network(actor, framework.network):
+        raise PermissionDenied
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    if not framework.is_proposal:
+        raise ValidationError(_("This version is already adopted."))
+    framework.is_proposal = False
+    framework.save(update_fields=["is_proposal"])
+    log_event(
+        actor,
+        AuditAction.FRAMEWORK_CHANGED,
+        framework.network,
+        request=request,
+        framework=framework.pk,
+        version=framework.version,
+        adopted=True,
+    )
+    return framework
+
+
+@transaction.atomic
+def save_area(*, actor, framework: Framework, data: dict, area: CompetencyArea | None = None, request=None):
+    """Create or change a competency area of an editable version: its names, pillar and position.
+    ``data``: the cleaned ``AreaForm``."""
+    check_editable(actor, framework)
+    if area is None:
+        area = CompetencyArea(framework=framework)
+    area.name_mn, area.name_en = data["name_mn"], data.get("name_en", "")
+    area.pillar, area.position = data["pillar"], data["position"]
+    area.save()
+    log_event(actor, AuditAction.FRAMEWORK_CHANGED, framework.network, request=request, area=area.name_mn)
+    return area

@@ -1,4 +1,5 @@
-"""The competency framework, public; its administrator makes a new version."""
+"""The competency framework, public; its administrator adopts it, edits its areas and competencies
+and makes a new version."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..forms.framework import CompetencyForm
+from ..forms.framework import AreaForm, CompetencyForm
 from ..models import Competency, CompetencyArea, Framework, LearnerRole, ProficiencyLevel
 from ..permissions import can_edit_framework, can_manage_network
-from ..services.framework import new_version, save_competency
+from ..services.framework import adopt_framework, new_version, save_area, save_competency
 
 
 def framework_detail(request, pk):
@@ -96,5 +97,55 @@ def _competency_form(request, area, competency):
         request,
         "learning/framework/competency_form.html",
         {"framework": framework, "area": area, "competency": competency, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def framework_adopt(request, pk):
+    framework = get_object_or_404(Framework.objects.select_related("network"), pk=pk)
+    try:
+        adopt_framework(actor=request.user, framework=framework, request=request)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The network has adopted this framework."))
+    return redirect(framework.get_absolute_url())
+
+
+@login_required
+def area_edit(request, pk):
+    area = get_object_or_404(CompetencyArea.objects.select_related("framework__network"), pk=pk)
+    return _area_form(request, area.framework, area)
+
+
+@login_required
+def area_add(request, pk):
+    framework = get_object_or_404(Framework.objects.select_related("network"), pk=pk)
+    return _area_form(request, framework, None)
+
+
+def _area_form(request, framework, area):
+    _editable_competency_context(request, framework)
+    if area is not None:
+        initial = {"name_mn": area.name_mn, "name_en": area.name_en, "pillar": area.pillar, "position": area.position}
+    else:
+        initial = {"position": framework.areas.count() + 1}
+    form = AreaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_area(actor=request.user, framework=framework, data=form.cleaned_data, area=area, request=request)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Competency area saved."))
+            return redirect(framework.get_absolute_url())
+    return render(
+        request,
+        "learning/framework/area_form.html",
+        {"framework": framework, "area": area, "form": form},
         status=400 if form.errors else 200,
     )
