@@ -34,6 +34,7 @@ urlpatterns: list = [
     path("data/checks/<str:code>/publish/", facility_data.check_publish, name="check_publish"),
     path("data/checks/<str:code>/hide/", facility_data.check_hide, name="check_hide"),
     path("campaigns/", facility_data.campaign_list, name="campaign_list"),
+    path("campaigns/mine/", facility_data.my_assignments, name="my_assignments"),
     path("campaigns/<str:code>/", facility_data.campaign_detail, name="campaign_detail"),
     path("campaigns/<str:code>/xlsform/", facility_data.campaign_xlsform, name="campaign_xlsform"),
     path("kobo/checks/", campaign_kobo.campaign_kobo_webhook, name="campaign_kobo"),

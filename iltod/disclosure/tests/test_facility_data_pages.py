@@ -201,7 +201,7 @@ def test_the_data_page_and_the_panel_stay_within_a_query_budget(
         services.publish_values(
             personas.school, str(year), {"pupils": "200", "teachers": "10"}, actor=personas.provider
         )
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("disclosure:facility_data", args=[personas.school.code])).status_code == 200
 
 
@@ -321,3 +321,38 @@ def test_a_values_history_and_checks_are_paginated_each_on_its_own(client, perso
     assert "?checks=2&amp;history=2" in second  # the other list's page is kept in the links
     older = client.get(url, {"history": "2", "checks": "2"}).content.decode()
     assert ">7000<" in older and "check-00" in older
+
+
+def test_a_volunteer_sees_their_assignments_from_the_campaign_page(
+    client, personas, published, django_assert_max_num_queries
+):
+    campaign = services.create_campaign(
+        actor=personas.monitor,
+        organization=personas.cso,
+        title="Сургуулийн тоо мэдээг шалгах",
+        admin_unit=personas.geo.aimag,
+        period="2025",
+        indicators=FacilityIndicator.objects.filter(code__in=["teachers", "heating", "doctors"]),
+    )
+    services.assign_volunteer(campaign, personas.school, personas.monitor, actor=personas.monitor)
+    services.assign_volunteer(campaign, personas.clinic, personas.coordinator, actor=personas.monitor)
+    mine = reverse("disclosure:my_assignments")
+    assert client.get(mine).status_code == 302  # to the login page
+    login(client, personas.monitor)
+    campaign_page = client.get(reverse("disclosure:campaign_detail", args=[campaign.code])).content.decode()
+    link = f"{mine}?campaign={campaign.code}"
+    assert link in campaign_page
+    with django_assert_max_num_queries(10):
+        response = client.get(link, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert response.status_code == 200 and personas.school.name in page
+    assert personas.clinic.name not in page  # another volunteer's facility
+    heating = FacilityValue.objects.get(facility=personas.school, indicator__code="heating", period="2025")
+    check_form = reverse("disclosure:facility_value", args=[heating.code]) + f"?campaign={campaign.code}"
+    assert check_form in page
+    assert reverse("disclosure:facility_value", args=[published.code]) in page  # teachers
+    assert "Doctors" not in page and "doctors" not in page  # not an indicator schools publish
+    assert reverse("disclosure:campaign_checklist", args=[campaign.code, personas.school.code]) in page
+    login(client, personas.citizen)
+    assert link not in client.get(reverse("disclosure:campaign_detail", args=[campaign.code])).content.decode()
+    assert "You have no assignments." in client.get(mine, HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -31,6 +31,7 @@ from iltod.places.models import ServiceUnit
 
 from ..forms.facility_data import CheckForm, CorrectionForm, UploadForm, ValuesForm
 from ..models.facility_data import (
+    CampaignAssignment,
     FacilityMedian,
     FacilityValue,
     ValidationCampaign,
@@ -484,7 +485,52 @@ def campaign_detail(request, code):
             "progress": services.campaign_progress(campaign),
             "page": page,
             "indicators": list(campaign.indicators.all()),
+            "assigned_to_me": request.user.is_authenticated
+            and campaign.assignments.filter(volunteer=request.user).exists(),
         },
+    )
+
+
+@login_required
+def my_assignments(request):
+    """The facilities the logged-in volunteer is sent to check (of one campaign with
+    ``?campaign=``): the indicators to check, each linked to its value's check form, and the
+    printable checklist."""
+    assignments = (
+        CampaignAssignment.objects.filter(volunteer=request.user)
+        .select_related("campaign__admin_unit", "facility")
+        .order_by("-campaign__created_at", "campaign_id", "facility__name", "pk")
+    )
+    campaign = None
+    if request.GET.get("campaign"):
+        campaign = _campaign(request.GET["campaign"])
+        assignments = assignments.filter(campaign=campaign)
+    page = Paginator(assignments, PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    indicators = defaultdict(list)
+    for link in ValidationCampaign.indicators.through.objects.filter(
+        validationcampaign_id__in={a.campaign_id for a in rows}
+    ).select_related("facilityindicator"):
+        indicators[link.validationcampaign_id].append(link.facilityindicator)
+    values = {
+        (v.facility_id, v.indicator_id, v.period): v
+        for v in FacilityValue.objects.filter(
+            facility_id__in={a.facility_id for a in rows}, period__in={a.campaign.period for a in rows}
+        ).only("code", "facility_id", "indicator_id", "period")
+    }
+    for assignment in rows:
+        assignment.to_check = [
+            {
+                "indicator": indicator,
+                "value": values.get((assignment.facility_id, indicator.pk, assignment.campaign.period)),
+            }
+            for indicator in sorted(indicators[assignment.campaign_id], key=lambda i: (i.order, i.code))
+            if indicator.applies_to(assignment.facility.kind)
+        ]
+    return render(
+        request,
+        "disclosure/facility_data/assignments.html",
+        {"page": page, "rows": rows, "campaign": campaign, "query": f"campaign={campaign.code}" if campaign else ""},
     )
 
 
