@@ -480,12 +480,17 @@ class PeopleCountSerializer(serializers.Serializer):
     people = serializers.IntegerField()
 
 
+class LabelledPeopleCountSerializer(PeopleCountSerializer):
+    label = serializers.CharField(help_text="The value's display name, in the language asked for.")
+
+
 class PeopleTrainedSerializer(serializers.Serializer):
     people = serializers.IntegerField(help_text="Unique people trained since the start.")
     participations = serializers.IntegerField(help_text="Participations with at least one session attended.")
     by_sex = PeopleCountSerializer(many=True)
     by_age_group = PeopleCountSerializer(many=True)
     by_aimag = PeopleCountSerializer(many=True)
+    by_stakeholder_type = LabelledPeopleCountSerializer(many=True)
     follow_ups = serializers.IntegerField()
     changed_practice = serializers.IntegerField(help_text="Follow-ups that report a change in practice.")
 
@@ -509,6 +514,7 @@ class PeopleTrainedView(generics.GenericAPIView):
             by_sex[sex] = by_sex.get(sex, 0) + n
             by_age[age] = by_age.get(age, 0) + n
         by_aimag = trained.values_list("aimag__code").annotate(n=Count("pk")).order_by("aimag__code")
+        by_type = dict(trained.values_list("stakeholder_type").annotate(n=Count("pk")).order_by())
         return Response(
             {
                 "people": headline["people"],
@@ -516,6 +522,10 @@ class PeopleTrainedView(generics.GenericAPIView):
                 "by_sex": [{"value": v, "people": by_sex.get(v, 0)} for v in Sex.values],
                 "by_age_group": [{"value": v, "people": by_age.get(v, 0)} for v in AgeBand.values],
                 "by_aimag": [{"value": code or "", "people": n} for code, n in by_aimag],
+                "by_stakeholder_type": [
+                    {"value": value, "label": str(label), "people": by_type.get(value, 0)}
+                    for value, label in StakeholderType.choices
+                ],
                 "follow_ups": headline["follow_ups"],
                 "changed_practice": headline["changed"],
             }

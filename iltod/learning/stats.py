@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from iltod.core import metrics
-from iltod.engagement.models import AgeBand, Sex
+from iltod.engagement.models import AgeBand, Sex, StakeholderType
 from iltod.places.locality import localities, locality_of
 
 from .models.trainings import FollowUp, MarginalisedGroup, Participation, Person
@@ -26,6 +26,7 @@ DIMENSION_FIELDS = {
     "group": "marginalised_group",
     "disability": "has_disability",
     "aimag": "aimag__code",
+    "stakeholder_type": "stakeholder_type",  # CSO, government, khural… as the person told it
 }
 
 
@@ -172,11 +173,21 @@ def disaggregation(dimension: str) -> list[tuple[str, int]]:
             (_("no"), counts.get(False, 0)),
             (_("not stated"), counts.get(None, 0)),
         ]
-    choices = {"sex": Sex.choices, "age_group": AgeBand.choices, "group": MarginalisedGroup.choices}[dimension]
-    return [(label, counts.get(value, 0)) for value, label in choices]
+    choices = {
+        "sex": Sex.choices,
+        "age_group": AgeBand.choices,
+        "group": MarginalisedGroup.choices,
+        "stakeholder_type": StakeholderType.choices,
+    }[dimension]
+    rows = [(label, counts.get(value, 0)) for value, label in choices]
+    if dimension == "stakeholder_type" and counts.get("", 0):
+        rows.append((_("not stated"), counts[""]))
+    return rows
 
 
 def register_metrics() -> None:
+    # stakeholder_type is on the figures page and in the API, not yet a metric breakdown: the
+    # metrics registry (iltod.core.metrics) must first know the dimension
     dims = ("sex", "age_group", "group", "disability", "aimag")
     metrics.register(
         metrics.Metric(

@@ -509,6 +509,7 @@ def people_figures(request):
         ("sex", _("Sex")),
         ("age_group", _("Age group")),
         ("aimag", _("Aimag or capital")),
+        ("stakeholder_type", _("Stakeholder type")),
     ]
     if can_manage_trainings(request.user):
         # groups and disability are told with consent: only counts, and only to the administrators
