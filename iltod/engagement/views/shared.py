@@ -91,8 +91,9 @@ def history(obj):
     return rows
 
 
-def page_of(request, queryset, per_page=PER_PAGE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def page_of(request, queryset, per_page=PER_PAGE, param="page"):
+    """One page of ``queryset``; ``param`` names the GET parameter of a second list on the page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get(param))
 
 
 def query_without_page(request) -> str:

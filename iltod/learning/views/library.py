@@ -4,7 +4,6 @@ history, writing and editing (members), and the review that publishes (network a
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from iltod.engagement.views.shared import page_of, query_without_page
 from iltod.lib.numbers import whole_number
 from iltod.organizations.models import Organization
 
@@ -21,6 +21,12 @@ from ..models.library import LibraryItem
 from ..permissions import can_edit_item, can_review_library, can_write_library, get_library_item
 
 PER_PAGE = 20
+
+
+def _query_without(request, name: str) -> str:
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
 
 
 def library_list(request):
@@ -40,15 +46,20 @@ def library_list(request):
             items = items.filter(aimag=data["aimag"])
         if data["q"]:
             items = services.search_library(items, data["q"])
-    page = Paginator(items.order_by("-published__published_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "can_write": can_write_library(request.user)}
+    page = page_of(request, items.order_by("-published__published_at", "-pk"), PER_PAGE)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query_without_page(request),
+        "can_write": can_write_library(request.user),
+    }
     if request.user.is_authenticated:
         mine = Q(author=request.user) & ~Q(status=LibraryItem.Status.PUBLISHED)
         if can_review_library(request.user):
             mine |= Q(status=LibraryItem.Status.IN_REVIEW)
-        context["drafts"] = LibraryItem.objects.filter(mine).order_by("-updated_at")[:50]
+        drafts = LibraryItem.objects.filter(mine).order_by("-updated_at", "-pk")
+        context["drafts"] = page_of(request, drafts, 20, param="drafts_page")
+        context["drafts_query"] = _query_without(request, "drafts_page")
     return render(request, "learning/library_list.html", context)
 
 
@@ -70,7 +81,8 @@ def library_item(request, code):
         {
             "item": item,
             "shown": shown,
-            "versions": versions[:50],
+            "versions": page_of(request, versions, 20),
+            "query": query_without_page(request),
             "editor": editor,
             "reviewer": can_review_library(request.user) and item.status == LibraryItem.Status.IN_REVIEW,
             "review_form": LibraryReviewForm(),

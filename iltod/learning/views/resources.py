@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from iltod.accounts.capabilities import Capability
 from iltod.accounts.permissions import organization_ids_with
+from iltod.engagement.views.shared import page_of, query_without_page
 from iltod.lib.numbers import whole_number
 from iltod.organizations.models import Organization
 
@@ -67,7 +68,8 @@ def resources(request):
             "network": network,
             "form": form,
             "summary": services.yearly_summary(network),
-            "items": Resource.objects.filter(network=network).order_by("-starts_on", "-pk")[:100],
+            "items": page_of(request, Resource.objects.filter(network=network).order_by("-starts_on", "-pk"), 50),
+            "query": query_without_page(request),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -17,6 +17,7 @@ from iltod.accounts.permissions import organization_ids_with
 from iltod.engagement import services as engagement
 from iltod.engagement.forms.plans import UpdateForm
 from iltod.engagement.models import Action, ActionUpdate
+from iltod.engagement.views.shared import page_of, query_without_page
 from iltod.organizations.models import Organization
 
 from .. import services
@@ -75,7 +76,8 @@ def strategy_detail(request, code):
         "plan": plan,
         "areas": areas,
         "progress": services.plan_progress(plan),
-        "reviews": plan.reviews.all()[:20],
+        "reviews": page_of(request, plan.reviews.all(), 20),
+        "query": query_without_page(request),
         "manager": manager,
     }
     if manager:
@@ -165,11 +167,13 @@ def action_report(request, code, action_code):
             else:
                 messages.success(request, _("The update waits for the network administrator's approval."))
             return redirect(plan)
-    updates = action.updates.filter(review=ActionUpdate.Review.APPROVED).order_by("-created_at")[:20]
+    updates = page_of(
+        request, action.updates.filter(review=ActionUpdate.Review.APPROVED).order_by("-created_at", "-pk"), 20
+    )
     return render(
         request,
         "learning/strategy_report.html",
-        {"plan": plan, "action": action, "form": form, "updates": updates},
+        {"plan": plan, "action": action, "form": form, "updates": updates, "query": query_without_page(request)},
         status=400 if request.method == "POST" else 200,
     )
 

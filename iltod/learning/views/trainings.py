@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from iltod.engagement.views.shared import page_of, query_without_page
 from iltod.lib.tabular import tabular_response
 
 from .. import services, stats
@@ -37,6 +38,7 @@ from ..models.trainings import Participation, Person, Training, TrainingSession
 from ..permissions import can_manage_trainings, get_person, get_training
 
 PER_PAGE = 25
+DUPLICATE_GROUPS_PER_PAGE = 50
 BLANK_SIGN_IN_ROWS = 15
 
 
@@ -573,15 +575,20 @@ def people_duplicates(request):
         .values("name_key")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
-        .order_by("-n", "name_key")[:50]
+        .order_by("-n", "name_key")
     )
-    groups = []
-    people = Person.objects.active().filter(name_key__in=[k["name_key"] for k in keys]).select_related("organization")
+    page = page_of(request, keys, DUPLICATE_GROUPS_PER_PAGE)
+    wanted = [k["name_key"] for k in page]
+    people = Person.objects.active().filter(name_key__in=wanted).select_related("organization")
     by_key = {}
     for person in people.order_by("pk"):
         by_key.setdefault(person.name_key, []).append(person)
-    groups = list(by_key.values())
-    return render(request, "learning/people_duplicates.html", {"groups": groups})
+    groups = [by_key[key] for key in wanted if key in by_key]
+    return render(
+        request,
+        "learning/people_duplicates.html",
+        {"groups": groups, "page": page, "query": query_without_page(request)},
+    )
 
 
 urlpatterns = [
