@@ -61,6 +61,7 @@ def test_persona_matrix(client, world, who):
     managed = [
         "/learning/trainings/new/",
         f"/learning/trainings/{training.code}/edit/",
+        f"/learning/trainings/{training.code}/register/",
         f"/learning/trainings/{training.code}/sessions/{session.pk}/sign-in/",
         f"/learning/trainings/{training.code}/sessions/{session.pk}/attendance/",
         f"/learning/trainings/{training.code}/scores/",
