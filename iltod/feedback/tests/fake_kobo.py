@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from PIL import Image
 
-from iltod.core.testing.servers import LocalServer
+from iltod.lib.local_server import LocalServer
 
 GPS_INFO = 34853  # the EXIF tag that holds the phone's position
 

@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from iltod.core.testing.servers import LocalServer
+from iltod.lib.local_server import LocalServer
 
 # --- SMTP ------------------------------------------------------------------------------------
 

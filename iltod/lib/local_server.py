@@ -1,5 +1,6 @@
 """Real network servers of the tests, on 127.0.0.1: the stand-ins for what is outside the machine
-(an SMTP relay, an SMS gateway, a KoBoToolbox server) share how they are started and stopped."""
+(an SMTP relay, an SMS gateway, a KoBoToolbox server) share how they are started and stopped.
+It imports nothing of Django, so the fault tests can use it before Django is set up."""
 
 import threading
 
