@@ -22,9 +22,9 @@ def queue(site, sms: int, emails: int) -> None:
     for order, (channel, recipient, subject, body) in enumerate(rows):
         site.execute(
             "INSERT INTO notifications_outboundmessage (message_id, channel, recipient, language, subject, body, "
-            "status, attempts, next_attempt_at, provider_id, last_error, related_id, created_at, may_be_duplicate) "
-            "VALUES (gen_random_uuid(), %s, %s, 'mn', %s, %s, 'pending', 0, "
-            "now() - make_interval(secs => %s), '', '', '', now(), false)",
+            "status, attempts, next_attempt_at, provider_id, last_error, related_id, created_at, may_be_duplicate, "
+            "headers) VALUES (gen_random_uuid(), %s, %s, 'mn', %s, %s, 'pending', 0, "
+            "now() - make_interval(secs => %s), '', '', '', now(), false, '{}')",
             (channel, recipient, subject, body, 1000 - order),  # oldest first: the SMS go out first
         )
 
