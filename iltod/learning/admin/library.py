@@ -4,6 +4,7 @@ the review, the version history and the search index; authors edit on the site."
 
 from django.contrib import admin
 
+from ..forms.library import LibraryItemForm
 from ..models.library import LibraryItem, LibraryVersion
 
 
@@ -21,21 +22,8 @@ class LibraryItemAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status", "sa_tool"]
     search_fields = ["title_mn", "title_en", "code"]
     raw_id_fields = ["network", "author"]
-    readonly_fields = [
-        "status",
-        "published",
-        "kind",
-        "title_mn",
-        "title_en",
-        "body_mn",
-        "body_en",
-        "sa_tool",
-        "competency_areas",
-        "sectors",
-        "aimag",
-        "training",
-        "meeting",
-    ]
+    # what a member's draft holds changes only through the review (the site's form and its service)
+    readonly_fields = ["status", "published", *LibraryItemForm.Meta.fields]
 
     def has_add_permission(self, request):
         return False  # items are written on the site, where each save is a version
